@@ -1,0 +1,1 @@
+"""gwmerge: Excel workbooks to officially formatted Chinese Word documents."""
