@@ -1,0 +1,183 @@
+"""The library API the CLI and tests call: merge, check, new, kinds.
+
+Data flows one way: read workbook → outline → checks → numbering → layout → render → file.
+Each input is handled on its own, so one bad workbook never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checks, kinds, layout, numbering, outline, render
+from . import sheetformat as sf
+from .errors import Finding, GwError, InputInvalid, Location
+from .kinds import Kind
+from .model import Document
+from .workbook import Grid, SectionRows, read_grid, write_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: the file written, the findings, or why it failed."""
+
+    source: Path
+    output: Path | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: GwError | None = None
+    crash: BaseException | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.crash is None
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+
+def collect_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their workbooks (sorted), skipping Excel/WPS lock and temp files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file()
+                                and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".~"))))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def read(path: Path, kind_name: str | None = None) -> tuple[Document, Kind, list[Finding]]:
+    """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise GwError("不是 .xlsx 工作簿；如是 .xls 或 .et 文件，请用 Excel 或 WPS 另存为 .xlsx。", Location(path))
+    grid: Grid = read_grid(path)
+    doc, findings = outline.build(grid)
+    kind_cell = doc.info.get(sf.FIELD_KIND)
+    try:
+        kind = kinds.find(kind_name or (kind_cell.value if kind_cell else None))
+    except GwError as exc:
+        if kind_name or kind_cell is None:
+            raise
+        raise GwError(exc.message, kind_cell.location) from exc
+    findings.extend(checks.run(doc, kind))
+    return doc, kind, findings
+
+
+def check(paths: Iterable[Path], kind: str | None = None) -> list[Outcome]:
+    """Validate without writing; every finding of every input, with its location."""
+    outcomes = []
+    for path in collect_inputs(paths):
+        outcome = Outcome(path)
+        try:
+            _, _, outcome.findings = read(path, kind)
+        except GwError as exc:
+            outcome.error = exc
+        except Exception as exc:  # reported per input, the batch goes on
+            outcome.crash = exc
+        outcomes.append(outcome)
+    return outcomes
+
+
+def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: Path | None = None,
+              force: bool = False) -> Outcome:
+    """Merge one workbook into ``out_dir/<workbook name>.docx``."""
+    outcome = Outcome(path)
+    try:
+        doc, doc_kind, outcome.findings = read(path, kind)
+        if any(f.is_error for f in outcome.findings):
+            raise InputInvalid(outcome.findings)
+        dest = out_dir / f"{path.stem}.docx"
+        if dest.exists() and not force and render.edited_by_hand(dest):
+            raise GwError("输出文件已存在且在 Word/WPS 中修改过，为免覆盖未重新生成；确需覆盖请加 --force。",
+                          Location(dest))
+        tpl = template or doc_kind.template
+        if not tpl.is_file():
+            raise GwError("模板文件不存在。", Location(tpl))
+        plan = layout.plan(numbering.number(doc), doc_kind)
+        render.render(plan, tpl, dest)
+        outcome.output = dest
+    except GwError as exc:
+        outcome.error = exc
+    except Exception as exc:  # reported per input, the batch goes on
+        outcome.crash = exc
+    return outcome
+
+
+def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, template: Path | None = None,
+          force: bool = False, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Merge workbooks (files or folders) one by one; failures are reported, never fatal."""
+    if kind is not None:
+        kinds.find(kind)  # a wrong --kind is the caller's mistake: fail before doing anything
+    inputs = collect_inputs(paths)
+    outcomes: list[Outcome] = []
+    taken: dict[str, Path] = {}
+    for path in inputs:
+        other = taken.setdefault(path.stem.casefold(), path)
+        if other != path:
+            outcome = Outcome(path, error=GwError(
+                f"与 {other} 同名，输出会互相覆盖，请给其中一个改名。", Location(path)))
+        else:
+            outcome = merge_one(path, out_dir, kind=kind, template=template, force=force)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def list_kinds() -> list[Kind]:
+    return list(kinds.available().values())
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = "", unit: str = "",
+        roster: Path | None = None) -> list[Path]:
+    """Write blank self-explaining workbooks: one, or one per person of a roster."""
+    doc_kind = kinds.find(kind)
+    people = read_roster(roster) if roster else [(name, position)]
+    written = []
+    for person, job in people:
+        if roster or dest.suffix.lower() != ".xlsx":
+            stem = "-".join(p for p in (_UNSAFE.sub("", job), _UNSAFE.sub("", person)) if p) or doc_kind.id
+            target = dest / f"{stem}.xlsx"
+        else:
+            target = dest
+        info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person,
+                                          sf.FIELD_POSITION: job, sf.FIELD_UNIT: unit}
+        sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in s.aspects])
+                    for s in doc_kind.sections]
+        write_workbook(target, info, sections, [k.id for k in list_kinds()])
+        written.append(target)
+    return written
+
+
+def read_roster(path: Path) -> list[tuple[str, str]]:
+    """A roster workbook: a header row with 姓名 and 职务 columns, one person per row."""
+    grid = read_grid(path)
+    sheet = grid.sheets[0] if grid.sheets else None
+    people: list[tuple[str, str]] = []
+    header: dict[str, int] = {}
+    for row in sheet.rows if sheet else []:
+        if not header:
+            labels = {c.text.strip(): i for i, c in enumerate(row.cells) if c is not None}
+            if "姓名" in labels:
+                header = {"name": labels["姓名"], "job": labels.get("职务", -1)}
+            continue
+        person = row.get(header["name"])
+        if person is None:
+            continue
+        job = row.get(header["job"]) if header["job"] >= 0 else None
+        people.append((person.text.strip(), job.text.strip() if job else ""))
+    if not header:
+        raise GwError("名单工作簿第一张表应有一行表头，含“姓名”（和“职务”）两列。", Location(path))
+    if not people:
+        raise GwError("名单里没有人员，请在“姓名”列下逐行填写。", Location(path))
+    return people

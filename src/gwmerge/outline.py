@@ -1,0 +1,135 @@
+"""Turning a workbook's cells into the document outline (model), noting what cannot be read."""
+
+from __future__ import annotations
+
+import re
+
+from . import numbering
+from . import sheetformat as sf
+from .errors import Finding, Location, Severity
+from .model import Document, Node, Section, Text
+from .text import paragraphs
+from .workbook import Cell, Grid, Row, Sheet
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def _label(text: str) -> str:
+    return _SPACES.sub("", text).rstrip("：:*＊")
+
+
+def _text(cell: Cell | None, where: Location) -> Text:
+    if cell is None:
+        return Text((), where)
+    return Text(tuple(paragraphs(cell.text)), cell.location)
+
+
+def build(grid: Grid) -> tuple[Document, list[Finding]]:
+    """Read the information sheet and the section sheets into a Document."""
+    findings: list[Finding] = []
+    base = Location(grid.path)
+    info_sheet = next((s for s in grid.sheets if _label(s.title) == sf.INFO_SHEET), None)
+    if info_sheet is None and grid.sheets and _looks_like_info(grid.sheets[0]):
+        info_sheet = grid.sheets[0]
+    if info_sheet is None:
+        findings.append(Finding(base, f"缺少“{sf.INFO_SHEET}”工作表，请用 gwmerge new 生成的工作簿填写。"))
+        info: dict[str, Text] = {}
+    else:
+        info = _read_info(info_sheet)
+    sections = []
+    for sheet in grid.sheets:
+        if sheet is info_sheet or _label(sheet.title).startswith(sf.INSTRUCTION_PREFIX):
+            continue
+        sections.append(_read_section(sheet, findings))
+    for sheet in grid.sheets:
+        findings.extend(
+            Finding(loc, "公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再试。") for loc in sheet.uncalculated
+        )
+    if info_sheet is not None and not sections:
+        findings.append(Finding(base, "没有正文工作表：请在“基本信息”之后为每个部分建一个工作表。"))
+    return Document(grid.path, info, tuple(sections)), findings
+
+
+def _looks_like_info(sheet: Sheet) -> bool:
+    labels = {_label(row.cells[0].text) for row in sheet.rows if row.cells[0] is not None}
+    return len(labels & set(sf.INFO_FIELDS)) >= 2
+
+
+def _read_info(sheet: Sheet) -> dict[str, Text]:
+    info: dict[str, Text] = {}
+    for row in sheet.rows:
+        label_cell = row.get(0)
+        if label_cell is None or _label(label_cell.text) not in sf.INFO_FIELDS:
+            continue
+        info[_label(label_cell.text)] = _text(row.get(1), sheet.location.at(row.ref(1)))
+    return info
+
+
+def _header_map(row: Row) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row.cells):
+        if cell is None:
+            continue
+        label = _label(cell.text)
+        for name, prefixes in sf.HEADER_PREFIXES.items():
+            if name not in columns and label.startswith(prefixes):
+                columns[name] = index
+                break
+    return columns
+
+
+def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
+    where = sheet.location
+    heading = Text((numbering.strip_typed(_label(sheet.title), 1),), where)
+    header_at, columns = None, {}
+    for index, row in enumerate(sheet.rows[:6]):
+        columns = _header_map(row)
+        if sf.COL_LEVEL in columns and sf.COL_BODY in columns:
+            header_at = index
+            break
+    if header_at is None:
+        findings.append(Finding(where, "找不到表头（应有“层级”“标题或引导句”“正文”几列），"
+                                       "请按 gwmerge new 生成的格式填写。"))
+        return Section(heading, ())
+    col_level, col_head, col_body = (columns.get(sf.COL_LEVEL), columns.get(sf.COL_HEADING),
+                                     columns.get(sf.COL_BODY))
+    nodes = []
+    examples = 0
+    for row in sheet.rows[header_at + 1:]:
+        level_cell, head_cell, body_cell = row.get(col_level), row.get(col_head), row.get(col_body)
+        if level_cell is not None and level_cell.text.lstrip().startswith(sf.INSTRUCTION_PREFIX):
+            continue
+        if level_cell is None and head_cell is None and body_cell is None:
+            continue  # empty row; a note alone is not content
+        level = _level(level_cell, head_cell, findings, where.at(row.ref(col_level)))
+        if level is None:
+            continue
+        if level is sf.Level.EXAMPLE:
+            examples += 1
+            if examples == 2:
+                findings.append(Finding(where.at(row.ref(col_level)),
+                                        "层级为“示例”的行不会输出；如果这是正文，请改选“（一）”“一是”等层级。",
+                                        Severity.WARNING))
+            continue
+        head = _text(head_cell, where.at(row.ref(col_head)))
+        if level is not sf.Level.PARA and head:
+            first = numbering.strip_typed(head.paragraphs[0], level.depth)
+            head = Text(tuple(p for p in (first, *head.paragraphs[1:]) if p), head.location)
+        body = _text(body_cell, where.at(row.ref(col_body)))
+        nodes.append(Node(level, head, body, where.at(row.ref(col_level))))
+    return Section(heading, tuple(nodes))
+
+
+def _level(level_cell: Cell | None, head_cell: Cell | None, findings: list[Finding],
+           where: Location) -> sf.Level | None:
+    if level_cell is None:
+        if head_cell is not None:
+            findings.append(Finding(where, "这一行填了标题或引导句，但“层级”为空，请从下拉列表选择层级。"))
+            return None
+        return sf.Level.PARA
+    raw = _SPACES.sub("", level_cell.text).replace("(", "（").replace(")", "）")
+    level = sf.LEVEL_ALIASES.get(raw) or sf.LEVEL_ALIASES.get(raw.replace("（", "(").replace("）", ")"))
+    if level is None:
+        choices = "、".join(f"“{lv.value}”" for lv in sf.LEVEL_CHOICES)
+        findings.append(Finding(where, f"层级“{level_cell.text}”无法识别，请从下拉列表选择：{choices}。"))
+    return level

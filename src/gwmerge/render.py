@@ -1,0 +1,102 @@
+"""docxtpl rendering and writing the .docx safely; the only module that knows docxtpl.
+
+Templates render in Jinja's sandbox with autoescape on: a template may come from elsewhere,
+and user text such as ``&``, ``<`` or ``{{ }}`` must come out literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from docxtpl import DocxTemplate, RichText
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import GwError, Location
+from .layout import BODY, HEADING2, HEADING3, LEAD, Para, Plan
+
+GENERATOR = "gwmerge"
+CHAR_STYLES = {BODY: None, HEADING2: "GwHeading2Char", HEADING3: "GwHeading3Char", LEAD: "GwLeadChar"}
+
+
+class _Paragraph:
+    """What a template sees of one paragraph: ``p.kind``, ``p.rich`` (styled runs), ``p.text``."""
+
+    __slots__ = ("kind", "rich", "text")
+
+    def __init__(self, para: Para) -> None:
+        self.kind = para.kind
+        self.text = para.text
+        self.rich = RichText()
+        for run in para.runs:
+            self.rich.add(run.text, style=CHAR_STYLES[run.role])
+
+
+def context(plan: Plan, title_lines: list[str] | None = None) -> dict[str, object]:
+    """The variables a template can use (documented in the README)."""
+    lines = title_lines or [plan.title]
+    return {
+        "title": RichText("\n".join(lines)),
+        "title_text": plan.title,
+        "name_line": plan.name_line,
+        "paragraphs": [_Paragraph(p) for p in plan.paragraphs],
+        "unit": plan.unit,
+        "name": plan.name,
+        "position": plan.position,
+        "date": plan.date,
+    }
+
+
+def render(plan: Plan, template: Path, dest: Path, title_lines: list[str] | None = None) -> None:
+    """Render one document and move it into place only once it is complete."""
+    try:
+        doc = DocxTemplate(template)
+        doc.render(context(plan, title_lines), jinja_env=SandboxedEnvironment(autoescape=True))
+    except TemplateError as exc:
+        raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
+                      Location(template)) from exc
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", Location(template)) from exc
+    props = doc.docx.core_properties
+    props.title = plan.title
+    props.author = plan.name or GENERATOR
+    props.last_modified_by = GENERATOR
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = now
+    write_atomic(dest, doc.save)
+
+
+def write_atomic(dest: Path, save: Callable[[str], object]) -> None:
+    """Write through a temp file in the same folder, so no half-written file is ever left."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=dest.suffix, dir=dest.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, dest)
+    except PermissionError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise GwError("无法写入（文件可能正在 Word 或 WPS 中打开），请关闭后重试。", Location(dest)) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_LAST_MODIFIED_BY = re.compile(rb"<cp:lastModifiedBy>([^<]*)</cp:lastModifiedBy>")
+
+
+def edited_by_hand(path: Path) -> bool:
+    """Whether an existing output was saved by someone else (Word/WPS) since gwmerge wrote it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return True
+    m = _LAST_MODIFIED_BY.search(core)
+    return not (m and m.group(1).decode("utf-8", "replace") == GENERATOR)

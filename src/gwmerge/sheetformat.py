@@ -1,0 +1,94 @@
+"""The workbook format (v1): sheet, column and level names shared by reading and writing.
+
+Kept apart from openpyxl so the outline builder and the blank-workbook writer agree on one
+definition of what a user types where.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+FORMAT_VERSION = "1"
+INFO_SHEET = "基本信息"
+# A row whose first cell starts with this is the instruction line and is never content.
+INSTRUCTION_PREFIX = "填写说明"
+
+# Information sheet: label in column A, value in column B, help in column C.
+INFO_HEADER = ("项目", "内容", "说明")
+FIELD_KIND = "文种"
+FIELD_TITLE = "标题"
+FIELD_UNIT = "单位"
+FIELD_NAME = "姓名"
+FIELD_POSITION = "职务"
+FIELD_DATE = "日期"
+FIELD_OPENING = "开头"
+FIELD_CLOSING = "结尾"
+INFO_FIELDS: dict[str, str] = {
+    FIELD_KIND: "文种，从下拉列表选择，决定格式模板和默认章节",
+    FIELD_TITLE: "可留空：留空时按文种的标题格式自动生成（如“副镇长五个带头专题民主生活会对照检查材料”）",
+    FIELD_UNIT: "单位全称，如“某某镇”",
+    FIELD_NAME: "姓名",
+    FIELD_POSITION: "职务，如“副镇长”",
+    FIELD_DATE: "成文日期，如 2025-01-15 或 2025年1月15日，输出为“2025年1月15日”",
+    FIELD_OPENING: "开头段落（标题之后、第一部分之前）；按 Alt+Enter 换行即另起一段",
+    FIELD_CLOSING: "结尾段落（可留空）",
+}
+
+
+class Level(Enum):
+    """What a row of a section sheet is; the value is what the drop-down shows."""
+
+    ITEM2 = "（一）"
+    ITEM3 = "1."
+    ITEM4 = "（1）"
+    POINT = "一是"
+    PARA = "段落"
+    EXAMPLE = "示例"
+
+    @property
+    def depth(self) -> int:
+        return {Level.ITEM2: 2, Level.ITEM3: 3, Level.ITEM4: 4}.get(self, 0)
+
+
+LEVEL_CHOICES = [Level.ITEM2, Level.POINT, Level.PARA, Level.ITEM3, Level.ITEM4]
+LEVEL_ALIASES: dict[str, Level] = {
+    **{level.value: level for level in Level},
+    "(一)": Level.ITEM2,
+    "二级": Level.ITEM2,
+    "二级标题": Level.ITEM2,
+    "条目": Level.ITEM2,
+    "1": Level.ITEM3,
+    "1、": Level.ITEM3,
+    "三级": Level.ITEM3,
+    "三级标题": Level.ITEM3,
+    "(1)": Level.ITEM4,
+    "四级": Level.ITEM4,
+    "四级标题": Level.ITEM4,
+    "要点": Level.POINT,
+    "一是二是": Level.POINT,
+    "正文": Level.PARA,
+    "段": Level.PARA,
+}
+
+COL_LEVEL = "层级"
+COL_HEADING = "标题或引导句"
+COL_BODY = "正文"
+COL_NOTE = "备注（不输出）"
+SECTION_HEADER = (COL_LEVEL, COL_HEADING, COL_BODY, COL_NOTE)
+# Header cells are matched by prefix so a user's small edits ("标题", "正文内容") still read.
+HEADER_PREFIXES = {COL_LEVEL: ("层级", "级别"), COL_HEADING: ("标题", "引导", "小标题"),
+                   COL_BODY: ("正文", "内容"), COL_NOTE: ("备注",)}
+
+SECTION_INSTRUCTION = (
+    "填写说明：本表是文档的一个部分，工作表名称就是这一部分的标题（如“存在的主要问题”），"
+    "工作表的先后顺序决定“一、二、三”。每行一条，在“层级”列选择："
+    "“（一）”为二级条目，“标题或引导句”填小标题，“正文”填内容；"
+    "“一是”为条目下的要点，“标题或引导句”填引导句，“正文”填具体内容；"
+    "“段落”为普通段落，只填“正文”；需要更细时可用“1.”“（1）”。"
+    "序号由程序自动编排，不必手打；单元格内按 Alt+Enter 换行即另起一段。"
+    "灰色的示例行不会输出，可以删除。"
+)
+INFO_INSTRUCTION = (
+    "填写说明：在“内容”列填写各项，“说明”列是填写提示。"
+    "正文各部分请在后面的工作表中填写，每个工作表是文档的一个部分。"
+)

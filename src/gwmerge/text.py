@@ -1,0 +1,62 @@
+"""Cleaning cell text into what can safely go into a Word paragraph."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# Excel's escape for characters it cannot store literally, e.g. _x000D_ for a carriage return.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# Characters XML 1.0 forbids (keeping \t \n \r) and the non-characters U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# docxtpl turns these into breaks, tabs and page breaks anywhere in the document.
+_SOFT_BREAKS = re.compile("[\r\x0b\u2028\u2029\x07]")
+_LEADING_SPACE = re.compile(r"^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$")
+
+
+def clean(value: str) -> str:
+    """Return text with Excel escapes resolved and characters illegal in XML dropped.
+
+    Line structure is kept as ``\\n`` so callers can split paragraphs; a vertical tab (Word's
+    manual line break, pasted into a cell) counts as a line break too.
+    """
+    value = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    value = value.replace("\r\n", "\n")
+    value = _SOFT_BREAKS.sub("\n", value)
+    value = value.replace("\t", " ")
+    return _XML_ILLEGAL.sub("", value)
+
+
+def paragraphs(value: str) -> list[str]:
+    """Split a multi-line cell (Alt+Enter) into paragraphs, dropping empty lines and indents."""
+    lines = (_LEADING_SPACE.sub("", line) for line in clean(value).split("\n"))
+    return [line for line in lines if line]
+
+
+def one_line(value: str) -> str:
+    """Text for single-line fields (title, name): line breaks become nothing."""
+    return "".join(paragraphs(value))
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def official_date(value: dt.date | dt.datetime | str) -> str | None:
+    """Format a date the GB/T 9704 way (2025年1月15日); None when the text is not a date."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    text = one_line(value).replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            year, month, day = (int(g) for g in m.groups())
+            try:
+                return official_date(dt.date(year, month, day))
+            except ValueError:
+                return None
+    return None
