@@ -84,7 +84,8 @@ MEMBER = {
 
 
 def member_example(dest: Path) -> None:
-    sections = [SectionRows(title, list(MEMBER[title])) for title in ("存在的问题", "产生问题的原因", "努力方向和整改措施")]
+    titles = ("存在的问题", "产生问题的原因", "努力方向和整改措施")
+    sections = [SectionRows(title, list(MEMBER[title])) for title in titles]
     info = {sf.FIELD_KIND: "组织生活会", sf.FIELD_TITLE: "", sf.FIELD_UNIT: "某某村党支部", sf.FIELD_NAME: "李四",
             sf.FIELD_POSITION: "党员", sf.FIELD_DATE: "2025年1月20日", sf.FIELD_OPENING: MEMBER["开头"]}
     write_workbook(dest, info, sections, KINDS)

@@ -29,12 +29,12 @@ def title_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
         return
     where = doc.info.get(sf.FIELD_TITLE)
     if not kind.title_pattern:
-        yield Finding(where.location if where else _sheet(doc), "标题为空，请在“基本信息”中填写标题。")
+        yield Finding(where.location if where is not None else _sheet(doc), "标题为空，请在“基本信息”中填写标题。")
         return
     _, missing = fill_pattern(kind.title_pattern, doc)
     for name in missing:
         text = doc.info.get(name)
-        yield Finding(text.location if text else _sheet(doc),
+        yield Finding(text.location if text is not None else _sheet(doc),
                       f"标题为空时要用“{name}”生成标题（{kind.title_pattern}），请填写“{name}”或直接填写标题。")
 
 

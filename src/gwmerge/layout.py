@@ -96,17 +96,18 @@ def _lay_section(nodes: tuple[Node, ...], points_inline: bool, paras: list[Para]
         body = list(node.body.paragraphs)
         if depth:
             head = node.heading.value
-            role = _ITEM_ROLE[depth]
             if body or (points_inline and _points_follow(nodes, index)):
-                para = Para(BODY, [Run(node.ordinal + run_in(head), role)])
+                para = Para(BODY, [Run(node.ordinal + run_in(head), _ITEM_ROLE[depth])])
                 if body:
                     para.runs.append(Run(body.pop(0)))
                 paras.append(para)
                 paras.extend(Para(BODY, [Run(p)]) for p in body)
                 open_para = paras[-1]
             else:
+                # The paragraph style gives a stand-alone heading its font; a character style on
+                # top would cancel toggles such as bold that both set.
                 kind = f"heading{depth}" if depth < 4 else BODY
-                paras.append(Para(kind, [Run(node.ordinal + standalone(head), role)]))
+                paras.append(Para(kind, [Run(node.ordinal + standalone(head))]))
                 open_para = None
         elif node.level is sf.Level.POINT:
             runs = [Run(node.ordinal + run_in(node.heading.value), LEAD) if node.heading

@@ -1,0 +1,169 @@
+"""Command line: parse, call the library API, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import api
+from .errors import Finding, GwError
+
+app = typer.Typer(
+    name="gwmerge",
+    help="把 Excel 工作簿合并为符合 GB/T 9704 公文格式的 Word 文档（对照检查材料、检视剖析材料等）。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+out = Console()
+err = Console(stderr=True)
+_state = {"debug": False}
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示详细的技术信息（traceback）。")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _fail(exc: BaseException) -> typer.Exit:
+    if _state["debug"]:
+        err.print("".join(traceback.format_exception(exc)), markup=False, highlight=False)
+    if isinstance(exc, GwError):
+        err.print(f"[red]错误：[/]{exc}", highlight=False)
+    else:
+        err.print(f"[red]内部错误：[/]{type(exc).__name__}: {exc}（加 --debug 可查看详情，欢迎反馈）", highlight=False)
+    return typer.Exit(1)
+
+
+def _finding(finding: Finding) -> str:
+    color = "red" if finding.is_error else "yellow"
+    return f"[{color}]{finding.severity.value}[/] {finding}"
+
+
+Paths = Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False)]
+
+
+@app.command()
+def merge(
+    paths: Paths,
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")] = Path("out"),
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认取工作簿中填写的文种。")
+    ] = None,
+    template: Annotated[Path | None, typer.Option("-t", "--template", help="使用自己的 docxtpl 模板 (.docx)。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
+) -> None:
+    """合并工作簿为 Word 文档：每个工作簿生成一个同名 .docx。"""
+    if kind and template:
+        raise _fail(GwError("--kind 和 -t 只能选一个。"))
+    try:
+        inputs = api.collect_inputs(paths)
+        if not inputs:
+            raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
+        outcomes: list[api.Outcome] = []
+        with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                      TimeElapsedColumn(), console=err, transient=True, disable=len(inputs) < 2) as bar:
+            task = bar.add_task("", total=len(inputs))
+
+            def step(outcome: api.Outcome) -> None:
+                bar.update(task, advance=1, description=outcome.source.name)
+
+            outcomes = api.merge(inputs, output, kind=kind, template=template, force=force, progress=step)
+    except GwError as exc:
+        raise _fail(exc) from None
+    failed = 0
+    for outcome in outcomes:
+        if outcome.ok:
+            out.print(f"[green]✓[/] {outcome.source.name} → {outcome.output}", highlight=False)
+        else:
+            failed += 1
+            reason = outcome.error if outcome.error else f"内部错误：{type(outcome.crash).__name__}: {outcome.crash}"
+            out.print(f"[red]✗[/] {outcome.source.name}：{reason}", highlight=False)
+            if outcome.crash is not None and _state["debug"]:
+                err.print("".join(traceback.format_exception(outcome.crash)), markup=False, highlight=False)
+        for warning in outcome.warnings:
+            out.print(f"    {_finding(warning)}", highlight=False)
+    summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
+    out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    paths: Paths,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="按指定文种检查。")] = None,
+) -> None:
+    """检查工作簿，不生成文件；列出全部问题及其位置（文件 › 工作表 › 单元格）。"""
+    try:
+        outcomes = api.check(paths, kind)
+        if not outcomes:
+            raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
+    except GwError as exc:
+        raise _fail(exc) from None
+    problems = 0
+    for outcome in outcomes:
+        if outcome.crash is not None:
+            problems += 1
+            out.print(f"[red]错误[/] {outcome.source.name}：内部错误 {type(outcome.crash).__name__}: {outcome.crash}")
+            continue
+        if outcome.error is not None:
+            problems += 1
+            out.print(f"[red]错误[/] {outcome.error}", highlight=False)
+        for finding in outcome.findings:
+            problems += 1
+            out.print(_finding(finding), highlight=False)
+        if outcome.ok and not outcome.findings:
+            out.print(f"[green]✓[/] {outcome.source.name}：没有发现问题", highlight=False)
+    if problems:
+        out.print(f"[bold]共 {problems} 处问题。[/]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def new(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="生成的工作簿文件（.xlsx）或文件夹。")
+    ] = Path("新材料.xlsx"),
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）。")] = None,
+    name: Annotated[str, typer.Option("--name", help="姓名。")] = "",
+    position: Annotated[str, typer.Option("--position", help="职务。")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="单位。")] = "",
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列），每人生成一个。")
+    ] = None,
+) -> None:
+    """生成带填写说明、示例行和下拉选项的空白工作簿。"""
+    try:
+        written = api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster)
+    except GwError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        out.print(f"[green]✓[/] 已生成 {path}", highlight=False)
+
+
+@app.command()
+def kinds() -> None:
+    """列出可用的文种。"""
+    try:
+        available = api.list_kinds()
+    except GwError as exc:
+        raise _fail(exc) from None
+    table = Table("文种", "名称", "章节", "一是/二是")
+    for kind in available:
+        table.add_row(kind.id, kind.name, "、".join(s.heading for s in kind.sections),
+                      "接在段内" if kind.points_inline else "单独成段")
+    out.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,181 @@
+"""The whole path: workbook → .docx, asserted on the text and effective formatting a user gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_workbook, seed_paragraphs
+
+from gwmerge import api
+from gwmerge import sheetformat as sf
+from gwmerge.effective import EffectiveDoc
+from gwmerge.workbook import SectionRows
+
+
+def _texts(path: Path) -> list[str]:
+    return [p.text for p in EffectiveDoc(path).paragraphs() if p.text.strip()]
+
+
+def test_seed_example_reproduces_the_seed_exactly(sheets: Path, tmp_path: Path) -> None:
+    [outcome] = api.merge([sheets / "示例-副镇长.xlsx"], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    assert outcome.output == tmp_path / "out" / "示例-副镇长.docx"
+    got = _texts(outcome.output)
+    expected = seed_paragraphs()
+    assert len(expected) == 17
+    assert got == expected
+
+
+def test_folder_gives_one_document_per_workbook(sheets: Path, tmp_path: Path) -> None:
+    outcomes = api.merge([sheets], tmp_path / "out")
+    assert [o.ok for o in outcomes] == [True, True]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["示例-党员.docx", "示例-副镇长.docx"]
+
+
+@pytest.fixture(scope="module")
+def seed_doc(tmp_path_factory: pytest.TempPathFactory) -> EffectiveDoc:
+    out = tmp_path_factory.mktemp("out")
+    [outcome] = api.merge([Path(__file__).parents[1] / "sheets" / "示例-副镇长.xlsx"], out)
+    return EffectiveDoc(outcome.output)
+
+
+def _fonts(run) -> dict[str, str | None]:  # noqa: ANN001
+    return {slot: run.font(slot) for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
+
+
+def test_title_effective_format(seed_doc: EffectiveDoc) -> None:
+    title = next(seed_doc.paragraphs())
+    assert title.text == "副镇长五个带头专题民主生活会对照检查材料"
+    assert title.jc == "center"
+    assert title.ppr("ind")["firstLine"] == "0"
+    assert title.ppr("spacing")["line"] == "579" and title.ppr("spacing")["lineRule"] == "exact"
+    assert title.flag("keepNext")
+    run = next(r for r in title.runs if r.text)
+    assert set(_fonts(run).values()) == {"方正小标宋简体"}
+    assert run.sz == 44 and not run.bold
+    assert not any(k.endswith("Theme") or k == "cstheme" for k in run.rfonts)
+
+
+def test_blank_line_after_title(seed_doc: EffectiveDoc) -> None:
+    paras = list(seed_doc.paragraphs())
+    assert paras[1].text == ""
+    assert paras[1].ppr("spacing")["line"] == "579"
+
+
+def test_level1_heading_effective_format(seed_doc: EffectiveDoc) -> None:
+    heads = [p for p in seed_doc.paragraphs() if p.text in ("一、存在的主要问题", "二、产生问题的主要原因", "三、下步的改进措施")]
+    assert len(heads) == 3
+    for head in heads:
+        assert head.flag("keepNext")
+        assert head.ppr("ind")["firstLine"] == "640" and head.ppr("ind")["firstLineChars"] == "200"
+        for run in (r for r in head.runs if r.text):
+            assert set(_fonts(run).values()) == {"黑体"} and run.sz == 32
+
+
+def test_run_in_level2_heading_is_kaiti_then_body_continues_in_fangsong(seed_doc: EffectiveDoc) -> None:
+    items = [p for p in seed_doc.paragraphs() if p.text.startswith("（")]
+    assert len(items) == 5 + 3 + 4
+    for para in items:
+        runs = [r for r in para.runs if r.text]
+        heading, rest = runs[0], runs[1:]
+        assert heading.text.startswith("（") and heading.text.endswith("。")
+        assert heading.font("eastAsia") == "楷体_GB2312" and heading.font("ascii") == "楷体_GB2312"
+        assert rest and all(r.font("eastAsia") == "仿宋_GB2312" for r in rest)
+        assert para.jc == "both"
+        assert para.ppr("ind")["firstLine"] == "640"
+    first = items[0]
+    assert [r.text for r in first.runs if r.text][0] == (
+        "（一）带头深刻感悟“两个确立”的决定性意义，坚持党的创新理论“两个结合”的非凡历程，"
+        "全面贯彻习近平新时代中国特色社会主义思想方面。")
+
+
+def test_body_effective_format(seed_doc: EffectiveDoc) -> None:
+    for para in seed_doc.paragraphs():
+        spacing = para.ppr("spacing")
+        assert spacing["line"] == "579" and spacing["lineRule"] == "exact", para.text[:20]
+        assert spacing.get("before", "0") == "0" and spacing.get("after", "0") == "0"
+        assert not para.flag("widowControl")
+        assert not para.has_numpr and para.br_count == 0
+    opening = list(seed_doc.paragraphs())[2]
+    assert opening.jc == "both"
+    for run in (r for r in opening.runs if r.text):
+        assert set(_fonts(run).values()) == {"仿宋_GB2312"}
+        assert run.sz == 32 and run.sz_cs == 32 and run.spacing == -5
+        assert run.lang.get("eastAsia") == "zh-CN"
+
+
+def test_page_setup_and_page_numbers(seed_doc: EffectiveDoc) -> None:
+    section = seed_doc.section
+    assert (section.pg_sz["w"], section.pg_sz["h"]) == ("11906", "16838")
+    assert {k: section.pg_mar[k] for k in ("top", "bottom", "left", "right")} == {
+        "top": "2098", "bottom": "1984", "left": "1587", "right": "1474"}
+    assert section.doc_grid == {"type": "lines", "linePitch": "579"}
+    assert seed_doc.even_and_odd_headers
+    odd, even = section.footers["default"], section.footers["even"]
+    assert odd.text.startswith("— ") and odd.text.endswith(" —") and "PAGE" in " ".join(odd.instructions)
+    assert odd.paragraphs[0].jc == "right" and odd.paragraphs[0].ppr("ind")["right"] == "280"
+    assert even.paragraphs[0].jc == "left" and even.paragraphs[0].ppr("ind")["left"] == "280"
+
+
+def test_points_as_separate_paragraphs_in_the_second_kind(sheets: Path, tmp_path: Path) -> None:
+    [outcome] = api.merge([sheets / "示例-党员.xlsx"], tmp_path)
+    texts = _texts(outcome.output)
+    assert texts[:2] == ["组织生活会个人检视剖析材料", "某某村党支部　李四"]
+    start = texts.index("一、存在的问题")
+    assert texts[start + 1] == "（一）在学习贯彻党的创新理论方面。学习的主动性和系统性还不够。"
+    assert texts[start + 2].startswith("一是学习不够系统。平时学习")
+    assert texts[start + 3].startswith("二是学用结合不够紧密。")
+    assert texts[start + 4].startswith("（二）在提高党性修养方面。")
+    assert texts[start + 5].startswith("一是组织观念有所淡化。")  # numbering restarts per item
+
+
+def test_user_text_comes_out_literally(tmp_path: Path) -> None:
+    # Excel stores a pasted vertical tab (Word's manual line break) as _x000B_.
+    nasty = "A&B <b>粗体</b> {{ title }} {% if x %} _x000B_下一段"
+    book = make_workbook(tmp_path / "特殊字符.xlsx", [SectionRows("存在的问题", [("段落", "", nasty)])],
+                         **{sf.FIELD_TITLE: "关于A&B<测试>的{{材料}}"})
+    [outcome] = api.merge([book], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    texts = _texts(outcome.output)
+    assert texts[0] == "关于A&B<测试>的{{材料}}"
+    assert "A&B <b>粗体</b> {{ title }} {% if x %}" in texts
+    assert "下一段" in texts
+
+
+def test_multi_line_cells_become_paragraphs_not_line_breaks(tmp_path: Path) -> None:
+    book = make_workbook(tmp_path / "多段.xlsx", [SectionRows("存在的问题", [
+        ("（一）", "第一方面", "第一段。\n第二段。"),
+        ("段落", "", "另一段。"),
+    ])], **{sf.FIELD_OPENING: "开头一。\n开头二。"})
+    [outcome] = api.merge([book], tmp_path / "out")
+    doc = EffectiveDoc(outcome.output)
+    texts = [p.text for p in doc.paragraphs() if p.text]
+    assert texts[1:] == ["开头一。", "开头二。", "一、存在的问题", "（一）第一方面。第一段。", "第二段。", "另一段。"]
+    assert all(p.br_count == 0 for p in doc.paragraphs())
+
+
+def test_typed_ordinals_are_not_doubled_and_numbering_passes_ten(tmp_path: Path) -> None:
+    typed = {1: "（一）", 2: "(二) "}
+    rows = [("（一）", typed.get(n, "") + f"第{n}条", "内容。") for n in range(1, 13)]
+    book = make_workbook(tmp_path / "十二条.xlsx", [SectionRows("一、存在的问题", rows)])
+    [outcome] = api.merge([book], tmp_path / "out")
+    texts = _texts(outcome.output)
+    assert "一、存在的问题" in texts
+    assert "（一）第1条。内容。" in texts
+    assert "（十一）第11条。内容。" in texts and "（十二）第12条。内容。" in texts
+
+
+def test_standalone_heading_when_item_has_no_body(tmp_path: Path) -> None:
+    book = make_workbook(tmp_path / "独立标题.xlsx", [SectionRows("存在的问题", [
+        ("（一）", "思想方面。", ""),
+        ("1.", "学习不够", "内容一。"),
+        ("1.", "运用不够", "内容二。"),
+    ])], **{sf.FIELD_KIND: "组织生活会"})
+    [outcome] = api.merge([book], tmp_path / "out")
+    paras = [p for p in EffectiveDoc(outcome.output).paragraphs() if p.text]
+    heading = next(p for p in paras if p.text.startswith("（一）"))
+    assert heading.text == "（一）思想方面"  # stand-alone: no end punctuation
+    assert heading.style_id == "GwHeading2"
+    assert heading.runs[-1].font("eastAsia") == "楷体_GB2312"
+    assert [p.text for p in paras if p.text.startswith(("1.", "2."))] == ["1.学习不够。内容一。", "2.运用不够。内容二。"]

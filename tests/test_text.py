@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gwmerge.text import clean, official_date, paragraphs
+
+
+def test_excel_carriage_return_escape_and_illegal_characters() -> None:
+    assert clean("第一段_x000D_\n第二段") == "第一段\n第二段"
+    assert clean("a\x01b\x1fc\ufffe") == "abc"
+
+
+def test_vertical_tab_from_word_is_a_paragraph_break() -> None:
+    assert paragraphs("第一段\x0b第二段") == ["第一段", "第二段"]
+
+
+def test_multi_line_cell_gives_paragraphs_without_indents_or_blank_lines() -> None:
+    assert paragraphs("　　第一段。\r\n\n   第二段。  \n") == ["第一段。", "第二段。"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (dt.date(2025, 1, 5), "2025年1月5日"),
+    (dt.datetime(2025, 11, 15, 9, 30), "2025年11月15日"),
+    ("2025-01-15", "2025年1月15日"),
+    ("2025.1.15", "2025年1月15日"),
+    ("2025/01/05", "2025年1月5日"),
+    ("2025年01月15日", "2025年1月15日"),
+    ("20250115", "2025年1月15日"),
+    ("2025-02-30", None),
+    ("明天", None),
+])
+def test_official_date(value: object, expected: str | None) -> None:
+    assert official_date(value) == expected

@@ -1,0 +1,109 @@
+"""Reading workbooks as a user sees them, and every bad input giving a located message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+from conftest import make_workbook
+
+from gwmerge import api
+from gwmerge.workbook import SectionRows
+
+
+def _section_book(tmp_path: Path, name: str = "张三.xlsx") -> Path:
+    return make_workbook(tmp_path / name, [SectionRows("存在的主要问题", [("（一）", "学习方面", "内容。")])])
+
+
+def _edit(path: Path, sheet: str, **cells: object) -> Path:
+    wb = openpyxl.load_workbook(path)
+    for ref, value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(path)
+    return path
+
+
+def test_cells_read_as_displayed(tmp_path: Path) -> None:
+    book = _section_book(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["存在的主要问题"]
+    ws["A5"], ws["C5"] = "段落", 3.0
+    ws["A6"], ws["C6"] = "段落", 0.25
+    ws["C6"].number_format = "0%"
+    ws["A7"], ws["C7"] = "段落", dt.datetime(2025, 3, 8)
+    ws["A8"], ws["C8"] = "段落", 1234567
+    ws["A9"], ws["C9"] = "段落", 2.50
+    ws["C9"].number_format = "0.00"
+    wb.save(book)
+    doc, _, findings = api.read(book)
+    texts = [n.body.value for n in doc.sections[0].nodes]
+    assert texts == ["内容。", "3", "25%", "2025年3月8日", "1234567", "2.50"]
+    assert not [f for f in findings if f.is_error]
+
+
+def test_excel_date_cell_in_info_sheet(tmp_path: Path) -> None:
+    book = _section_book(tmp_path)
+    doc, _, _ = api.read(book)
+    assert doc.field("日期") == "2025年1月15日"
+
+
+def test_uncalculated_formula_is_reported_at_its_cell(tmp_path: Path) -> None:
+    book = _edit(_section_book(tmp_path), "存在的主要问题", A5="段落", C5='="甲"&"乙"')
+    outcomes = api.check([book])
+    messages = [str(f) for f in outcomes[0].findings if f.is_error]
+    assert messages == ["张三.xlsx › 存在的主要问题 › C5：公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再试。"]
+
+
+def test_unknown_level_points_at_the_cell(tmp_path: Path) -> None:
+    book = _edit(_section_book(tmp_path), "存在的主要问题", A7="第二级", B7="标题", C7="内容")
+    [outcome] = api.check([book])
+    [error] = [f for f in outcome.findings if f.is_error]
+    assert str(error).startswith("张三.xlsx › 存在的主要问题 › A7：层级“第二级”无法识别")
+
+
+def test_heading_without_level_and_item_without_heading(tmp_path: Path) -> None:
+    book = _edit(_section_book(tmp_path), "存在的主要问题", B5="有标题没层级", A6="（一）", C6="只有正文")
+    [outcome] = api.check([book])
+    errors = [str(f) for f in outcome.findings if f.is_error]
+    assert errors[0].startswith("张三.xlsx › 存在的主要问题 › A5：")
+    assert errors[1].startswith("张三.xlsx › 存在的主要问题 › B6：“（一）”条目缺少小标题")
+
+
+def test_pinyin_placeholders_are_flagged(tmp_path: Path) -> None:
+    book = _edit(_section_book(tmp_path), "存在的主要问题", C4="召开专题mzshh的部署")
+    [outcome] = api.check([book])
+    assert [str(f) for f in outcome.warnings] == ["张三.xlsx › 存在的主要问题 › C4：“mzshh”像是拼音缩写占位，请改为汉字。"]
+    assert outcome.ok
+
+
+def test_bad_date_and_missing_title_source(tmp_path: Path) -> None:
+    book = _edit(_section_book(tmp_path), "基本信息", B8="明年春天")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["基本信息"]
+    ws["B7"] = None  # 职务, needed by the title pattern since 标题 is empty
+    wb.save(book)
+    [outcome] = api.check([book])
+    errors = [str(f) for f in outcome.findings if f.is_error]
+    assert any(e.startswith("张三.xlsx › 基本信息 › B7：标题为空时要用“职务”生成标题") for e in errors)
+    assert any(e.startswith("张三.xlsx › 基本信息 › B8：日期“明年春天”无法识别") for e in errors)
+
+
+def test_not_a_workbook_and_missing_info_sheet(tmp_path: Path) -> None:
+    fake = tmp_path / "假的.xlsx"
+    fake.write_text("not a zip", encoding="utf-8")
+    bare = tmp_path / "空白.xlsx"
+    openpyxl.Workbook().save(bare)
+    outcomes = api.check([fake, bare])
+    assert str(outcomes[0].error).startswith("假的.xlsx：不是有效的 .xlsx 工作簿")
+    assert str(outcomes[1].findings[0]).startswith("空白.xlsx：缺少“基本信息”工作表")
+
+
+def test_hidden_sheet_is_not_a_section(tmp_path: Path) -> None:
+    book = make_workbook(tmp_path / "隐藏.xlsx", [SectionRows("存在的问题", [("段落", "", "甲。")]),
+                                                SectionRows("草稿", [("段落", "", "不要。")])])
+    wb = openpyxl.load_workbook(book)
+    wb["草稿"].sheet_state = "hidden"
+    wb.save(book)
+    doc, _, _ = api.read(book)
+    assert [s.heading.value for s in doc.sections] == ["存在的问题"]
