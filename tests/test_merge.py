@@ -40,7 +40,7 @@ def seed_doc(tmp_path_factory: pytest.TempPathFactory) -> EffectiveDoc:
     return EffectiveDoc(outcome.output)
 
 
-def _fonts(run) -> dict[str, str | None]:  # noqa: ANN001
+def _fonts(run) -> dict[str, str | None]:
     return {slot: run.font(slot) for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
 
 
@@ -64,7 +64,8 @@ def test_blank_line_after_title(seed_doc: EffectiveDoc) -> None:
 
 
 def test_level1_heading_effective_format(seed_doc: EffectiveDoc) -> None:
-    heads = [p for p in seed_doc.paragraphs() if p.text in ("一、存在的主要问题", "二、产生问题的主要原因", "三、下步的改进措施")]
+    wanted = ("一、存在的主要问题", "二、产生问题的主要原因", "三、下步的改进措施")
+    heads = [p for p in seed_doc.paragraphs() if p.text in wanted]
     assert len(heads) == 3
     for head in heads:
         assert head.flag("keepNext")
@@ -85,7 +86,7 @@ def test_run_in_level2_heading_is_kaiti_then_body_continues_in_fangsong(seed_doc
         assert para.jc == "both"
         assert para.ppr("ind")["firstLine"] == "640"
     first = items[0]
-    assert [r.text for r in first.runs if r.text][0] == (
+    assert next(r.text for r in first.runs if r.text) == (
         "（一）带头深刻感悟“两个确立”的决定性意义，坚持党的创新理论“两个结合”的非凡历程，"
         "全面贯彻习近平新时代中国特色社会主义思想方面。")
 
@@ -178,4 +179,5 @@ def test_standalone_heading_when_item_has_no_body(tmp_path: Path) -> None:
     assert heading.text == "（一）思想方面"  # stand-alone: no end punctuation
     assert heading.style_id == "GwHeading2"
     assert heading.runs[-1].font("eastAsia") == "楷体_GB2312"
-    assert [p.text for p in paras if p.text.startswith(("1.", "2."))] == ["1.学习不够。内容一。", "2.运用不够。内容二。"]
+    level3 = [p.text for p in paras if p.text.startswith(("1.", "2."))]
+    assert level3 == ["1.学习不够。内容一。", "2.运用不够。内容二。"]

@@ -73,7 +73,8 @@ def test_heading_without_level_and_item_without_heading(tmp_path: Path) -> None:
 def test_pinyin_placeholders_are_flagged(tmp_path: Path) -> None:
     book = _edit(_section_book(tmp_path), "存在的主要问题", C4="召开专题mzshh的部署")
     [outcome] = api.check([book])
-    assert [str(f) for f in outcome.warnings] == ["张三.xlsx › 存在的主要问题 › C4：“mzshh”像是拼音缩写占位，请改为汉字。"]
+    warnings = [str(f) for f in outcome.warnings]
+    assert warnings == ["张三.xlsx › 存在的主要问题 › C4：“mzshh”像是拼音缩写占位，请改为汉字。"]
     assert outcome.ok
 
 

@@ -22,8 +22,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: a message is one line, never cut inside a location when piped to a log.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 _state = {"debug": False}
 
 
@@ -86,8 +87,11 @@ def merge(
             out.print(f"[green]✓[/] {outcome.source.name} → {outcome.output}", highlight=False)
         else:
             failed += 1
-            reason = outcome.error if outcome.error else f"内部错误：{type(outcome.crash).__name__}: {outcome.crash}"
-            out.print(f"[red]✗[/] {outcome.source.name}：{reason}", highlight=False)
+            reason = str(outcome.error) if outcome.error else (
+                f"内部错误：{type(outcome.crash).__name__}: {outcome.crash}（加 --debug 可查看详情）")
+            if not reason.startswith(outcome.source.name):
+                reason = f"{outcome.source.name}：{reason}"
+            out.print(f"[red]✗[/] {reason}", highlight=False)
             if outcome.crash is not None and _state["debug"]:
                 err.print("".join(traceback.format_exception(outcome.crash)), markup=False, highlight=False)
         for warning in outcome.warnings:

@@ -1,0 +1,150 @@
+"""The command line as a user meets it: messages, exit codes, and files left behind."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from gwmerge.cli import app
+from gwmerge.effective import EffectiveDoc
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_no_arguments_shows_help() -> None:
+    result = _run()
+    assert "merge" in result.output and "合并工作簿" in result.output
+
+
+def test_merge_folder_with_one_bad_workbook(sheets: Path, tmp_path: Path) -> None:
+    (sheets / "坏的.xlsx").write_bytes(b"PK\x03\x04 broken")
+    (sheets / "~$示例-副镇长.xlsx").write_bytes(b"lock file of an open workbook")
+    out = tmp_path / "out"
+    result = _run("merge", str(sheets), "-o", str(out))
+    assert result.exit_code == 1
+    assert "✗ 坏的.xlsx：不是有效的 .xlsx 工作簿" in result.output
+    assert "完成：成功 2 个，失败 1 个。" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["示例-党员.docx", "示例-副镇长.docx"]
+
+
+def test_failed_workbook_leaves_no_file(sheets: Path, tmp_path: Path) -> None:
+    book = sheets / "示例-副镇长.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["存在的主要问题"]["A9"] = "乱填"
+    wb.save(book)
+    out = tmp_path / "out"
+    result = _run("merge", str(book), "-o", str(out))
+    assert result.exit_code == 1
+    assert "示例-副镇长.xlsx › 存在的主要问题 › A9：层级“乱填”无法识别" in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_check_reports_every_problem_and_exit_codes(sheets: Path) -> None:
+    assert _run("check", str(sheets)).exit_code == 0
+    book = sheets / "示例-副镇长.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["存在的主要问题"]["A9"] = "乱填"
+    wb["下步的改进措施"]["C5"] = "强化dangshi学习"
+    wb.save(book)
+    result = _run("check", str(book))
+    assert result.exit_code == 1
+    assert "示例-副镇长.xlsx › 存在的主要问题 › A9" in result.output
+    assert "示例-副镇长.xlsx › 下步的改进措施 › C5：“dangshi”像是拼音缩写占位" in result.output
+    assert "共 2 处问题" in result.output
+
+
+def test_hand_edited_output_is_not_overwritten_without_force(sheets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book = sheets / "示例-党员.xlsx"
+    assert _run("merge", str(book), "-o", str(out)).exit_code == 0
+    assert _run("merge", str(book), "-o", str(out)).exit_code == 0  # our own output: regenerated
+    target = out / "示例-党员.docx"
+    _mark_edited(target)
+    result = _run("merge", str(book), "-o", str(out))
+    assert result.exit_code == 1 and "修改过" in result.output and "--force" in result.output
+    assert _last_modified_by(target) == "李四的电脑"
+    assert _run("merge", str(book), "-o", str(out), "--force").exit_code == 0
+    assert _last_modified_by(target) == "gwmerge"
+
+
+def _last_modified_by(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        core = z.read("docProps/core.xml").decode()
+    return core.split("<cp:lastModifiedBy>")[1].split("</cp:lastModifiedBy>")[0]
+
+
+def _mark_edited(path: Path) -> None:
+    """What Word does on save: its user becomes lastModifiedBy."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "docProps/core.xml":
+                data = data.replace(b">gwmerge<", ">李四的电脑<".encode())
+            dst.writestr(item, data)
+    shutil.move(tmp, path)
+
+
+def test_unknown_kind_is_one_sentence(sheets: Path, tmp_path: Path) -> None:
+    result = _run("merge", str(sheets), "-o", str(tmp_path), "--kind", "不存在")
+    assert result.exit_code == 1
+    assert "没有名为“不存在”的文种" in result.output and "Traceback" not in result.output
+
+
+def test_kinds_lists_both(tmp_path: Path) -> None:
+    result = _run("kinds")
+    assert result.exit_code == 0
+    assert "民主生活会" in result.output and "组织生活会" in result.output
+
+
+def test_new_workbook_once_filled_merges(tmp_path: Path) -> None:
+    book = tmp_path / "张三.xlsx"
+    result = _run("new", "-o", str(book), "--name", "张三", "--position", "副镇长")
+    assert result.exit_code == 0 and book.exists()
+    wb = openpyxl.load_workbook(book)
+    info, first = wb["基本信息"], wb["存在的主要问题"]
+    # self-explaining: header, instruction line, example row, drop-downs, wrapping, frozen panes
+    assert [c.value for c in first[1]] == ["层级", "标题或引导句", "正文", "备注（不输出）"]
+    assert first["A2"].value.startswith("填写说明：")
+    assert first["A3"].value == "示例"
+    assert first.freeze_panes == "A3"
+    assert any("A4" in str(dv.sqref) and "（一）" in dv.formula1 for dv in first.data_validations.dataValidation)
+    assert first["C4"].alignment.wrap_text
+    assert first["B4"].value == "在带头深刻感悟“两个确立”的决定性意义方面"  # the kind's aspects pre-filled
+    # fill it as a user would
+    info["B9"] = "根据安排，现对照检查如下："
+    for row, text in zip(range(4, 9), ("甲", "乙", "丙", "丁", "戊"), strict=True):
+        first[f"C{row}"] = f"{text}方面的内容。"
+    first["A9"], first["B9"], first["C9"] = "一是", "学习不够", "具体表现。"
+    wb["产生问题的主要原因"]["A4"], wb["产生问题的主要原因"]["C4"] = "段落", "原因。"
+    wb["下步的改进措施"]["A4"], wb["下步的改进措施"]["C4"] = "段落", "措施。"
+    wb.save(book)
+    result = _run("merge", str(book), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in EffectiveDoc(tmp_path / "out" / "张三.docx").paragraphs() if p.text]
+    assert texts[0] == "副镇长五个带头专题民主生活会对照检查材料"
+    assert texts[7] == "（五）在带头深刻汲取党史中正反两方面经验方面。戊方面的内容。一是学习不够。具体表现。"
+    assert texts[-1] == "措施。"
+
+
+def test_new_with_roster_makes_one_per_person(tmp_path: Path) -> None:
+    roster = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "职务"])
+    wb.active.append(["张三", "镇长"])
+    wb.active.append(["李四", "副书记"])
+    wb.save(roster)
+    result = _run("new", "-o", str(tmp_path / "班子"), "--roster", str(roster))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "班子").iterdir()) == ["副书记-李四.xlsx", "镇长-张三.xlsx"]
+    info = openpyxl.load_workbook(tmp_path / "班子" / "镇长-张三.xlsx")["基本信息"]
+    assert (info["B6"].value, info["B7"].value) == ("张三", "镇长")
