@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from gwmerge import pdf
 from gwmerge import sheetformat as sf
 from gwmerge.workbook import SectionRows, write_workbook
 
@@ -37,3 +39,11 @@ def make_workbook(path: Path, sections: list[SectionRows], **info: str | dt.date
     fields.update(info)
     write_workbook(path, fields, sections, ["民主生活会", "组织生活会"])
     return path
+
+
+def need_soffice() -> None:
+    """Skip rendering tests without LibreOffice, except in CI where they must run."""
+    if pdf.find_soffice() is None:
+        if os.environ.get("GWMERGE_REQUIRE_SOFFICE"):
+            pytest.fail("CI 要求运行渲染测试，但没有找到 LibreOffice（soffice）")
+        pytest.skip("未安装 LibreOffice（soffice），跳过 PDF 渲染测试")

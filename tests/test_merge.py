@@ -122,7 +122,8 @@ def test_page_setup_and_page_numbers(seed_doc: EffectiveDoc) -> None:
 def test_points_as_separate_paragraphs_in_the_second_kind(sheets: Path, tmp_path: Path) -> None:
     [outcome] = api.merge([sheets / "示例-党员.xlsx"], tmp_path)
     texts = _texts(outcome.output)
-    assert texts[:2] == ["组织生活会个人检视剖析材料", "某某村党支部　李四"]
+    assert texts[0] == "组织生活会个人检视剖析材料"
+    assert texts[1].startswith("按照支部关于召开组织生活会的通知要求")
     start = texts.index("一、存在的问题")
     assert texts[start + 1] == "（一）在学习贯彻党的创新理论方面。学习的主动性和系统性还不够。"
     assert texts[start + 2].startswith("一是学习不够系统。平时学习")
@@ -181,3 +182,33 @@ def test_standalone_heading_when_item_has_no_body(tmp_path: Path) -> None:
     assert heading.runs[-1].font("eastAsia") == "楷体_GB2312"
     level3 = [p.text for p in paras if p.text.startswith(("1.", "2."))]
     assert level3 == ["1.学习不够。内容一。", "2.运用不够。内容二。"]
+
+
+def test_signature_without_seal(sheets: Path, tmp_path: Path) -> None:
+    """GB/T 9704 7.3.5.2: blank line, name right-indented, date 2 chars right of the name's start."""
+    [outcome] = api.merge([sheets / "示例-党员.xlsx"], tmp_path)
+    paras = list(EffectiveDoc(outcome.output).paragraphs())
+    last_body, blank, name, date = paras[-4:]
+    assert last_body.text.startswith("（三）密切联系群众。") and last_body.flag("keepNext")
+    assert blank.text == "" and blank.flag("keepNext")
+    assert (name.text, date.text) == ("李四", "2025年1月20日")
+    for para in (name, date):
+        assert para.jc == "right" and para.flag("keepNext")
+        assert para.ppr("ind")["firstLine"] == "0"
+    # the date (6.5 chars) is longer than the name (2 chars): date right-indented 2 chars,
+    # the name moved left so the date starts 2 chars right of the name's first character
+    assert date.ppr("ind")["rightChars"] == "200"
+    assert name.ppr("ind")["rightChars"] == "850"
+
+
+@pytest.mark.parametrize(("name", "date", "name_indent", "date_indent"), [
+    ("李四", "2025年1月20日", 8.5, 2),
+    ("中共某某镇委员会办公室", "2025年1月5日", 2, 5),
+])
+def test_signature_indents(name: str, date: str, name_indent: float, date_indent: float) -> None:
+    from gwmerge.layout import signature, width
+
+    sign = signature(name, date)
+    assert (sign.name_indent, sign.date_indent) == (name_indent, date_indent)
+    # the date's first character stands 2 characters right of the name's first character
+    assert (sign.name_indent + width(name)) - (sign.date_indent + width(date)) == 2

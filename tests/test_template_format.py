@@ -38,10 +38,16 @@ EXPECTED_BODY = [
     ("GwHeading3", "{{r p.rich }}"),
     ("GwBody", '{%p elif p.kind == "blank" %}'),
     ("GwBody", ""),
+    ("GwBody", '{%p elif p.kind == "body_keep" %}'),
+    ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", "{%p else %}"),
     ("GwBody", "{{r p.rich }}"),
     ("GwBody", "{%p endif %}"),
     ("GwBody", "{%p endfor %}"),
+    ("GwBody", "{%p if signature %}"),
+    ("GwSignature", ""),
+    ("GwSignature", "{{p signature }}"),
+    ("GwBody", "{%p endif %}"),
 ]
 
 

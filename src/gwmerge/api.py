@@ -7,6 +7,7 @@ Each input is handled on its own, so one bad workbook never stops the others.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from . import sheetformat as sf
 from .errors import Finding, GwError, InputInvalid, Location
 from .kinds import Kind
 from .model import Document
+from .pdf import convert_to_pdf
+from .profile import DEFAULT, combine
+from .template_build import template_bytes
 from .workbook import Grid, SectionRows, read_grid, write_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -31,6 +35,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     error: GwError | None = None
     crash: BaseException | None = None
+    pdf: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -85,8 +90,20 @@ def check(paths: Iterable[Path], kind: str | None = None) -> list[Outcome]:
     return outcomes
 
 
+@functools.cache
+def _kind_template(kind: Kind, profiles: tuple[str, ...]) -> Path | bytes:
+    """The kind's checked-in template, or one rebuilt in memory for extra format variants."""
+    if not profiles:
+        return kind.template
+    try:
+        profile = combine(kind.profile, profiles)
+    except ValueError as exc:
+        raise GwError(f"{exc}。") from exc
+    return template_bytes(profile, name_line=bool(kind.name_line_pattern))
+
+
 def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: Path | None = None,
-              force: bool = False) -> Outcome:
+              force: bool = False, profiles: tuple[str, ...] = ()) -> Outcome:
     """Merge one workbook into ``out_dir/<workbook name>.docx``."""
     outcome = Outcome(path)
     try:
@@ -97,8 +114,8 @@ def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: P
         if dest.exists() and not force and render.edited_by_hand(dest):
             raise GwError("输出文件已存在且在 Word/WPS 中修改过，为免覆盖未重新生成；确需覆盖请加 --force。",
                           Location(dest))
-        tpl = template or doc_kind.template
-        if not tpl.is_file():
+        tpl = template or _kind_template(doc_kind, profiles)
+        if isinstance(tpl, Path) and not tpl.is_file():
             raise GwError("模板文件不存在。", Location(tpl))
         plan = layout.plan(numbering.number(doc), doc_kind)
         render.render(plan, tpl, dest)
@@ -111,10 +128,19 @@ def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: P
 
 
 def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, template: Path | None = None,
-          force: bool = False, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+          force: bool = False, profiles: Iterable[str] = (),
+          progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Merge workbooks (files or folders) one by one; failures are reported, never fatal."""
+    profiles = tuple(profiles)
+    # Mistakes in the options themselves fail before any input is touched.
     if kind is not None:
-        kinds.find(kind)  # a wrong --kind is the caller's mistake: fail before doing anything
+        kinds.find(kind)
+    try:
+        combine(DEFAULT, profiles)
+    except ValueError as exc:
+        raise GwError(f"{exc}。") from exc
+    if template is not None and profiles:
+        raise GwError("使用自己的模板（-t）时不能再指定格式方案，格式以模板中的样式为准。")
     inputs = collect_inputs(paths)
     outcomes: list[Outcome] = []
     taken: dict[str, Path] = {}
@@ -124,11 +150,26 @@ def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, temp
             outcome = Outcome(path, error=GwError(
                 f"与 {other} 同名，输出会互相覆盖，请给其中一个改名。", Location(path)))
         else:
-            outcome = merge_one(path, out_dir, kind=kind, template=template, force=force)
+            outcome = merge_one(path, out_dir, kind=kind, template=template, force=force, profiles=profiles)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
     return outcomes
+
+
+def export_pdfs(outcomes: list[Outcome], out_dir: Path) -> None:
+    """PDFs beside the written documents, through one LibreOffice run for the whole batch.
+
+    Raises PdfUnavailable (with how to get PDFs) when LibreOffice is missing; the .docx files
+    are written by then.
+    """
+    written = [o.output for o in outcomes if o.output is not None]
+    if not written:
+        return
+    produced = convert_to_pdf(written, out_dir)
+    for outcome in outcomes:
+        if outcome.output is not None:
+            outcome.pdf = produced.get(outcome.output)
 
 
 def list_kinds() -> list[Kind]:

@@ -13,12 +13,15 @@ from rich.table import Table
 
 from . import api
 from .errors import Finding, GwError
+from .pdf import PdfUnavailable
+from .profile import PROFILES
 
 app = typer.Typer(
     name="gwmerge",
     help="把 Excel 工作簿合并为符合 GB/T 9704 公文格式的 Word 文档（对照检查材料、检视剖析材料等）。",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -61,6 +64,11 @@ def merge(
         str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认取工作簿中填写的文种。")
     ] = None,
     template: Annotated[Path | None, typer.Option("-t", "--template", help="使用自己的 docxtpl 模板 (.docx)。")] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", "-p", help="格式方案，可写多次叠加，如 -p 系统字体 -p 引导句加粗（见 gwmerge kinds）。"),
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
 ) -> None:
     """合并工作簿为 Word 文档：每个工作簿生成一个同名 .docx。"""
@@ -78,13 +86,24 @@ def merge(
             def step(outcome: api.Outcome) -> None:
                 bar.update(task, advance=1, description=outcome.source.name)
 
-            outcomes = api.merge(inputs, output, kind=kind, template=template, force=force, progress=step)
+            outcomes = api.merge(inputs, output, kind=kind, template=template, force=force,
+                                 profiles=profile or (), progress=step)
     except GwError as exc:
         raise _fail(exc) from None
+    pdf_problem = None
+    if pdf:
+        try:
+            with err.status("正在用 LibreOffice 生成 PDF……"):
+                api.export_pdfs(outcomes, output)
+        except PdfUnavailable as exc:
+            pdf_problem = str(exc)
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
-            out.print(f"[green]✓[/] {outcome.source.name} → {outcome.output}", highlight=False)
+            pdf_note = ""
+            if pdf and pdf_problem is None:
+                pdf_note = f"，{outcome.pdf.name}" if outcome.pdf else "（[red]PDF 未能生成[/]）"
+            out.print(f"[green]✓[/] {outcome.source.name} → {outcome.output}{pdf_note}", highlight=False)
         else:
             failed += 1
             reason = str(outcome.error) if outcome.error else (
@@ -98,7 +117,10 @@ def merge(
             out.print(f"    {_finding(warning)}", highlight=False)
     summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
     out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
-    if failed:
+    missing_pdf = pdf and any(o.ok and o.pdf is None for o in outcomes)
+    if pdf_problem:
+        out.print(f"[yellow]未生成 PDF：[/]{pdf_problem}", highlight=False)
+    if failed or missing_pdf:
         raise typer.Exit(1)
 
 
@@ -167,7 +189,12 @@ def kinds() -> None:
         table.add_row(kind.id, kind.name, "、".join(s.heading for s in kind.sections),
                       "接在段内" if kind.points_inline else "单独成段")
     out.print(table)
+    out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")
 
 
 def main() -> None:
-    app()
+    """Entry point: anything unexpected still ends in one sentence, not a traceback."""
+    try:
+        app()
+    except Exception as exc:  # the last line of defence; --debug shows the traceback
+        raise SystemExit(_fail(exc).exit_code) from None

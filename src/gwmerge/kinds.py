@@ -36,6 +36,7 @@ class Kind:
     title_pattern: str
     name_line_pattern: str
     points_inline: bool
+    signature: bool
     profile: Profile
     sections: tuple[SectionDef, ...]
     aliases: tuple[str, ...] = field(default=())
@@ -90,6 +91,7 @@ def load_kind(folder: Path) -> Kind:
         title_pattern=get("title_pattern", str, ""),
         name_line_pattern=get("name_line_pattern", str, ""),
         points_inline=points == POINTS_INLINE,
+        signature=bool(get("signature", bool, False)),
         profile=profile,
         sections=tuple(sections),
         aliases=tuple(get("aliases", list, [])),

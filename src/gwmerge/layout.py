@@ -14,9 +14,11 @@ from .checks import fill_pattern
 from .kinds import Kind
 from .model import Document, Node
 from .text import official_date
+from .titlebreak import break_title
 
 # Run roles, mapped to character styles by the renderer.
 BODY, HEADING2, HEADING3, LEAD = "body", "heading2", "heading3", "lead"
+BODY_KEEP_NEXT = "body_keep"  # paragraph kind: body kept on the page of what follows
 _ITEM_ROLE = {2: HEADING2, 3: HEADING3, 4: BODY}
 _KEEP_END = "。！？!?；;：:…"
 _DROP_END = "。.．，,；;：:、"
@@ -41,14 +43,42 @@ class Para:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """Name and date lines of a signature without a seal, with right indents in characters."""
+
+    name: str
+    date: str
+    name_indent: float
+    date_indent: float
+
+
+@dataclass(frozen=True)
 class Plan:
     title: str
+    title_lines: list[str]
     name_line: str
     paragraphs: list[Para]
+    signature: Signature | None = None
     unit: str = ""
     name: str = ""
     position: str = ""
     date: str = ""
+
+
+def width(text: str) -> float:
+    """Width in body characters: half-width (ASCII) characters count one half."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def signature(name: str, date: str) -> Signature:
+    """GB/T 9704 7.3.5.2: name right-indented 2 chars, date starting 2 chars right of the name's
+    first character; a date longer than that is right-indented 2 chars and the name moves left."""
+    name_indent = 2.0
+    date_indent = name_indent + width(name) - 2 - width(date)
+    if date and date_indent < 2:
+        date_indent = 2.0
+        name_indent = date_indent + width(date) + 2 - width(name)
+    return Signature(name, date, name_indent, max(date_indent, 2.0))
 
 
 def run_in(text: str) -> str:
@@ -72,15 +102,22 @@ def plan(doc: Document, kind: Kind) -> Plan:
         _lay_section(section.nodes, kind.points_inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
     title = doc.field(sf.FIELD_TITLE) or fill_pattern(kind.title_pattern, doc)[0]
-    date = doc.info.get(sf.FIELD_DATE)
+    date_text = doc.info.get(sf.FIELD_DATE)
+    date = (official_date(date_text.value) or "") if date_text else ""
+    name = doc.field(sf.FIELD_NAME)
+    sign = signature(name, date) if kind.signature and (name or date) else None
+    if sign and paras and paras[-1].kind == BODY:
+        paras[-1].kind = BODY_KEEP_NEXT  # the signature never starts a page alone
     return Plan(
         title=title,
+        title_lines=break_title(title),
         name_line=fill_pattern(kind.name_line_pattern, doc)[0].strip() if kind.name_line_pattern else "",
         paragraphs=paras,
+        signature=sign,
         unit=doc.field(sf.FIELD_UNIT),
-        name=doc.field(sf.FIELD_NAME),
+        name=name,
         position=doc.field(sf.FIELD_POSITION),
-        date=(official_date(date.value) or "") if date else "",
+        date=date,
     )
 
 

@@ -8,8 +8,8 @@ Sizes are half-points (``w:sz``), lengths are twips (1/20 pt).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 __all__ = ["DEFAULT", "PROFILES", "Profile", "profile_with"]
@@ -125,4 +125,24 @@ PROFILES: dict[str, Profile] = {
     "28磅行距": profile_with(DEFAULT, line_pitch=560),
     # Digits and Latin letters in Times New Roman, Chinese in the Chinese fonts.
     "西文新罗马": profile_with(DEFAULT, latin_font="Times New Roman"),
+    # Some offices' font packs name the title font 方正小标宋_GBK.
+    "小标宋GBK": profile_with(DEFAULT, font_title="方正小标宋_GBK"),
+    # 一是/二是 lead sentences in bold.
+    "引导句加粗": profile_with(DEFAULT, lead_bold=True),
 }
+
+
+def combine(base: Profile, names: Iterable[str]) -> Profile:
+    """Apply named variants on top of ``base``: each contributes what it changes from DEFAULT.
+
+    Unknown names raise ValueError naming them and the choices, for a one-sentence message.
+    """
+    result = base
+    for name in names:
+        if name not in PROFILES:
+            raise ValueError(f"没有名为“{name}”的格式方案，可选：{'、'.join(PROFILES)}")
+        variant = PROFILES[name]
+        changes = {f.name: getattr(variant, f.name) for f in fields(Profile)
+                   if getattr(variant, f.name) != getattr(DEFAULT, f.name)}
+        result = replace(result, **changes)
+    return result

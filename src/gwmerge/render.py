@@ -7,6 +7,7 @@ and user text such as ``&``, ``<`` or ``{{ }}`` must come out literally.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import tempfile
@@ -14,12 +15,12 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from docxtpl import DocxTemplate, RichText
+from docxtpl import DocxTemplate, RichText, RichTextParagraph
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import GwError, Location
-from .layout import BODY, HEADING2, HEADING3, LEAD, Para, Plan
+from .layout import BODY, HEADING2, HEADING3, LEAD, Para, Plan, Signature
 
 GENERATOR = "gwmerge"
 CHAR_STYLES = {BODY: None, HEADING2: "GwHeading2Char", HEADING3: "GwHeading3Char", LEAD: "GwLeadChar"}
@@ -38,11 +39,26 @@ class _Paragraph:
             self.rich.add(run.text, style=CHAR_STYLES[run.role])
 
 
-def context(plan: Plan, title_lines: list[str] | None = None) -> dict[str, object]:
+def _signature(sign: Signature | None) -> RichTextParagraph | None:
+    """Name and date paragraphs; their right indents vary per document, so they are built here."""
+    if sign is None:
+        return None
+    block = RichTextParagraph()
+    for text, indent in ((sign.name, sign.name_indent), (sign.date, sign.date_indent)):
+        if text:
+            chars = round(indent * 100)
+            # Automatic spacing between Chinese and digits would widen the date past its measure.
+            block.xml += ('<w:p><w:pPr><w:pStyle w:val="GwSignature"/><w:autoSpaceDE w:val="0"/>'
+                          f'<w:autoSpaceDN w:val="0"/><w:ind w:right="{chars * 16 // 5}" '
+                          f'w:rightChars="{chars}"/></w:pPr>{RichText(text).xml}</w:p>')
+    return block
+
+
+def context(plan: Plan) -> dict[str, object]:
     """The variables a template can use (documented in the README)."""
-    lines = title_lines or [plan.title]
     return {
-        "title": RichText("\n".join(lines)),
+        "title": RichText("\n".join(plan.title_lines)),
+        "signature": _signature(plan.signature),
         "title_text": plan.title,
         "name_line": plan.name_line,
         "paragraphs": [_Paragraph(p) for p in plan.paragraphs],
@@ -53,16 +69,20 @@ def context(plan: Plan, title_lines: list[str] | None = None) -> dict[str, objec
     }
 
 
-def render(plan: Plan, template: Path, dest: Path, title_lines: list[str] | None = None) -> None:
-    """Render one document and move it into place only once it is complete."""
+def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
+    """Render one document and move it into place only once it is complete.
+
+    ``template`` is a .docx file or its bytes (a kind's template rebuilt for another profile).
+    """
+    where = Location(template) if isinstance(template, Path) else Location()
     try:
-        doc = DocxTemplate(template)
-        doc.render(context(plan, title_lines), jinja_env=SandboxedEnvironment(autoescape=True))
+        doc = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
+        doc.render(context(plan), jinja_env=SandboxedEnvironment(autoescape=True))
     except TemplateError as exc:
         raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
-                      Location(template)) from exc
+                      where) from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", Location(template)) from exc
+        raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
     props = doc.docx.core_properties
     props.title = plan.title
     props.author = plan.name or GENERATOR

@@ -63,6 +63,8 @@ class _StyleSpec:
     keep_next: bool = False
     body_width: bool = False  # carries the character tightening
     single_line: bool = False  # page number: single spacing instead of the exact grid pitch
+    off_grid: bool = False  # taller than one grid line (title): keep the exact pitch, do not snap
+    measured: bool = False  # indents computed from text width (signature): no auto spacing
     next_style: str | None = None
 
 
@@ -70,7 +72,8 @@ def _style_specs(p: Profile, *, name_line: bool) -> list[_StyleSpec]:
     """The contract's styles for profile ``p`` (GwNameLine only when it is used)."""
     specs = [
         _StyleSpec("GwTitle", "公文标题", "paragraph", p.font_title, p.size_title,
-                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody"),
+                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody",
+                   off_grid=True),
         _StyleSpec("GwHeading1", "一级标题", "paragraph", p.font_heading1, p.size_body,
                    jc="both", first_line_chars=200, keep_next=True, body_width=True,
                    next_style="GwBody"),
@@ -82,8 +85,11 @@ def _style_specs(p: Profile, *, name_line: bool) -> list[_StyleSpec]:
                    body_width=True, next_style="GwBody"),
         _StyleSpec("GwBody", "公文正文", "paragraph", p.font_body, p.size_body,
                    jc="both", first_line_chars=200, body_width=True, next_style="GwBody"),
+        _StyleSpec("GwBodyKeepNext", "正文（与落款同页）", "paragraph", p.font_body, p.size_body,
+                   jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style="GwBody"),
         _StyleSpec("GwSignature", "落款", "paragraph", p.font_body, p.size_body,
-                   jc="right", first_line_chars=0, keep_next=True, next_style="GwSignature"),
+                   jc="right", first_line_chars=0, keep_next=True, next_style="GwSignature",
+                   measured=True),
         _StyleSpec("GwPageNumber", "页码", "paragraph", p.font_page_number,
                    p.size_page_number, first_line_chars=0, single_line=True),
         _StyleSpec("GwHeading2Char", "二级标题字符", "character", p.font_heading2, p.size_body),
@@ -115,10 +121,18 @@ _BODY_LOOP: tuple[tuple[str, str], ...] = (
     ("GwHeading3", "{{r p.rich }}"),
     ("GwBody", '{%p elif p.kind == "blank" %}'),
     ("GwBody", ""),
+    ("GwBody", '{%p elif p.kind == "body_keep" %}'),
+    ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", "{%p else %}"),
     ("GwBody", "{{r p.rich }}"),
     ("GwBody", "{%p endif %}"),
     ("GwBody", "{%p endfor %}"),
+    # Signature without a seal: one blank line, then name and date lines whose right indents
+    # depend on their lengths, so the renderer supplies both paragraphs whole.
+    ("GwBody", "{%p if signature %}"),
+    ("GwSignature", ""),
+    ("GwSignature", "{{p signature }}"),
+    ("GwBody", "{%p endif %}"),
 )
 
 
@@ -156,14 +170,27 @@ def _rpr(p: Profile, font: str, size: int, *, bold: bool | None,
     return rpr
 
 
-def _ppr(p: Profile, *, keep_next: bool = False, single_line: bool = False,
+def _ppr(p: Profile, *, keep_next: bool = False, single_line: bool = False, off_grid: bool = False,
          first_line_chars: int | None = None, size: int = 32,
-         jc: str | None = None) -> etree._Element:
-    """Paragraph properties in schema order; the exact grid pitch unless ``single_line``."""
+         jc: str | None = None, measured: bool = False) -> etree._Element:
+    """Paragraph properties in schema order; the exact grid pitch unless ``single_line``.
+
+    ``measured``: a paragraph whose position is computed from character widths (signature), so
+    no automatic space between Chinese and digits may widen it.
+    """
     ppr = _el("w:pPr")
     if keep_next:
         _sub(ppr, "w:keepNext")
     _sub(ppr, "w:widowControl", val=0)
+    # Word's default (punctuation may hang past the right edge), stated explicitly: without it
+    # LibreOffice drops a comma that falls just past the edge from the printed page.
+    _sub(ppr, "w:overflowPunct", val=1)
+    if measured:
+        _sub(ppr, "w:autoSpaceDE", val=0)
+        _sub(ppr, "w:autoSpaceDN", val=0)
+    if off_grid:
+        # A 22 pt title on a lines grid takes two grid lines in LibreOffice unless unsnapped.
+        _sub(ppr, "w:snapToGrid", val=0)
     if single_line:
         # Do not let the lines grid stretch the footer line to the body pitch.
         _sub(ppr, "w:snapToGrid", val=0)
@@ -187,7 +214,8 @@ def _style_element(p: Profile, spec: _StyleSpec) -> etree._Element:
         _sub(style, "w:next", val=spec.next_style)
     _sub(style, "w:qFormat")
     if spec.kind == "paragraph":
-        style.append(_ppr(p, keep_next=spec.keep_next, single_line=spec.single_line,
+        style.append(_ppr(p, keep_next=spec.keep_next, single_line=spec.single_line, off_grid=spec.off_grid,
+                          measured=spec.measured,
                           first_line_chars=spec.first_line_chars, size=spec.size, jc=spec.jc))
     style.append(_rpr(p, spec.font, spec.size, bold=spec.bold, char_spacing=spec.body_width))
     return style

@@ -1,0 +1,297 @@
+"""PDF previews through LibreOffice, one converter start per batch.
+
+Starting ``soffice`` costs seconds while converting one more document costs well under one, so a
+whole batch is handed to a single ``soffice --convert-to pdf`` process. The process gets
+
+* a private user profile (``-env:UserInstallation``), so it neither clashes with a LibreOffice the
+  user already has open nor touches their settings;
+* a private fontconfig file (``FONTCONFIG_FILE``) that maps the official font names
+  (方正小标宋简体, 黑体, 楷体_GB2312, 仿宋_GB2312, 宋体 …), which free systems lack, to installed free
+  fonts, so that title, headings and body stay visibly different typefaces in the preview.
+
+PDFs are written into a temporary directory next to the target and moved into place with
+``os.replace``: a reader never sees a half-written PDF.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+__all__ = [
+    "FONT_SUBSTITUTES",
+    "PdfUnavailable",
+    "convert_to_pdf",
+    "find_soffice",
+    "fontconfig_xml",
+    "installed_font_families",
+]
+
+# Where LibreOffice lives when it is not on PATH.
+_SOFFICE_DIRS: tuple[Path, ...] = (
+    Path("C:/Program Files/LibreOffice/program"),
+    Path("C:/Program Files (x86)/LibreOffice/program"),
+    Path("/Applications/LibreOffice.app/Contents/MacOS"),
+    Path("/opt/libreoffice/program"),
+    Path("/usr/lib/libreoffice/program"),
+)
+
+# Seconds allowed for starting the converter, then per document.
+_START_SECONDS = 90.0
+_PER_DOC_SECONDS = 15.0
+
+# A (family, weight) candidate; weight is a fontconfig constant name or None to keep the request's.
+Candidate = tuple[str, str | None]
+
+_TITLE: tuple[Candidate, ...] = (
+    ("Noto Serif CJK SC", "black"),  # picks Black if installed, else the heaviest (Bold)
+    ("Source Han Serif SC", "heavy"),
+    ("Source Han Serif CN", "heavy"),
+    ("FandolSong", "bold"),
+    ("AR PL UMing CN", "bold"),
+)
+_HEI: tuple[Candidate, ...] = (
+    ("Noto Sans CJK SC", None),
+    ("Source Han Sans SC", None),
+    ("Source Han Sans CN", None),
+    ("FandolHei", None),
+    ("WenQuanYi Zen Hei", None),
+    ("WenQuanYi Micro Hei", None),
+    ("Droid Sans Fallback", None),
+)
+_KAI: tuple[Candidate, ...] = (
+    ("AR PL UKai CN", None),
+    ("FandolKai", None),
+    ("LXGW WenKai", None),
+    ("AR PL KaitiM GB", None),
+)
+_FANG: tuple[Candidate, ...] = (
+    ("FandolFang", None),
+    ("Noto Serif CJK SC", None),
+    ("Source Han Serif SC", None),
+    ("AR PL UMing CN", None),
+)
+_SONG: tuple[Candidate, ...] = (
+    ("Noto Serif CJK SC", None),
+    ("AR PL UMing CN", None),
+    ("FandolSong", None),
+    ("Source Han Serif SC", None),
+)
+
+#: Official font name → free candidates, best first; the first installed one is used.
+FONT_SUBSTITUTES: dict[str, tuple[Candidate, ...]] = {
+    **dict.fromkeys(
+        ("方正小标宋简体", "方正小标宋_GBK", "方正小标宋", "小标宋", "小标宋体", "FZXiaoBiaoSong-B05S"),
+        _TITLE,
+    ),
+    **dict.fromkeys(("黑体", "SimHei", "方正黑体_GBK", "方正黑体简体", "STHeiti", "华文黑体"), _HEI),
+    **dict.fromkeys(
+        ("楷体_GB2312", "楷体", "KaiTi", "KaiTi_GB2312", "方正楷体_GBK", "方正楷体简体",
+         "STKaiti", "华文楷体"),
+        _KAI,
+    ),
+    **dict.fromkeys(
+        ("仿宋_GB2312", "仿宋", "FangSong", "FangSong_GB2312", "方正仿宋_GBK", "方正仿宋简体",
+         "STFangsong", "华文仿宋"),
+        _FANG,
+    ),
+    **dict.fromkeys(
+        ("宋体", "SimSun", "NSimSun", "新宋体", "方正书宋_GBK", "STSong", "华文宋体"), _SONG
+    ),
+}
+
+
+class PdfUnavailable(Exception):
+    """LibreOffice is not installed, so no PDF can be made."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "未找到 LibreOffice，无法生成 PDF：请安装 LibreOffice（https://zh-cn.libreoffice.org/）"
+            "并确保 soffice 在 PATH 中，或改用 Word/WPS 另存为 PDF。"
+        )
+
+
+def find_soffice() -> Path | None:
+    """Locate the LibreOffice executable: PATH first, then the usual install directories."""
+    for name in ("soffice", "libreoffice", "soffice.exe", "soffice.com"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    exe = "soffice.exe" if sys.platform == "win32" else "soffice"
+    for folder in _SOFFICE_DIRS:
+        candidate = folder / exe
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def installed_font_families() -> set[str]:
+    """Family names fontconfig knows (empty when there is no ``fc-list``, e.g. on Windows)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return set()
+    try:
+        out = subprocess.run(
+            [fc_list, ":", "family"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    families: set[str] = set()
+    for line in out.splitlines():
+        # One line per face; a face with several names lists them comma-separated.
+        families.update(n.strip().replace("\\", "") for n in line.split(",") if n.strip())
+    return families
+
+
+def _pick(candidates: Iterable[Candidate], installed: set[str]) -> Candidate | None:
+    return next((c for c in candidates if c[0] in installed), None)
+
+
+def fontconfig_xml(installed: set[str], system_conf: Path | None = None) -> str:
+    """A fontconfig file: the system configuration plus one rule per official font name.
+
+    A rule replaces the requested family with the first installed candidate (``binding=strong`` so
+    it beats language defaults) and, for the title font, asks for a heavy weight.
+    """
+    if system_conf is None:
+        default = Path("/etc/fonts/fonts.conf")
+        system_conf = default if default.is_file() else None
+    parts = [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+        "<fontconfig>",
+    ]
+    if system_conf is not None:
+        parts.append(f"  <include ignore_missing=\"yes\">{escape(str(system_conf))}</include>")
+    for official, candidates in FONT_SUBSTITUTES.items():
+        choice = _pick(candidates, installed)
+        if choice is None:
+            continue
+        family, weight = choice
+        parts += [
+            '  <match target="pattern">',
+            f'    <test qual="any" name="family"><string>{escape(official)}</string></test>',
+            '    <edit name="family" mode="assign" binding="strong">'
+            f"<string>{escape(family)}</string></edit>",
+        ]
+        if weight:
+            parts.append(f'    <edit name="weight" mode="assign"><const>{weight}</const></edit>')
+        parts.append("  </match>")
+    parts.append("</fontconfig>")
+    return "\n".join(parts) + "\n"
+
+
+def _stage_inputs(docs: Sequence[Path], stage: Path) -> list[tuple[Path, Path]]:
+    """Pair each document with the path handed to soffice.
+
+    soffice names each PDF after its input's stem, so two inputs with the same stem (from different
+    folders) would overwrite each other; the later ones are copied under a unique stem.
+    """
+    pairs: list[tuple[Path, Path]] = []
+    seen: set[str] = set()
+    for i, doc in enumerate(docs):
+        src = doc
+        if doc.stem.casefold() in seen:
+            stage.mkdir(exist_ok=True)
+            src = stage / f"{doc.stem}~{i}{doc.suffix}"
+            shutil.copyfile(doc, src)
+        seen.add(src.stem.casefold())
+        pairs.append((doc, src))
+    return pairs
+
+
+def _run(cmd: list[str], env: dict[str, str], timeout: float) -> None:
+    """Run soffice; on time-out kill it with the helpers it spawned (oosplash → soffice.bin)."""
+    posix = os.name == "posix"
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=posix,
+    )
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if posix:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        proc.wait()
+
+
+def convert_to_pdf(
+    docx_paths: Sequence[Path], out_dir: Path, *, timeout: float | None = None
+) -> dict[Path, Path]:
+    """Convert documents to PDF in ``out_dir`` with one LibreOffice start for the whole batch.
+
+    Returns ``{document: pdf}`` for the PDFs produced; a document missing from the result could not
+    be converted (unreadable file, or the time limit — by default 90 s plus 15 s per document —
+    ran out). Raises :class:`PdfUnavailable` when LibreOffice is not installed.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfUnavailable()
+    # Keys stay the caller's paths; the same file given twice is converted once.
+    docs: list[Path] = []
+    seen: set[Path] = set()
+    for given in map(Path, docx_paths):
+        real = given.resolve()
+        if real not in seen and real.is_file():
+            seen.add(real)
+            docs.append(given)
+    if not docs:
+        return {}
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if timeout is None:
+        timeout = _START_SECONDS + _PER_DOC_SECONDS * len(docs)
+
+    # The work dir sits inside out_dir so that os.replace stays on one file system.
+    with tempfile.TemporaryDirectory(prefix=".gwmerge-pdf-", dir=out_dir) as tmp:
+        work = Path(tmp)
+        produced, profile = work / "pdf", work / "profile"
+        produced.mkdir()
+        pairs = _stage_inputs(docs, work / "in")
+
+        env = dict(os.environ)
+        fonts_conf = work / "fonts.conf"
+        fonts_conf.write_text(fontconfig_xml(installed_font_families()), encoding="utf-8")
+        env["FONTCONFIG_FILE"] = str(fonts_conf)
+        env.pop("FONTCONFIG_PATH", None)
+
+        cmd = [
+            str(soffice),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(produced),
+            *(str(src.resolve()) for _, src in pairs),
+        ]
+        _run(cmd, env, timeout)
+
+        result: dict[Path, Path] = {}
+        for doc, src in pairs:
+            pdf = produced / f"{src.stem}.pdf"
+            if pdf.is_file() and pdf.stat().st_size > 0:
+                target = out_dir / pdf.name
+                os.replace(pdf, target)
+                result[doc] = target
+        return result
