@@ -89,7 +89,8 @@ def _numbering(texts: dict[str, str]) -> None:
 CORRUPTIONS: dict[str, tuple[Edit, tuple[str, ...]]] = {
     "body font 宋体": (_body_font, ("宋体", "正文应为")),
     "theme font on docDefaults": (_theme_on_defaults, ("主题字体",)),
-    "theme font on a run": (_sub_once("word/document.xml", r"<w:rFonts ", '<w:rFonts w:eastAsiaTheme="minorEastAsia" '),
+    "theme font on a run": (_sub_once("word/document.xml", r"<w:r>(<w:t[^>]*>按照)",
+                                      r'<w:r><w:rPr><w:rFonts w:eastAsiaTheme="minorEastAsia"/></w:rPr>\1'),
                             ("主题字体",)),
     "30 pt lines": (_sub_once("word/styles.xml", r'w:line="579"', 'w:line="600"', count=0), ("行距", "30 磅")),
     "no even footer": (_drop_even_footer, ("偶数页",)),
