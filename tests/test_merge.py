@@ -212,3 +212,50 @@ def test_signature_indents(name: str, date: str, name_indent: float, date_indent
     assert (sign.name_indent, sign.date_indent) == (name_indent, date_indent)
     # the date's first character stands 2 characters right of the name's first character
     assert (sign.name_indent + width(name)) - (sign.date_indent + width(date)) == 2
+
+
+def test_long_title_breaks_inside_one_paragraph(tmp_path: Path) -> None:
+    title = "中共某某镇委员会领导班子2024年度专题民主生活会对照检查材料"
+    book = make_workbook(tmp_path / "长标题.xlsx", [SectionRows("存在的问题", [("段落", "", "内容。")])],
+                         **{sf.FIELD_TITLE: title})
+    [outcome] = api.merge([book], tmp_path / "out")
+    first = next(EffectiveDoc(outcome.output).paragraphs())
+    assert first.style_id == "GwTitle"
+    assert first.text.split("\n") == ["中共某某镇委员会领导班子2024年度", "专题民主生活会对照检查材料"]
+    assert first.br_count == 1  # a trapezoid: two lines, the upper longer, in one paragraph
+
+
+def test_format_profiles_on_the_command_line(sheets: Path, tmp_path: Path) -> None:
+    [outcome] = api.merge([sheets / "示例-副镇长.xlsx"], tmp_path, profiles=["系统字体", "28磅行距", "引导句加粗"])
+    doc = EffectiveDoc(outcome.output)
+    paras = [p for p in doc.paragraphs() if p.text]
+    assert all(p.ppr("spacing")["line"] == "560" for p in paras)
+    assert doc.section.doc_grid["linePitch"] == "560"
+    item = next(p for p in paras if p.text.startswith("（一）"))
+    runs = [r for r in item.runs if r.text]
+    assert runs[0].font("eastAsia") == "楷体"  # run-in heading
+    assert runs[1].font("eastAsia") == "仿宋" and not runs[1].bold  # body
+    lead = next(r for r in runs if r.text.startswith("一是"))
+    assert lead.text == "一是学深悟透、把握精髓还有差距。" and lead.bold
+    assert next(doc.paragraphs()).runs[0].font("eastAsia") == "方正小标宋简体"
+
+
+def test_kind_profile_from_its_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's kind in ./templates with another profile and no template file: built from the definition."""
+
+    from gwmerge import kinds
+
+    folder = tmp_path / "templates" / "我的文种"
+    folder.mkdir(parents=True)
+    definition = (kinds.BUILTIN_DIR / "民主生活会" / "kind.toml").read_text(encoding="utf-8")
+    definition = definition.replace('profile = "标准"', 'profile = "系统字体"').replace(
+        "[profile_overrides]", '[profile_overrides]\nfont_title = "方正小标宋_GBK"')
+    (folder / "kind.toml").write_text(definition, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    book = make_workbook(tmp_path / "甲.xlsx", [SectionRows("存在的问题", [("段落", "", "内容。")])],
+                         **{sf.FIELD_KIND: "我的文种"})
+    [outcome] = api.merge([book], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    paras = list(EffectiveDoc(outcome.output).paragraphs())
+    assert paras[0].runs[0].font("eastAsia") == "方正小标宋_GBK"
+    assert paras[-1].runs[0].font("eastAsia") == "仿宋"

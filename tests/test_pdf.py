@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import need_soffice
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph
-from conftest import need_soffice
 from pagemeasure import A4, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
 
 from gwmerge import pdf

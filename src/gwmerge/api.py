@@ -92,8 +92,8 @@ def check(paths: Iterable[Path], kind: str | None = None) -> list[Outcome]:
 
 @functools.cache
 def _kind_template(kind: Kind, profiles: tuple[str, ...]) -> Path | bytes:
-    """The kind's checked-in template, or one rebuilt in memory for extra format variants."""
-    if not profiles:
+    """The kind's template file, or one built in memory (no file, or extra format variants)."""
+    if not profiles and kind.template.is_file():
         return kind.template
     try:
         profile = combine(kind.profile, profiles)

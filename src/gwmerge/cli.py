@@ -66,7 +66,8 @@ def merge(
     template: Annotated[Path | None, typer.Option("-t", "--template", help="使用自己的 docxtpl 模板 (.docx)。")] = None,
     profile: Annotated[
         list[str] | None,
-        typer.Option("--profile", "-p", help="格式方案，可写多次叠加，如 -p 系统字体 -p 引导句加粗（见 gwmerge kinds）。"),
+        typer.Option("--profile", "-p", help="格式方案，可叠加，如 -p 系统字体 -p 引导句加粗（见 gwmerge kinds）。",
+                     show_default=False),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,

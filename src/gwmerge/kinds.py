@@ -43,6 +43,7 @@ class Kind:
 
     @property
     def template(self) -> Path:
+        """The kind's template file; when absent, one is built from the definition's profile."""
         return self.folder / TEMPLATE
 
 
