@@ -118,7 +118,8 @@ def test_new_workbook_once_filled_merges(tmp_path: Path) -> None:
     assert first["A3"].value == "示例"
     assert first.freeze_panes == "A3"
     assert any("A4" in str(dv.sqref) and "（一）" in dv.formula1 for dv in first.data_validations.dataValidation)
-    assert first["C4"].alignment.wrap_text
+    assert first.column_dimensions["C"].alignment.wrap_text  # rows filled later wrap too
+    assert first.column_dimensions["C"].width >= 60
     assert first["B4"].value == "在带头深刻感悟“两个确立”的决定性意义方面"  # the kind's aspects pre-filled
     # fill it as a user would
     info["B9"] = "根据安排，现对照检查如下："

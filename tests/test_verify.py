@@ -88,7 +88,9 @@ def _numbering(texts: dict[str, str]) -> None:
 
 CORRUPTIONS: dict[str, tuple[Edit, tuple[str, ...]]] = {
     "body font 宋体": (_body_font, ("宋体", "正文应为")),
-    "theme font on docDefaults": (_theme_on_defaults, ("主题字体",)),
+    "theme font on docDefaults": (_theme_on_defaults, ("文档默认字体", "主题字体")),
+    "theme font in a style": (_sub_once("word/styles.xml", r'(<w:style [^>]*w:styleId="GwBody".*?<w:rFonts )',
+                                        r'\1w:eastAsiaTheme="minorEastAsia" '), ("样式", "主题字体", "应删除")),
     "theme font on a run": (_sub_once("word/document.xml", r"<w:r>(<w:t[^>]*>按照)",
                                       r'<w:r><w:rPr><w:rFonts w:eastAsiaTheme="minorEastAsia"/></w:rPr>\1'),
                             ("主题字体",)),
@@ -165,3 +167,10 @@ def test_plain_python_docx_document(tmp_path: Path) -> None:
     assert len(findings) >= 10, text
     for word in ("纸张", "主题字体", "行距", "偶数页", "换行", "编号", "一级标题应为黑体"):
         assert word in text, word
+
+
+def test_overridden_theme_font_is_only_a_warning(sample: Path) -> None:
+    """docDefaults theme fonts that every style overrides do not change the look: a reminder."""
+    _rewrite(sample, _theme_on_defaults)
+    (finding,) = verify(sample)
+    assert not finding.is_error and finding.location.sheet == "样式"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docxtpl import DocxTemplate, RichText, RichTextParagraph
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import GwError, Location
@@ -24,6 +24,30 @@ from .layout import BODY, HEADING2, HEADING3, LEAD, Para, Plan, Signature
 
 GENERATOR = "gwmerge"
 CHAR_STYLES = {BODY: None, HEADING2: "GwHeading2Char", HEADING3: "GwHeading3Char", LEAD: "GwLeadChar"}
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox with autoescape, compiling each distinct template part once.
+
+    docxtpl compiles every part of the template anew for each document; in a batch the parts are
+    the same text, so the compiled template is reused (the context differs, not the code).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: str, globals=None, template_class=None) -> Template:
+        if globals or template_class:
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_ENV = _Sandbox()
 
 
 class _Paragraph:
@@ -77,7 +101,7 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
     where = Location(template) if isinstance(template, Path) else Location()
     try:
         doc = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
-        doc.render(context(plan), jinja_env=SandboxedEnvironment(autoescape=True))
+        doc.render(context(plan), jinja_env=_ENV)
     except TemplateError as exc:
         raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
                       where) from exc

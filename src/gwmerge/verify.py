@@ -222,6 +222,12 @@ def _expected_fonts(q: Para, profile: Profile) -> Iterator[tuple[Run, str, froze
     A level-2 paragraph starts with run(s) in the heading font and may continue in the body
     font (run-in); a level-3 paragraph may start in the level-3 font.
     """
+    if q.role == "table":  # tables have no fixed role: any font of the profile will do
+        fonts = frozenset({profile.font_title, profile.font_name_line, profile.font_heading1,
+                           profile.font_heading2, profile.font_heading3, profile.font_body})
+        for _, run in q.text_runs():
+            yield run, "table", fonts
+        return
     single = {"title": profile.font_title, "name_line": profile.font_name_line,
               "heading1": profile.font_heading1, "signature": profile.font_body}
     if q.role in single:
@@ -353,39 +359,57 @@ def _style_chain(styles: etree._Element, style_id: str | None) -> Iterator[etree
         style_id = based.get(w("val")) if based is not None else None
 
 
+_SLOT_OF = {"asciiTheme": "ascii", "hAnsiTheme": "hAnsi", "eastAsiaTheme": "eastAsia", "cstheme": "cs"}
+
+
+def _deciding_themes(run: Run) -> set[str]:
+    """Theme attributes that really pick this run's typeface.
+
+    A theme attribute decides a slot unless a higher level names the slot: then ``Run.font``
+    (the typeface Word uses) differs from what the theme resolves to, i.e. equals the name.
+    """
+    fonts = run.rfonts
+    return {a for a, slot in _SLOT_OF.items() if a in fonts and run.font(slot) != fonts.get(slot)}
+
+
 def rule_theme_fonts(ctx: Context) -> Iterator[Issue]:
-    """No theme font attribute may reach a text run: it overrides the font names silently.
+    """No theme font attribute may pick a text run's typeface: it silently beats the names.
 
     Reported where it is set: once for docDefaults or a style, per paragraph for direct runs.
+    One that a higher level already overrides is only a warning (FORMAT.md still wants it gone,
+    since restyling can bring it back).
     """
     footer_paras = [p for f in _all_footers(ctx) for p in f.paragraphs]
     text_paras = [q.p for q in ctx.paras] + footer_paras
-    themed_runs = [(p, r) for p in text_paras for r in p.runs
-                   if r.text.strip() and any(a in r.rfonts for a in THEME_ATTRS)]
-    if not themed_runs:
+    themed = [(p, r, _deciding_themes(r)) for p in text_paras for r in p.runs
+              if r.text.strip() and any(a in r.rfonts for a in THEME_ATTRS)]
+    if not themed:
         return
+    deciding = set().union(*(d for *_, d in themed))
     styles = ctx.doc.styles_root
     if styles is not None:
-        defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}")
-        attrs = _theme_attrs(defaults)
+        sources: dict[str, tuple[str, list[str]]] = {}
+        attrs = _theme_attrs(styles.find(f"{w('docDefaults')}/{w('rPrDefault')}"))
         if attrs:
-            yield Issue("样式", f"文档默认字体使用了主题字体（{'、'.join(attrs)}），"
-                              "会盖过指定的字体名称，应删除。")
-        used: dict[str, etree._Element] = {}
-        for p, r in themed_runs:
+            sources["docDefaults"] = ("文档默认字体", attrs)
+        for p, r, _ in themed:
             for sid in (p.style_id, r.style_id):
                 for style in _style_chain(styles, sid):
-                    used[style.get(w("styleId"), "")] = style
-        for style in used.values():
-            attrs = _theme_attrs(style)
-            if attrs:
-                name_el = style.find(w("name"))
-                name = name_el.get(w("val")) if name_el is not None else style.get(w("styleId"))
-                yield Issue("样式", f"样式“{name}”使用了主题字体（{'、'.join(attrs)}），"
-                                  "会盖过指定的字体名称，应删除。")
+                    attrs = _theme_attrs(style)
+                    if attrs:
+                        name_el = style.find(w("name"))
+                        name = name_el.get(w("val")) if name_el is not None else sid
+                        sources[style.get(w("styleId"), "")] = (f"样式“{name}”", attrs)
+        for label, attrs in sources.values():
+            listed = "、".join(attrs)
+            if deciding & set(attrs):
+                yield Issue("样式", f"{label}使用了主题字体（{listed}），会盖过指定的字体名称，应删除。")
+            else:
+                yield Issue("样式", f"{label}设置了主题字体（{listed}），目前已被字体名称覆盖，"
+                                  "建议删除以免改样式后生效。", Severity.WARNING)
     footer_ids = {id(p) for p in footer_paras}
     numbered = {id(q.p): q for q in ctx.paras}
-    for p in {id(p): p for p, _ in themed_runs}.values():
+    for p in {id(p): p for p, *_ in themed}.values():
         attrs = sorted({a for r in p.element.iter(w("r")) if "".join(r.itertext()).strip()
                         for a in _theme_attrs(r)})
         if attrs:
@@ -412,7 +436,7 @@ def rule_title(ctx: Context) -> Iterator[Issue]:
 
 def rule_fonts(ctx: Context) -> Iterator[Issue]:
     """Each text run carries the profile font of its role (title, headings, body …)."""
-    for q in ctx.content():
+    for q in ctx.paras:
         wrong: dict[str, tuple[list[str], frozenset[str]]] = {}
         for run, role, allowed in _expected_fonts(q, ctx.profile):
             font = run.font("eastAsia")

@@ -205,6 +205,7 @@ def write_workbook(
         dv.add(f"B{3 + list(sf.INFO_FIELDS).index(sf.FIELD_KIND)}")
     for col, width in zip("ABC", (10, 80, 40), strict=True):
         ws.column_dimensions[col].width = width
+        ws.column_dimensions[col].alignment = _WRAP
     ws.freeze_panes = "A3"
 
     for section in sections:
@@ -225,10 +226,12 @@ def _write_section(wb: Workbook, section: SectionRows) -> None:
     for cell in ws[3]:
         cell.font = _EXAMPLE_FONT
         cell.alignment = _WRAP
-    last = max(ws.max_row, 3) + _DATA_ROWS
-    for row in ws.iter_rows(min_row=4, max_row=last, max_col=4):
+    # Wrapping comes from the column style, so rows the user fills later wrap too, without
+    # hundreds of pre-styled empty rows that every read would have to parse.
+    for row in ws.iter_rows(min_row=4, max_col=4):
         for cell in row:
             cell.alignment = _WRAP
+    last = max(ws.max_row, 3) + _DATA_ROWS
     dv = DataValidation(
         type="list",
         formula1='"' + ",".join(level.value for level in sf.LEVEL_CHOICES) + '"',
@@ -242,6 +245,7 @@ def _write_section(wb: Workbook, section: SectionRows) -> None:
     dv.add(f"A4:A{last}")
     for col, width in zip("ABCD", (8, 36, 90, 16), strict=True):
         ws.column_dimensions[col].width = width
+        ws.column_dimensions[col].alignment = _WRAP
     ws.freeze_panes = "A3"
 
 
