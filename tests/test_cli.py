@@ -59,7 +59,7 @@ def test_check_reports_every_problem_and_exit_codes(sheets: Path) -> None:
     assert result.exit_code == 1
     assert "示例-副镇长.xlsx › 存在的主要问题 › A9" in result.output
     assert "示例-副镇长.xlsx › 下步的改进措施 › C5：“dangshi”像是拼音缩写占位" in result.output
-    assert "共 2 处问题" in result.output
+    assert "共 1 处错误、1 处提醒" in result.output
 
 
 def test_hand_edited_output_is_not_overwritten_without_force(sheets: Path, tmp_path: Path) -> None:
@@ -149,3 +149,27 @@ def test_new_with_roster_makes_one_per_person(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "班子").iterdir()) == ["副书记-李四.xlsx", "镇长-张三.xlsx"]
     info = openpyxl.load_workbook(tmp_path / "班子" / "镇长-张三.xlsx")["基本信息"]
     assert (info["B6"].value, info["B7"].value) == ("张三", "镇长")
+
+
+def test_verify_examples_and_a_wrong_document(sheets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert _run("merge", str(sheets), "-o", str(out)).exit_code == 0
+    result = _run("verify", str(out))
+    assert result.exit_code == 0, result.output
+    assert "✓ 示例-副镇长.docx：符合公文格式" in result.output
+    wrong = tmp_path / "手工.docx"
+    with zipfile.ZipFile(out / "示例-副镇长.docx") as src, zipfile.ZipFile(wrong, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b'w:line="579"', b'w:line="600"')
+            if item.filename == "word/styles.xml":
+                data = data.replace(b'w:line="579"', b'w:line="600"')
+            dst.writestr(item, data)
+    result = _run("verify", str(wrong))
+    assert result.exit_code == 1
+    assert "手工.docx" in result.output and "行距" in result.output and "Traceback" not in result.output
+    broken = tmp_path / "坏.docx"
+    broken.write_bytes(b"not a zip")
+    result = _run("verify", str(broken))
+    assert result.exit_code == 1 and "坏.docx：无法读取" in result.output

@@ -259,3 +259,14 @@ def test_kind_profile_from_its_definition(tmp_path: Path, monkeypatch: pytest.Mo
     paras = list(EffectiveDoc(outcome.output).paragraphs())
     assert paras[0].runs[0].font("eastAsia") == "方正小标宋_GBK"
     assert paras[-1].runs[0].font("eastAsia") == "仿宋"
+
+
+def test_parallel_jobs_give_the_same_documents_in_input_order(sheets: Path, tmp_path: Path) -> None:
+    (sheets / "坏的.xlsx").write_bytes(b"broken")
+    outcomes = api.merge([sheets], tmp_path / "par", jobs=2)
+    assert [o.source.name for o in outcomes] == ["坏的.xlsx", "示例-党员.xlsx", "示例-副镇长.xlsx"]
+    assert [o.ok for o in outcomes] == [False, True, True]
+    assert str(outcomes[0].error).startswith("坏的.xlsx：不是有效的 .xlsx 工作簿")
+    serial = api.merge([sheets], tmp_path / "ser")
+    for a, b in zip(outcomes[1:], serial[1:], strict=True):
+        assert _texts(a.output) == _texts(b.output)

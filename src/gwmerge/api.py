@@ -9,18 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from . import checks, kinds, layout, numbering, outline, render
 from . import sheetformat as sf
-from .errors import Finding, GwError, InputInvalid, Location
+from .errors import Finding, GwError, InputInvalid, InternalError, Location
 from .kinds import Kind
 from .model import Document
 from .pdf import convert_to_pdf
 from .profile import DEFAULT, combine
 from .template_build import template_bytes
+from .verify import verify as check_format
 from .workbook import Grid, SectionRows, read_grid, write_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -34,7 +39,7 @@ class Outcome:
     output: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     error: GwError | None = None
-    crash: BaseException | None = None
+    crash: InternalError | None = None
     pdf: Path | None = None
 
     @property
@@ -85,7 +90,7 @@ def check(paths: Iterable[Path], kind: str | None = None) -> list[Outcome]:
         except GwError as exc:
             outcome.error = exc
         except Exception as exc:  # reported per input, the batch goes on
-            outcome.crash = exc
+            outcome.crash = InternalError.wrap(exc)
         outcomes.append(outcome)
     return outcomes
 
@@ -123,14 +128,17 @@ def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: P
     except GwError as exc:
         outcome.error = exc
     except Exception as exc:  # reported per input, the batch goes on
-        outcome.crash = exc
+        outcome.crash = InternalError.wrap(exc)
     return outcome
 
 
 def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, template: Path | None = None,
-          force: bool = False, profiles: Iterable[str] = (),
+          force: bool = False, profiles: Iterable[str] = (), jobs: int = 1,
           progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Merge workbooks (files or folders) one by one; failures are reported, never fatal."""
+    """Merge workbooks (files or folders); failures are reported, never fatal.
+
+    ``jobs`` > 1 merges in that many worker processes; outcomes keep the order of the inputs.
+    """
     profiles = tuple(profiles)
     # Mistakes in the options themselves fail before any input is touched.
     if kind is not None:
@@ -142,19 +150,32 @@ def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, temp
     if template is not None and profiles:
         raise GwError("使用自己的模板（-t）时不能再指定格式方案，格式以模板中的样式为准。")
     inputs = collect_inputs(paths)
-    outcomes: list[Outcome] = []
+    results: dict[Path, Outcome] = {}
+    work: list[Path] = []
     taken: dict[str, Path] = {}
     for path in inputs:
         other = taken.setdefault(path.stem.casefold(), path)
         if other != path:
-            outcome = Outcome(path, error=GwError(
+            results[path] = Outcome(path, error=GwError(
                 f"与 {other} 同名，输出会互相覆盖，请给其中一个改名。", Location(path)))
+            if progress:
+                progress(results[path])
         else:
-            outcome = merge_one(path, out_dir, kind=kind, template=template, force=force, profiles=profiles)
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
-    return outcomes
+            work.append(path)
+    one = functools.partial(merge_one, out_dir=out_dir, kind=kind, template=template, force=force,
+                            profiles=profiles)
+    if jobs > 1 and len(work) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+            for outcome in pool.map(one, work):
+                results[outcome.source] = outcome
+                if progress:
+                    progress(outcome)
+    else:
+        for path in work:
+            results[path] = one(path)
+            if progress:
+                progress(results[path])
+    return [results[path] for path in inputs]
 
 
 def export_pdfs(outcomes: list[Outcome], out_dir: Path) -> None:
@@ -170,6 +191,32 @@ def export_pdfs(outcomes: list[Outcome], out_dir: Path) -> None:
     for outcome in outcomes:
         if outcome.output is not None:
             outcome.pdf = produced.get(outcome.output)
+
+
+def verify(paths: Iterable[Path], profiles: Iterable[str] = ()) -> list[Outcome]:
+    """Check .docx files (ours or made by hand) against the official format."""
+    try:
+        profile = combine(DEFAULT, profiles)
+    except ValueError as exc:
+        raise GwError(f"{exc}。") from exc
+    outcomes = []
+    for path in paths:
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".docx" and not p.name.startswith(
+            ("~$", ".~"))) if path.is_dir() else [path]
+        for doc in found:
+            outcome = Outcome(doc)
+            try:
+                if doc.suffix.lower() != ".docx":
+                    raise GwError("不是 .docx 文件；.doc 或 .wps 文件请先在 Word/WPS 中另存为 .docx。", Location(doc))
+                outcome.findings = check_format(doc, profile)
+            except GwError as exc:
+                outcome.error = exc
+            except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+                outcome.error = GwError("无法读取，文件可能已损坏或不是 Word 文档。", Location(doc))
+            except Exception as exc:  # reported per input, the others go on
+                outcome.crash = InternalError.wrap(exc)
+            outcomes.append(outcome)
+    return outcomes
 
 
 def list_kinds() -> list[Kind]:

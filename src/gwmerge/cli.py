@@ -70,6 +70,7 @@ def merge(
                      show_default=False),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。")] = False,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", min=1, help="同时处理的工作簿数（多核电脑上批量更快）。")] = 1,
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
 ) -> None:
     """合并工作簿为 Word 文档：每个工作簿生成一个同名 .docx。"""
@@ -88,7 +89,7 @@ def merge(
                 bar.update(task, advance=1, description=outcome.source.name)
 
             outcomes = api.merge(inputs, output, kind=kind, template=template, force=force,
-                                 profiles=profile or (), progress=step)
+                                 profiles=profile or (), jobs=jobs, progress=step)
     except GwError as exc:
         raise _fail(exc) from None
     pdf_problem = None
@@ -107,13 +108,12 @@ def merge(
             out.print(f"[green]✓[/] {outcome.source.name} → {outcome.output}{pdf_note}", highlight=False)
         else:
             failed += 1
-            reason = str(outcome.error) if outcome.error else (
-                f"内部错误：{type(outcome.crash).__name__}: {outcome.crash}（加 --debug 可查看详情）")
+            reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
             if not reason.startswith(outcome.source.name):
                 reason = f"{outcome.source.name}：{reason}"
             out.print(f"[red]✗[/] {reason}", highlight=False)
             if outcome.crash is not None and _state["debug"]:
-                err.print("".join(traceback.format_exception(outcome.crash)), markup=False, highlight=False)
+                err.print(outcome.crash.traceback_text, markup=False, highlight=False)
         for warning in outcome.warnings:
             out.print(f"    {_finding(warning)}", highlight=False)
     summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
@@ -137,23 +137,45 @@ def check(
             raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
     except GwError as exc:
         raise _fail(exc) from None
-    problems = 0
+    _print_findings(outcomes, clean="没有发现问题")
+
+
+def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:
+    """Every finding of every input; exit 1 on any finding, as the command line contract says."""
+    errors = warnings = 0
     for outcome in outcomes:
-        if outcome.crash is not None:
-            problems += 1
-            out.print(f"[red]错误[/] {outcome.source.name}：内部错误 {type(outcome.crash).__name__}: {outcome.crash}")
-            continue
-        if outcome.error is not None:
-            problems += 1
-            out.print(f"[red]错误[/] {outcome.error}", highlight=False)
+        if outcome.crash is not None or outcome.error is not None:
+            errors += 1
+            reason = outcome.error or f"{outcome.source.name}：内部错误 {outcome.crash}"
+            out.print(f"[red]错误[/] {reason}", highlight=False)
         for finding in outcome.findings:
-            problems += 1
+            errors += finding.is_error
+            warnings += not finding.is_error
             out.print(_finding(finding), highlight=False)
         if outcome.ok and not outcome.findings:
-            out.print(f"[green]✓[/] {outcome.source.name}：没有发现问题", highlight=False)
-    if problems:
-        out.print(f"[bold]共 {problems} 处问题。[/]")
+            out.print(f"[green]✓[/] {outcome.source.name}：{clean}", highlight=False)
+    if errors or warnings:
+        out.print(f"[bold]共 {errors} 处错误、{warnings} 处提醒。[/]")
+    if errors or warnings:
         raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    paths: Annotated[list[Path], typer.Argument(help=".docx 文件或文件夹，可写多个。", show_default=False)],
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", "-p", help="按哪种格式方案检查，可叠加（见 gwmerge kinds）。", show_default=False),
+    ] = None,
+) -> None:
+    """检查任意 .docx 是否符合公文格式（字体、字号、行距、页边距、页码等），列出问题所在段落。"""
+    try:
+        outcomes = api.verify(paths, profile or ())
+        if not outcomes:
+            raise GwError("没有找到 .docx 文件，请检查路径。")
+    except GwError as exc:
+        raise _fail(exc) from None
+    _print_findings(outcomes, clean="符合公文格式")
 
 
 @app.command()

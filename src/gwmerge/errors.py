@@ -60,6 +60,10 @@ class GwError(Exception):
         where = str(self.location)
         return f"{where}：{self.message}" if where else self.message
 
+    def __reduce__(self) -> tuple[type[GwError], tuple[str, Location]]:
+        # Subclasses travel as plain GwError: what crosses a process boundary is the message.
+        return GwError, (self.message, self.location)
+
 
 class InputInvalid(GwError):
     """A workbook whose findings include errors; carries all of them."""
@@ -70,3 +74,23 @@ class InputInvalid(GwError):
         first = errors[0] if errors else findings[0]
         more = f"（另有 {len(errors) - 1} 处错误，可用 gwmerge check 查看全部）" if len(errors) > 1 else ""
         super().__init__(first.message + more, first.location)
+
+
+class InternalError(Exception):
+    """An unexpected failure, reduced to text so it can cross a process boundary intact."""
+
+    def __init__(self, description: str, traceback_text: str = "") -> None:
+        super().__init__(description, traceback_text)
+        self.description = description
+        self.traceback_text = traceback_text
+
+    def __str__(self) -> str:
+        return self.description
+
+    @classmethod
+    def wrap(cls, exc: BaseException) -> InternalError:
+        import traceback
+
+        if isinstance(exc, InternalError):
+            return exc
+        return cls(f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc)))
