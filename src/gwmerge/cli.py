@@ -6,10 +6,12 @@ import traceback
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer import rich_utils
 
 from . import api
 from .errors import Finding, GwError
@@ -53,7 +55,9 @@ def _finding(finding: Finding) -> str:
     return f"[{color}]{finding.severity.value}[/] {finding}"
 
 
-Paths = Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False)]
+Paths = Annotated[
+    list[Path], typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False, metavar="工作簿或文件夹…")
+]
 
 
 @app.command()
@@ -162,7 +166,9 @@ def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:
 
 @app.command()
 def verify(
-    paths: Annotated[list[Path], typer.Argument(help=".docx 文件或文件夹，可写多个。", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help=".docx 文件或文件夹，可写多个。", show_default=False, metavar="文档或文件夹…")
+    ],
     profile: Annotated[
         list[str] | None,
         typer.Option("--profile", "-p", help="按哪种格式方案检查，可叠加（见 gwmerge kinds）。", show_default=False),
@@ -215,9 +221,37 @@ def kinds() -> None:
     out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")
 
 
+def _chinese_help() -> None:
+    """Help screens in Chinese: typer's panel titles and click's help option text."""
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.ABORTED_TEXT = "已中止。"
+
+
+def _help_text(command: click.Command) -> None:
+    original = command.get_help_option
+
+    def get_help_option(ctx: click.Context) -> click.Option | None:
+        option = original(ctx)
+        if option is not None:
+            option.help = "显示帮助并退出。"
+        return option
+
+    command.get_help_option = get_help_option  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        _help_text(sub)
+
+
 def main() -> None:
     """Entry point: anything unexpected still ends in one sentence, not a traceback."""
+    _chinese_help()
+    command = typer.main.get_command(app)
+    _help_text(command)
     try:
-        app()
+        command(prog_name="gwmerge")
     except Exception as exc:  # the last line of defence; --debug shows the traceback
         raise SystemExit(_fail(exc).exit_code) from None
