@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -232,16 +231,16 @@ def _chinese_help() -> None:
     rich_utils.ABORTED_TEXT = "已中止。"
 
 
-def _help_text(command: click.Command) -> None:
+def _help_text(command: Any) -> None:  # a click command (typer vendors its own click)
     original = command.get_help_option
 
-    def get_help_option(ctx: click.Context) -> click.Option | None:
+    def get_help_option(ctx: Any) -> Any:
         option = original(ctx)
         if option is not None:
             option.help = "显示帮助并退出。"
         return option
 
-    command.get_help_option = get_help_option  # type: ignore[method-assign]
+    command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
         _help_text(sub)
 
