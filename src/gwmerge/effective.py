@@ -170,10 +170,7 @@ class Run:
 
     def flag(self, name: str) -> bool:
         """Effective on/off property (toggle semantics already applied)."""
-        attrs = self.props.get(name)
-        if attrs is None:
-            return False
-        return attrs.get("val", "1").lower() not in _FALSE
+        return _truthy(self.props.get(name))
 
     @property
     def rfonts(self) -> dict[str, str]:
@@ -247,10 +244,7 @@ class Paragraph:
 
     def flag(self, name: str) -> bool:
         """Effective on/off paragraph property (keepNext, widowControl …); unset is False."""
-        attrs = self.props.get(name)
-        if attrs is None:
-            return False
-        return attrs.get("val", "1").lower() not in _FALSE
+        return _truthy(self.props.get(name))
 
     @property
     def jc(self) -> str | None:
