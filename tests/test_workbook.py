@@ -66,6 +66,7 @@ def test_heading_without_level_and_item_without_heading(tmp_path: Path) -> None:
     book = _edit(_section_book(tmp_path), "存在的主要问题", B5="有标题没层级", A6="（一）", C6="只有正文")
     [outcome] = api.check([book])
     errors = [str(f) for f in outcome.findings if f.is_error]
+    # in reading order: row 5 before row 6
     assert errors[0].startswith("张三.xlsx › 存在的主要问题 › A5：")
     assert errors[1].startswith("张三.xlsx › 存在的主要问题 › B6：“（一）”条目缺少小标题")
 
@@ -86,7 +87,7 @@ def test_bad_date_and_missing_title_source(tmp_path: Path) -> None:
     wb.save(book)
     [outcome] = api.check([book])
     errors = [str(f) for f in outcome.findings if f.is_error]
-    assert any(e.startswith("张三.xlsx › 基本信息 › B7：标题为空时要用“职务”生成标题") for e in errors)
+    assert any(e.startswith("张三.xlsx › 基本信息 › B7：标题为空时要用“职务”生成标题，请填写“职务”") for e in errors)
     assert any(e.startswith("张三.xlsx › 基本信息 › B8：日期“明年春天”无法识别") for e in errors)
 
 
@@ -108,3 +109,11 @@ def test_hidden_sheet_is_not_a_section(tmp_path: Path) -> None:
     wb.save(book)
     doc, _, _ = api.read(book)
     assert [s.heading.value for s in doc.sections] == ["存在的问题"]
+
+
+def test_findings_come_in_reading_order(tmp_path: Path) -> None:
+    book = _edit(_section_book(tmp_path), "存在的主要问题", A9="乱填", AA5="备注", C5="强化dangshi学习", A5="段落")
+    book = _edit(book, "基本信息", B8="下周")
+    [outcome] = api.check([book])
+    cells = [(f.location.sheet, f.location.cell) for f in outcome.findings]
+    assert cells == [("基本信息", "B8"), ("存在的主要问题", "C5"), ("存在的主要问题", "A9")]

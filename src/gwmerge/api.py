@@ -77,7 +77,20 @@ def read(path: Path, kind_name: str | None = None) -> tuple[Document, Kind, list
             raise
         raise GwError(exc.message, kind_cell.location) from exc
     findings.extend(checks.run(doc, kind))
-    return doc, kind, findings
+    return doc, kind, sorted(findings, key=_reading_order([sheet.title for sheet in grid.sheets]))
+
+
+def _reading_order(sheets: list[str]) -> Callable[[Finding], tuple[int, int, int]]:
+    """Sort findings as a user reads the workbook: sheet by sheet, row by row, left to right."""
+    def key(finding: Finding) -> tuple[int, int, int]:
+        loc = finding.location
+        sheet = sheets.index(loc.sheet) if loc.sheet in sheets else -1
+        m = re.fullmatch(r"([A-Z]+)(\d+)", loc.cell or "")
+        if not m:
+            return sheet, 0, 0
+        column = functools.reduce(lambda n, ch: n * 26 + ord(ch) - 64, m.group(1), 0)
+        return sheet, int(m.group(2)), column
+    return key
 
 
 def check(paths: Iterable[Path], kind: str | None = None) -> list[Outcome]:

@@ -35,7 +35,7 @@ def title_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
     for name in missing:
         text = doc.info.get(name)
         yield Finding(text.location if text is not None else _sheet(doc),
-                      f"标题为空时要用“{name}”生成标题（{kind.title_pattern}），请填写“{name}”或直接填写标题。")
+                      f"标题为空时要用“{name}”生成标题，请填写“{name}”或直接填写标题。")
 
 
 def date_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
@@ -74,6 +74,10 @@ def items_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
                     yield Finding(node.heading.location,
                                   "开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",
                                   Severity.WARNING)
+            if node.level is sf.Level.PARA and node.heading:
+                yield Finding(node.heading.location,
+                              f"“段落”行只需填“{sf.COL_BODY}”；“{sf.COL_HEADING}”中的文字也会作为一段正文输出。",
+                              Severity.WARNING)
             if node.level is not sf.Level.PARA and len(node.heading.paragraphs) > 1:
                 yield Finding(node.heading.location, "标题或引导句只能是一段，请去掉单元格内的换行。",
                               Severity.WARNING)

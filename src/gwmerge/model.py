@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Location
@@ -47,17 +47,8 @@ class Document:
     source: Path
     info: dict[str, Text]
     sections: tuple[Section, ...]
-    title: str = ""
-    date: str = ""
 
     def field(self, name: str) -> str:
         text = self.info.get(name)
         return text.value if text else ""
 
-
-@dataclass
-class Outline:
-    """What the reader produced, before checks: the document plus structural findings."""
-
-    document: Document
-    findings: list = field(default_factory=list)

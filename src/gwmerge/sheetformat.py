@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import Enum
 
-FORMAT_VERSION = "1"
 INFO_SHEET = "基本信息"
 # A row whose first cell starts with this is the instruction line and is never content.
 INSTRUCTION_PREFIX = "填写说明"
