@@ -270,3 +270,23 @@ def test_parallel_jobs_give_the_same_documents_in_input_order(sheets: Path, tmp_
     serial = api.merge([sheets], tmp_path / "ser")
     for a, b in zip(outcomes[1:], serial[1:], strict=True):
         assert _texts(a.output) == _texts(b.output)
+
+
+def test_workbook_asks_for_a_signature_with_an_excel_date(tmp_path: Path) -> None:
+    """The 民主生活会 kind has no signature by default; the workbook's 落款=是 adds one."""
+    import datetime as dt
+
+    book = make_workbook(tmp_path / "落款.xlsx", [SectionRows("存在的问题", [("段落", "", "内容。")])],
+                         **{sf.FIELD_SIGNATURE: "是", sf.FIELD_NAME: "张三", sf.FIELD_DATE: dt.date(2025, 1, 15)})
+    [outcome] = api.merge([book], tmp_path / "out")
+    texts = _texts(outcome.output)
+    assert texts[-3:] == ["内容。", "张三", "2025年1月15日"]
+    no = make_workbook(tmp_path / "不落款.xlsx", [SectionRows("存在的问题", [("段落", "", "内容。")])],
+                       **{sf.FIELD_SIGNATURE: "否", sf.FIELD_KIND: "组织生活会"})
+    [outcome] = api.merge([no], tmp_path / "out")
+    assert _texts(outcome.output)[-1] == "内容。"
+    bad = make_workbook(tmp_path / "乱填.xlsx", [SectionRows("存在的问题", [("段落", "", "内容。")])],
+                        **{sf.FIELD_SIGNATURE: "也许"})
+    [outcome] = api.check([bad])
+    assert [str(f) for f in outcome.findings if f.is_error] == [
+        "乱填.xlsx › 基本信息 › B11：“落款”填“是”或“否”（留空按文种默认），现在是“也许”。"]

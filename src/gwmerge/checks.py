@@ -44,6 +44,21 @@ def date_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
         yield Finding(date.location, f"日期“{date.value}”无法识别，请写成 2025-01-15 或 2025年1月15日。")
 
 
+def signature_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
+    choice = doc.info.get(sf.FIELD_SIGNATURE)
+    if choice and choice.value not in sf.YES_WORDS | sf.NO_WORDS:
+        yield Finding(choice.location, f"“落款”填“{sf.YES}”或“{sf.NO}”（留空按文种默认），现在是“{choice.value}”。")
+    elif wants_signature(doc, kind) and not doc.field(sf.FIELD_NAME):
+        where = doc.info.get(sf.FIELD_NAME)
+        yield Finding(where.location if where is not None else _sheet(doc), "要落款就要填写“姓名”。")
+
+
+def wants_signature(doc: Document, kind: Kind) -> bool:
+    """The workbook's 落款 choice, else the kind's default."""
+    choice = doc.field(sf.FIELD_SIGNATURE)
+    return choice in sf.YES_WORDS or (choice not in sf.NO_WORDS and kind.signature)
+
+
 def sections_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
     for section in doc.sections:
         if not section.nodes:
@@ -90,7 +105,7 @@ def placeholder_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
                 yield Finding(text.location, f"“{word}”像是拼音缩写占位，请改为汉字。", Severity.WARNING)
 
 
-RULES: tuple[Rule, ...] = (title_rule, date_rule, sections_rule, items_rule, placeholder_rule)
+RULES: tuple[Rule, ...] = (title_rule, date_rule, signature_rule, sections_rule, items_rule, placeholder_rule)
 
 
 def run(doc: Document, kind: Kind) -> list[Finding]:

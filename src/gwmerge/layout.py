@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import sheetformat as sf
-from .checks import fill_pattern
+from .checks import fill_pattern, wants_signature
 from .kinds import Kind
 from .model import Document, Node
 from .text import official_date
@@ -105,7 +105,7 @@ def plan(doc: Document, kind: Kind) -> Plan:
     date_text = doc.info.get(sf.FIELD_DATE)
     date = (official_date(date_text.value) or "") if date_text else ""
     name = doc.field(sf.FIELD_NAME)
-    sign = signature(name, date) if kind.signature and (name or date) else None
+    sign = signature(name, date) if wants_signature(doc, kind) and name else None
     if sign and paras and paras[-1].kind == BODY:
         paras[-1].kind = BODY_KEEP_NEXT  # the signature never starts a page alone
     return Plan(

@@ -22,6 +22,8 @@ FIELD_POSITION = "职务"
 FIELD_DATE = "日期"
 FIELD_OPENING = "开头"
 FIELD_CLOSING = "结尾"
+FIELD_SIGNATURE = "落款"
+YES, NO = "是", "否"
 INFO_FIELDS: dict[str, str] = {
     FIELD_KIND: "文种，从下拉列表选择，决定格式模板和默认章节",
     FIELD_TITLE: "可留空：留空时按文种的标题格式自动生成（如“副镇长五个带头专题民主生活会对照检查材料”）",
@@ -31,7 +33,11 @@ INFO_FIELDS: dict[str, str] = {
     FIELD_DATE: "成文日期，如 2025-01-15 或 2025年1月15日，输出为“2025年1月15日”",
     FIELD_OPENING: "开头段落（标题之后、第一部分之前）；按 Alt+Enter 换行即另起一段",
     FIELD_CLOSING: "结尾段落（可留空）",
+    FIELD_SIGNATURE: "文末是否落款（姓名和日期）：选“是”或“否”，留空按文种的默认做法",
 }
+# What a user may type for yes/no fields.
+YES_WORDS = frozenset({YES, "要", "有", "需要", "Y", "y", "1", "TRUE"})
+NO_WORDS = frozenset({NO, "不要", "无", "不需要", "N", "n", "0", "FALSE"})
 
 
 class Level(Enum):

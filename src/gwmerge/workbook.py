@@ -198,11 +198,11 @@ def write_workbook(
             row[1].number_format = "yyyy-mm-dd"
     opening_row = 3 + list(sf.INFO_FIELDS).index(sf.FIELD_OPENING)
     ws.row_dimensions[opening_row].height = 150
-    if kind_choices:
-        dv = DataValidation(type="list", formula1='"' + ",".join(kind_choices) + '"',
-                            allow_blank=True)
-        ws.add_data_validation(dv)
-        dv.add(f"B{3 + list(sf.INFO_FIELDS).index(sf.FIELD_KIND)}")
+    for name, choices in ((sf.FIELD_KIND, kind_choices), (sf.FIELD_SIGNATURE, [sf.YES, sf.NO])):
+        if choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+            ws.add_data_validation(dv)
+            dv.add(f"B{3 + list(sf.INFO_FIELDS).index(name)}")
     for col, width in zip("ABC", (10, 80, 40), strict=True):
         ws.column_dimensions[col].width = width
         ws.column_dimensions[col].alignment = _WRAP
