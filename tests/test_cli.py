@@ -173,3 +173,41 @@ def test_verify_examples_and_a_wrong_document(sheets: Path, tmp_path: Path) -> N
     broken.write_bytes(b"not a zip")
     result = _run("verify", str(broken))
     assert result.exit_code == 1 and "坏.docx：无法读取" in result.output
+
+
+def _template(path: Path, *lines: str) -> Path:
+    from docx import Document
+
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(path)
+    return path
+
+
+def test_own_template_with_t(sheets: Path, tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "我的模板.docx", "{{ title_text }}", "{%p for p in paragraphs %}", "{{r p.rich }}",
+                    "{%p endfor %}", "{{ name }} {{ date }}")
+    result = _run("merge", str(sheets / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "-t", str(tpl))
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in EffectiveDoc(tmp_path / "out" / "示例-党员.docx").paragraphs() if p.text]
+    assert texts[0] == "组织生活会个人检视剖析材料"
+    assert texts[2] == "一、存在的问题"
+    assert texts[-1] == "李四 2025年1月20日"
+
+
+def test_broken_or_hostile_template_is_one_sentence(sheets: Path, tmp_path: Path) -> None:
+    broken = _template(tmp_path / "坏模板.docx", "{% for p in paragraphs %}")
+    result = _run("merge", str(sheets / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "-t", str(broken))
+    assert result.exit_code == 1 and "坏模板.docx：模板有误" in result.output
+    hostile = _template(tmp_path / "越权.docx", "{{ title_text.__class__.__mro__[1].__subclasses__() }}")
+    result = _run("merge", str(sheets / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "-t", str(hostile))
+    assert result.exit_code == 1 and "越权.docx：模板有误" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out" / "示例-党员.docx").exists()
+
+
+def test_output_folder_that_is_a_file(sheets: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("x", encoding="utf-8")
+    result = _run("merge", str(sheets), "-o", str(blocker))
+    assert result.exit_code == 1 and "无法创建输出文件夹" in result.output and "Traceback" not in result.output

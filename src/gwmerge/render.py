@@ -118,8 +118,11 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
 
 def write_atomic(dest: Path, save: Callable[[str], object]) -> None:
     """Write through a temp file in the same folder, so no half-written file is ever left."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=dest.suffix, dir=dest.parent)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=dest.suffix, dir=dest.parent)
+    except OSError as exc:
+        raise GwError(f"无法创建输出文件夹（{exc.strerror or exc}），请换一个位置。", Location(dest.parent)) from exc
     os.close(fd)
     try:
         save(tmp)
@@ -127,6 +130,9 @@ def write_atomic(dest: Path, save: Callable[[str], object]) -> None:
     except PermissionError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise GwError("无法写入（文件可能正在 Word 或 WPS 中打开），请关闭后重试。", Location(dest)) from exc
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise GwError(f"无法写入（{exc.strerror or exc}），请检查输出文件夹。", Location(dest)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
