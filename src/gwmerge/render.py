@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate, RichText, RichTextParagraph
 from jinja2 import Template, TemplateError
@@ -107,6 +108,7 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
                       where) from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
+    _drop_empty_runs(doc.docx.element.body)
     props = doc.docx.core_properties
     props.title = plan.title
     props.author = plan.name or GENERATOR
@@ -114,6 +116,12 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     write_atomic(dest, doc.save)
+
+
+def _drop_empty_runs(body: Any) -> None:
+    """docxtpl leaves the template run's empty shell around each ``{{r …}}``; remove it."""
+    for run in body.xpath("//w:r[count(*) = 1 and w:t[not(text())]]"):
+        run.getparent().remove(run)
 
 
 def write_atomic(dest: Path, save: Callable[[str], object]) -> None:
