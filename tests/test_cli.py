@@ -149,6 +149,10 @@ def test_new_with_roster_makes_one_per_person(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "班子").iterdir()) == ["副书记-李四.xlsx", "镇长-张三.xlsx"]
     info = openpyxl.load_workbook(tmp_path / "班子" / "镇长-张三.xlsx")["基本信息"]
     assert (info["B6"].value, info["B7"].value) == ("张三", "镇长")
+    # a second run must not wipe workbooks people may have filled in meanwhile
+    result = _run("new", "-o", str(tmp_path / "班子"), "--roster", str(roster))
+    assert result.exit_code == 1 and "已存在" in result.output and "--force" in result.output
+    assert _run("new", "-o", str(tmp_path / "班子"), "--roster", str(roster), "--force").exit_code == 0
 
 
 def test_verify_examples_and_a_wrong_document(sheets: Path, tmp_path: Path) -> None:

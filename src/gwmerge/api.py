@@ -240,17 +240,25 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = "", unit: str = "",
-        roster: Path | None = None) -> list[Path]:
-    """Write blank self-explaining workbooks: one, or one per person of a roster."""
+        roster: Path | None = None, force: bool = False) -> list[Path]:
+    """Write blank self-explaining workbooks: one, or one per person of a roster.
+
+    An existing workbook is never overwritten without ``force``: it may already be filled in.
+    """
     doc_kind = kinds.find(kind)
     people = read_roster(roster) if roster else [(name, position)]
-    written = []
+    targets = []
     for person, job in people:
         if roster or dest.suffix.lower() != ".xlsx":
             stem = "-".join(p for p in (_UNSAFE.sub("", job), _UNSAFE.sub("", person)) if p) or doc_kind.id
-            target = dest / f"{stem}.xlsx"
+            targets.append(dest / f"{stem}.xlsx")
         else:
-            target = dest
+            targets.append(dest)
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        raise GwError("已存在，为免覆盖已填写的内容，没有生成任何工作簿；确需覆盖请加 --force。", Location(existing[0]))
+    written = []
+    for (person, job), target in zip(people, targets, strict=True):
         info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person,
                                           sf.FIELD_POSITION: job, sf.FIELD_UNIT: unit}
         sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in s.aspects])

@@ -195,10 +195,11 @@ def new(
     roster: Annotated[
         Path | None, typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列），每人生成一个。")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
 ) -> None:
     """生成带填写说明、示例行和下拉选项的空白工作簿。"""
     try:
-        written = api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster)
+        written = api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster, force=force)
     except GwError as exc:
         raise _fail(exc) from None
     for path in written:
