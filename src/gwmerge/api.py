@@ -1,4 +1,4 @@
-"""The library API the CLI and tests call: merge, check, new, kinds.
+"""The library API the CLI and tests call: merge, check, verify, new, kinds.
 
 Data flows one way: read workbook → outline → checks → numbering → layout → render → file.
 Each input is handled on its own, so one bad workbook never stops the others.
