@@ -117,3 +117,25 @@ def test_findings_come_in_reading_order(tmp_path: Path) -> None:
     [outcome] = api.check([book])
     cells = [(f.location.sheet, f.location.cell) for f in outcome.findings]
     assert cells == [("基本信息", "B8"), ("存在的主要问题", "C5"), ("存在的主要问题", "A9")]
+
+
+def test_wrong_declared_sheet_size_loses_nothing(tmp_path: Path) -> None:
+    """Some tools write <dimension ref="A1"/>; read-only openpyxl would then see only A1."""
+    import re
+    import zipfile
+
+    from conftest import SHEETS, seed_paragraphs
+
+    book = tmp_path / "尺寸不对.xlsx"
+    with zipfile.ZipFile(SHEETS / "示例-副镇长.xlsx") as src, zipfile.ZipFile(book, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            dst.writestr(item, data)
+    [outcome] = api.merge([book], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    from gwmerge.effective import EffectiveDoc
+
+    texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs() if p.text]
+    assert texts == seed_paragraphs()

@@ -133,6 +133,9 @@ def _read(path: Path, *, data_only: bool) -> Grid:
                 continue
             where = Location(path, ws.title)
             sheet = Sheet(ws.title, where)
+            # The size a file declares may be wrong (some tools write "A1"); read-only mode would
+            # silently cut the sheet to it, so read whatever rows and cells are really there.
+            ws.reset_dimensions()
             for number, row in enumerate(ws.iter_rows(), start=1):
                 cells: list[Cell | None] = []
                 for c in row:
