@@ -139,3 +139,21 @@ def test_wrong_declared_sheet_size_loses_nothing(tmp_path: Path) -> None:
 
     texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs() if p.text]
     assert texts == seed_paragraphs()
+
+
+def test_formula_whose_result_is_empty_is_not_an_error(tmp_path: Path) -> None:
+    """=IF(…,"",…) calculated to an empty text is fine; only a missing cached value is reported."""
+    import zipfile
+
+    book = _edit(_section_book(tmp_path), "存在的主要问题", A5="段落", C5='=IF(1=1,"","x")', C6="=1+1", A6="段落")
+    fixed = tmp_path / "已计算.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(fixed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if b'<c r="C5">' in data:
+                # what Excel stores after calculating to empty text: t="str" and an empty value
+                data = data.replace(b'<c r="C5">', b'<c r="C5" t="str">')
+            dst.writestr(item, data)
+    [outcome] = api.check([fixed])
+    errors = [str(f) for f in outcome.findings if f.is_error]
+    assert errors == ["已计算.xlsx › 存在的主要问题 › C6：公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再试。"]

@@ -94,16 +94,10 @@ def read_grid(path: Path) -> Grid:
     if not path.exists():
         raise GwError("文件不存在，请检查路径。", loc)
     try:
-        formulas = _read(path, data_only=False)
-        if any(sheet.uncalculated for sheet in formulas.sheets):
-            # Formulas found: take their cached values; a formula never calculated has none.
-            cached = _read(path, data_only=True)
-            for with_f, with_v in zip(formulas.sheets, cached.sheets, strict=True):
-                with_v.uncalculated = [
-                    c for c in with_f.uncalculated if _cell_at(with_v, c) is None
-                ]
-            return cached
-        return formulas
+        formulas: set[Location] = set()
+        grid = _read(path, data_only=False, formulas=formulas)
+        # Formulas found: read again for their cached values; one never calculated has none.
+        return _read(path, data_only=True, formulas=formulas) if formulas else grid
     except GwError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -116,15 +110,9 @@ def read_grid(path: Path) -> Grid:
         ) from exc
 
 
-def _cell_at(sheet: Sheet, location: Location) -> Cell | None:
-    for row in sheet.rows:
-        for cell in row.cells:
-            if cell is not None and cell.location.cell == location.cell:
-                return cell
-    return None
-
-
-def _read(path: Path, *, data_only: bool) -> Grid:
+def _read(path: Path, *, data_only: bool, formulas: set[Location]) -> Grid:
+    """One pass over the workbook. Without ``data_only`` it collects the formula cells into
+    ``formulas``; with it, those whose cached value is missing go into ``uncalculated``."""
     wb = load_workbook(path, read_only=True, data_only=data_only)
     try:
         sheets = []
@@ -141,13 +129,20 @@ def _read(path: Path, *, data_only: bool) -> Grid:
                 for c in row:
                     value = getattr(c, "value", None)
                     coordinate = getattr(c, "coordinate", None)
-                    if value is None or coordinate is None:
+                    if coordinate is None:
+                        cells.append(None)
+                        continue
+                    here = where.at(coordinate)
+                    if value is None:
+                        # A calculated empty text result is stored as t="str" with an empty value.
+                        if data_only and here in formulas and c.data_type != "str":
+                            sheet.uncalculated.append(here)
                         cells.append(None)
                         continue
                     if not data_only and c.data_type == "f":
-                        sheet.uncalculated.append(where.at(coordinate))
+                        formulas.add(here)
                     text, is_date = _display(value, c.number_format or "General")
-                    cells.append(Cell(text, where.at(coordinate), is_date) if text.strip() else None)
+                    cells.append(Cell(text, here, is_date) if text.strip() else None)
                 while cells and cells[-1] is None:
                     cells.pop()
                 if cells:
