@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from . import numbering
+from . import ordinals
 from . import sheetformat as sf
 from .errors import Finding, Location, Severity
 from .kinds import Kind
@@ -84,7 +84,7 @@ def items_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
             if depth:
                 depth_seen = depth
             if node.level is not sf.Level.PARA and node.heading:
-                typed = numbering.typed_level(node.heading.paragraphs[0])
+                typed = ordinals.match(node.heading.paragraphs[0])
                 if typed is not None:
                     yield Finding(node.heading.location,
                                   "开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from .errors import Location
@@ -24,6 +25,14 @@ class Text:
         return bool(self.paragraphs)
 
 
+class Join(Enum):
+    """Whether a row runs on in the paragraph before (the 排法 column); DEFAULT: the layout decides."""
+
+    DEFAULT = ""
+    ON = "接上段"
+    NEW = "另起段"
+
+
 @dataclass(frozen=True)
 class Node:
     """One row of a section sheet: an item of level 2–4, a 一是 point, or a plain paragraph."""
@@ -33,6 +42,7 @@ class Node:
     body: Text
     location: Location
     ordinal: str = ""
+    join: Join = Join.DEFAULT
 
 
 @dataclass(frozen=True)

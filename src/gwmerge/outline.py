@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import numbering
+from . import ordinals
 from . import sheetformat as sf
 from .errors import Finding, Location, Severity
 from .model import Document, Node, Section, Text
@@ -80,7 +80,7 @@ def _header_map(row: Row) -> dict[str, int]:
 
 def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
     where = sheet.location
-    heading = Text((numbering.strip_typed(_label(sheet.title), 1),), where)
+    heading = Text((ordinals.strip(_label(sheet.title), 1),), where)
     header_at, columns = None, {}
     for index, row in enumerate(sheet.rows[:6]):
         columns = _header_map(row)
@@ -113,7 +113,7 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
             continue
         head = _text(head_cell, where.at(row.ref(col_head)))
         if level is not sf.Level.PARA and head:
-            first = numbering.strip_typed(head.paragraphs[0], level.depth)
+            first = ordinals.strip(head.paragraphs[0], ordinals.of_level(level))
             head = Text(tuple(p for p in (first, *head.paragraphs[1:]) if p), head.location)
         body = _text(body_cell, where.at(row.ref(col_body)))
         nodes.append(Node(level, head, body, where.at(row.ref(col_level))))
@@ -127,8 +127,7 @@ def _level(level_cell: Cell | None, head_cell: Cell | None, findings: list[Findi
             findings.append(Finding(where, "这一行填了标题或引导句，但“层级”为空，请从下拉列表选择层级。"))
             return None
         return sf.Level.PARA
-    raw = _SPACES.sub("", level_cell.text).replace("(", "（").replace(")", "）")
-    level = sf.LEVEL_ALIASES.get(raw) or sf.LEVEL_ALIASES.get(raw.replace("（", "(").replace("）", ")"))
+    level = ordinals.level_of(level_cell.text)
     if level is None:
         choices = "、".join(f"“{lv.value}”" for lv in sf.LEVEL_CHOICES)
         findings.append(Finding(where, f"层级“{level_cell.text}”无法识别，请从下拉列表选择：{choices}。"))

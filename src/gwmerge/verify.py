@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import ordinals
 from .effective import EffectiveDoc, Footer, Paragraph, Run, w
 from .errors import Finding, Location, Severity
 from .profile import DEFAULT, Profile
@@ -35,11 +36,6 @@ THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 GROUP_OVER = 3
 EXCERPT_CHARS = 12
 
-_NUM = "一二三四五六七八九十百零〇"
-HEADING1_RE = re.compile(rf"^\s*[{_NUM}]+、")
-HEADING2_RE = re.compile(rf"^\s*（[{_NUM}]+）")
-HEADING3_RE = re.compile(r"^\s*\d+[.．]")
-LEAD_RE = re.compile(rf"^\s*[{_NUM}]+是")
 # A run-in heading ends at the first sentence end; without one the heading is the whole paragraph.
 _SENTENCE_END = "。！？!?"
 
@@ -204,9 +200,9 @@ def _classify(doc: EffectiveDoc) -> list[Para]:
             role, title_at = "title", number
         elif number == title_at + 1 and p.jc == "center":
             role = "name_line"
-        elif HEADING1_RE.match(text):
+        elif ordinals.match(text.lstrip(), 1):
             role = "heading1"
-        elif HEADING2_RE.match(text):
+        elif ordinals.match(text.lstrip(), 2):
             role = "heading2"
         elif p.jc in ("right", "end"):
             role = "signature"
@@ -249,7 +245,7 @@ def _expected_fonts(q: Para, profile: Profile) -> Iterator[tuple[Run, str, froze
                 in_heading = False
                 yield run, "body", frozenset({profile.font_body})
         return
-    level3 = bool(HEADING3_RE.match(q.text))
+    level3 = ordinals.match(q.text.lstrip(), 3) is not None
     for start, run in q.text_runs():
         allowed = {profile.font_body}
         if level3 and start < end:
@@ -261,9 +257,9 @@ def _bold_allowed(q: Para, start: int, run: Run, profile: Profile) -> bool:
     """Bold only where the profile asks for it: level-3 headings or 一是… lead sentences."""
     if q.role != "body":
         return False
-    if profile.heading3_bold and HEADING3_RE.match(q.text) and start < _heading_end(q.text):
+    if profile.heading3_bold and ordinals.match(q.text.lstrip(), 3) and start < _heading_end(q.text):
         return True
-    return profile.lead_bold and bool(LEAD_RE.match(run.text))
+    return profile.lead_bold and ordinals.match(run.text.lstrip(), ordinals.POINT) is not None
 
 
 # --------------------------------------------------------------------------- rules: page
