@@ -1,4 +1,5 @@
-"""The command line as a user meets it: messages, exit codes, and files left behind."""
+"""The command line through typer's CliRunner (in-process); see test_cli_process.py for the command
+run as a child process, where exit codes, stdout/stderr and tracebacks are what the user sees."""
 
 from __future__ import annotations
 
@@ -19,21 +20,14 @@ def _run(*args: str):
     return runner.invoke(app, list(args))
 
 
+def _crashed(result) -> bool:
+    """CliRunner swallows exceptions (the output is empty either way): look at what it caught."""
+    return result.exception is not None and not isinstance(result.exception, SystemExit)
+
+
 def test_no_arguments_shows_help() -> None:
     result = _run()
     assert "merge" in result.output and "合并工作簿" in result.output
-
-
-def test_merge_folder_with_one_bad_workbook(sheets: Path, tmp_path: Path) -> None:
-    (sheets / "坏的.xlsx").write_bytes(b"PK\x03\x04 broken")
-    (sheets / "~$示例-副镇长.xlsx").write_bytes(b"lock file of an open workbook")
-    out = tmp_path / "out"
-    result = _run("merge", str(sheets), "-o", str(out))
-    assert result.exit_code == 1
-    assert "✗ 坏的.xlsx：不是有效的 .xlsx 工作簿" in result.output
-    assert "完成：成功 2 个，失败 1 个。" in result.output
-    assert "Traceback" not in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["示例-党员.docx", "示例-副镇长.docx"]
 
 
 def test_failed_workbook_leaves_no_file(sheets: Path, tmp_path: Path) -> None:
@@ -92,12 +86,6 @@ def _mark_edited(path: Path) -> None:
                 data = data.replace(b">gwmerge<", ">李四的电脑<".encode())
             dst.writestr(item, data)
     shutil.move(tmp, path)
-
-
-def test_unknown_kind_is_one_sentence(sheets: Path, tmp_path: Path) -> None:
-    result = _run("merge", str(sheets), "-o", str(tmp_path), "--kind", "不存在")
-    assert result.exit_code == 1
-    assert "没有名为“不存在”的文种" in result.output and "Traceback" not in result.output
 
 
 def test_kinds_lists_both(tmp_path: Path) -> None:
@@ -172,7 +160,7 @@ def test_verify_examples_and_a_wrong_document(sheets: Path, tmp_path: Path) -> N
             dst.writestr(item, data)
     result = _run("verify", str(wrong))
     assert result.exit_code == 1
-    assert "手工.docx" in result.output and "行距" in result.output and "Traceback" not in result.output
+    assert "手工.docx" in result.output and "行距" in result.output and not _crashed(result)
     broken = tmp_path / "坏.docx"
     broken.write_bytes(b"not a zip")
     result = _run("verify", str(broken))
@@ -207,11 +195,11 @@ def test_broken_or_hostile_template_is_one_sentence(sheets: Path, tmp_path: Path
     hostile = _template(tmp_path / "越权.docx", "{{ title_text.__class__.__mro__[1].__subclasses__() }}")
     result = _run("merge", str(sheets / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "-t", str(hostile))
     assert result.exit_code == 1 and "越权.docx：模板有误" in result.output
-    assert "Traceback" not in result.output and not (tmp_path / "out" / "示例-党员.docx").exists()
+    assert not _crashed(result) and not (tmp_path / "out" / "示例-党员.docx").exists()
 
 
 def test_output_folder_that_is_a_file(sheets: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("x", encoding="utf-8")
     result = _run("merge", str(sheets), "-o", str(blocker))
-    assert result.exit_code == 1 and "无法创建输出文件夹" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1 and "无法创建输出文件夹" in result.output and not _crashed(result)

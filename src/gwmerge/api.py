@@ -19,12 +19,14 @@ from lxml import etree
 
 from . import checks, kinds, layout, numbering, outline, render
 from . import sheetformat as sf
-from .errors import Finding, GwError, InputInvalid, InternalError, Location
+from .errors import Finding, GwError, InputInvalid, InternalError, Location, Severity, os_message
 from .kinds import Kind
 from .model import Document
 from .pdf import convert_to_pdf
 from .profile import DEFAULT, combine
+from .safetext import for_cell, safe_filename
 from .template_build import template_bytes
+from .text import one_line
 from .verify import verify as check_format
 from .workbook import Grid, SectionRows, read_grid, write_workbook
 
@@ -236,57 +238,132 @@ def list_kinds() -> list[Kind]:
     return list(kinds.available().values())
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+@dataclass(frozen=True)
+class Person:
+    """One workbook to write for ``new``: who it is for and where the roster listed them."""
+
+    name: str
+    position: str = ""
+    unit: str = ""
+    location: Location | None = None
+    row: int | None = None
+
+
+def _field(value: str) -> str:
+    """A one-line field typed by the user (--name, a roster cell): control characters dropped."""
+    return for_cell(one_line(value))
 
 
 def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = "", unit: str = "",
-        roster: Path | None = None, force: bool = False) -> list[Path]:
+        roster: Path | None = None, force: bool = False, notes: list[Finding] | None = None,
+        on_written: Callable[[Path], None] | None = None) -> list[Path]:
     """Write blank self-explaining workbooks: one, or one per person of a roster.
 
     An existing workbook is never overwritten without ``force``: it may already be filled in.
+    Roster rows skipped and names changed to make file names are appended to ``notes``;
+    ``on_written`` hears of each workbook as soon as it is complete, so that a failure later on
+    (a full disk) still leaves the user knowing which ones exist.
     """
     doc_kind = kinds.find(kind)
-    people = read_roster(roster) if roster else [(name, position)]
-    targets = []
-    for person, job in people:
-        if roster or dest.suffix.lower() != ".xlsx":
-            stem = "-".join(p for p in (_UNSAFE.sub("", job), _UNSAFE.sub("", person)) if p) or doc_kind.id
-            targets.append(dest / f"{stem}.xlsx")
-        else:
-            targets.append(dest)
-    existing = [t for t in targets if t.exists()]
+    notes = notes if notes is not None else []
+    people = read_roster(roster, notes) if roster else [Person(_field(name), _field(position), _field(unit))]
+    targets = _new_targets(dest, people, doc_kind.id, notes, per_person=bool(roster) or dest.suffix.lower() != ".xlsx")
+    try:
+        existing = [t for t in targets if t.exists()]
+    except OSError as exc:
+        raise GwError(f"无法使用这个位置：{os_message(exc)}。", Location(dest)) from exc
     if existing and not force:
         raise GwError("已存在，为免覆盖已填写的内容，没有生成任何工作簿；确需覆盖请加 --force。", Location(existing[0]))
-    written = []
-    for (person, job), target in zip(people, targets, strict=True):
-        info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person,
-                                          sf.FIELD_POSITION: job, sf.FIELD_UNIT: unit}
-        sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in s.aspects])
-                    for s in doc_kind.sections]
-        write_workbook(target, info, sections, [k.id for k in list_kinds()])
+    written: list[Path] = []
+    sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in s.aspects]) for s in doc_kind.sections]
+    for person, target in zip(people, targets, strict=True):
+        info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person.name,
+                                          sf.FIELD_POSITION: person.position,
+                                          sf.FIELD_UNIT: person.unit or _field(unit)}
+        try:
+            write_workbook(target, info, sections, [k.id for k in list_kinds()])
+        except OSError as exc:
+            done = f"（已生成 {len(written)} 个，见上）" if written else "，没有生成任何工作簿"
+            raise GwError(f"无法写入：{os_message(exc)}{done}。", Location(target)) from exc
         written.append(target)
+        if on_written:
+            on_written(target)
     return written
 
 
-def read_roster(path: Path) -> list[tuple[str, str]]:
-    """A roster workbook: a header row with 姓名 and 职务 columns, one person per row."""
+def _new_targets(dest: Path, people: list[Person], fallback: str, notes: list[Finding], *,
+                 per_person: bool) -> list[Path]:
+    """File names for ``new``: 职务-姓名, safe on Windows, and never the same file twice."""
+    if not per_person:
+        return [dest]
+    targets: list[Path] = []
+    taken: dict[str, Person] = {}
+    for person in people:
+        wanted = "-".join(p for p in (person.position, person.name) if p.strip())
+        stem = safe_filename(wanted, fallback=fallback)
+        if stem != wanted.strip() and wanted.strip():
+            notes.append(Finding(person.location or Location(dest), f"“{wanted[:40]}”不能直接作文件名，"
+                                 f"工作簿命名为“{stem}.xlsx”。", Severity.WARNING))
+        unique, n = stem, 1
+        while unique.casefold() in taken:
+            n += 1
+            unique = f"{stem}-{n}"
+        if n > 1:
+            first = taken[stem.casefold()]
+            where = f"与第 {first.row} 行" if first.row else "与前面的人员"
+            notes.append(Finding(person.location or Location(dest), f"{where}同名，两人都生成，"
+                                 f"此人的工作簿命名为“{unique}.xlsx”。", Severity.WARNING))
+        taken[unique.casefold()] = person
+        targets.append(dest / f"{unique}.xlsx")
+    return targets
+
+
+_NAME_LABELS = ("姓名", "名字")
+_POSITION_LABELS = ("职务", "职位", "职务职级")
+_UNIT_LABELS = ("单位", "工作单位")
+_HEADER_SEARCH_ROWS = 10
+
+
+def _label(text: str) -> str:
+    """A header cell as a label: spaces, a final colon and required-field stars dropped."""
+    return re.sub(r"[\s\u3000*＊:：]", "", text)
+
+
+def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
+    """A roster workbook: a header row with 姓名 (and 职务, 单位) columns, one person per row.
+
+    The header may sit under a title line (within the first ten rows) and be written ``姓名：`` or
+    ``姓 名``. Rows without a name are skipped and reported in ``notes``.
+    """
+    notes = notes if notes is not None else []
     grid = read_grid(path)
-    sheet = grid.sheets[0] if grid.sheets else None
-    people: list[tuple[str, str]] = []
+    sheet = next((s for s in grid.sheets if s.rows), None)
+    people: list[Person] = []
     header: dict[str, int] = {}
     for row in sheet.rows if sheet else []:
         if not header:
-            labels = {c.text.strip(): i for i, c in enumerate(row.cells) if c is not None}
-            if "姓名" in labels:
-                header = {"name": labels["姓名"], "job": labels.get("职务", -1)}
+            if row.number > _HEADER_SEARCH_ROWS:
+                break
+            labels = {_label(c.text): i for i, c in enumerate(row.cells) if c is not None}
+            column = {key: next((labels[w] for w in words if w in labels), -1)
+                      for key, words in (("name", _NAME_LABELS), ("job", _POSITION_LABELS), ("unit", _UNIT_LABELS))}
+            if column["name"] >= 0:
+                header = column
             continue
-        person = row.get(header["name"])
-        if person is None:
+        cell = row.get(header["name"])
+        person = _field(cell.text) if cell else ""
+        if not person.strip():
+            notes.append(Finding(sheet.location.at(row.ref(header["name"])),
+                                 f"第 {row.number} 行没有填写姓名，已跳过。", Severity.WARNING))
             continue
         job = row.get(header["job"]) if header["job"] >= 0 else None
-        people.append((person.text.strip(), job.text.strip() if job else ""))
+        unit = row.get(header["unit"]) if header["unit"] >= 0 else None
+        people.append(Person(person.strip(), _field(job.text).strip() if job else "",
+                             _field(unit.text).strip() if unit else "", cell.location if cell else None, row.number))
+    for where in sheet.uncalculated if sheet and header else []:
+        notes.append(Finding(where, "这一格是没有计算结果的公式，这一行已跳过；请填写姓名本身。", Severity.WARNING))
     if not header:
-        raise GwError("名单工作簿第一张表应有一行表头，含“姓名”（和“职务”）两列。", Location(path))
+        raise GwError("名单工作簿第一张表的前几行应有一行表头，含“姓名”（和“职务”）两列。", Location(path))
     if not people:
         raise GwError("名单里没有人员，请在“姓名”列下逐行填写。", Location(path))
     return people

@@ -13,9 +13,10 @@ from rich.table import Table
 from typer import rich_utils
 
 from . import api
-from .errors import Finding, GwError
+from .errors import Finding, GwError, os_message
 from .pdf import PdfUnavailable
 from .profile import PROFILES
+from .safetext import for_markup, for_terminal
 
 app = typer.Typer(
     name="gwmerge",
@@ -27,8 +28,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 # soft_wrap: a message is one line, never cut inside a location when piped to a log.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# User text (file names, cell text, levels, folders) is printed only through for_markup/for_terminal:
+# never taken as rich markup, emoji codes or terminal escapes.
+out = Console(soft_wrap=True, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
 _state = {"debug": False}
 
 
@@ -41,17 +44,26 @@ def _main(
 
 def _fail(exc: BaseException) -> typer.Exit:
     if _state["debug"]:
-        err.print("".join(traceback.format_exception(exc)), markup=False, highlight=False)
+        _print_traceback("".join(traceback.format_exception(exc)))
     if isinstance(exc, GwError):
-        err.print(f"[red]错误：[/]{exc}", highlight=False)
+        err.print(f"[red]错误：[/]{for_markup(exc)}", highlight=False)
+    elif isinstance(exc, OSError):  # a system problem (disk, permissions), not a bug: say what it means
+        where = f"{Path(exc.filename).name}：" if isinstance(exc.filename, str | Path) else ""
+        err.print(f"[red]错误：[/]{for_markup(where)}{os_message(exc)}。", highlight=False)
     else:
-        err.print(f"[red]内部错误：[/]{type(exc).__name__}: {exc}（加 --debug 可查看详情，欢迎反馈）", highlight=False)
+        err.print(f"[red]内部错误：[/]{for_markup(type(exc).__name__)}: {for_markup(exc)}"
+                  "（加 --debug 可查看详情，欢迎反馈）", highlight=False)
     return typer.Exit(1)
+
+
+def _print_traceback(text: str) -> None:
+    """A traceback for --debug: its lines may quote user text, so each is made terminal-safe."""
+    err.print("\n".join(for_terminal(line) for line in text.splitlines()), markup=False, highlight=False)
 
 
 def _finding(finding: Finding) -> str:
     color = "red" if finding.is_error else "yellow"
-    return f"[{color}]{finding.severity.value}[/] {finding}"
+    return f"[{color}]{finding.severity.value}[/] {for_markup(finding)}"
 
 
 Paths = Annotated[
@@ -89,7 +101,7 @@ def merge(
             task = bar.add_task("", total=len(inputs))
 
             def step(outcome: api.Outcome) -> None:
-                bar.update(task, advance=1, description=outcome.source.name)
+                bar.update(task, advance=1, description=for_markup(outcome.source.name))
 
             outcomes = api.merge(inputs, output, kind=kind, template=template, force=force,
                                  profiles=profile or (), jobs=jobs, progress=step)
@@ -107,23 +119,24 @@ def merge(
         if outcome.ok:
             pdf_note = ""
             if pdf and pdf_problem is None:
-                pdf_note = f"，{outcome.pdf.name}" if outcome.pdf else "（[red]PDF 未能生成[/]）"
-            out.print(f"[green]✓[/] {outcome.source.name} → {outcome.output}{pdf_note}", highlight=False)
+                pdf_note = f"，{for_markup(outcome.pdf.name)}" if outcome.pdf else "（[red]PDF 未能生成[/]）"
+            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {for_markup(outcome.output)}{pdf_note}",
+                      highlight=False)
         else:
             failed += 1
             reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
             if not reason.startswith(outcome.source.name):
                 reason = f"{outcome.source.name}：{reason}"
-            out.print(f"[red]✗[/] {reason}", highlight=False)
+            out.print(f"[red]✗[/] {for_markup(reason)}", highlight=False)
             if outcome.crash is not None and _state["debug"]:
-                err.print(outcome.crash.traceback_text, markup=False, highlight=False)
+                _print_traceback(outcome.crash.traceback_text)
         for warning in outcome.warnings:
             out.print(f"    {_finding(warning)}", highlight=False)
     summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
     out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
     missing_pdf = pdf and any(o.ok and o.pdf is None for o in outcomes)
     if pdf_problem:
-        out.print(f"[yellow]未生成 PDF：[/]{pdf_problem}", highlight=False)
+        out.print(f"[yellow]未生成 PDF：[/]{for_markup(pdf_problem)}", highlight=False)
     if failed or missing_pdf:
         raise typer.Exit(1)
 
@@ -150,13 +163,13 @@ def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:
         if outcome.crash is not None or outcome.error is not None:
             errors += 1
             reason = outcome.error or f"{outcome.source.name}：内部错误 {outcome.crash}"
-            out.print(f"[red]错误[/] {reason}", highlight=False)
+            out.print(f"[red]错误[/] {for_markup(reason)}", highlight=False)
         for finding in outcome.findings:
             errors += finding.is_error
             warnings += not finding.is_error
             out.print(_finding(finding), highlight=False)
         if outcome.ok and not outcome.findings:
-            out.print(f"[green]✓[/] {outcome.source.name}：{clean}", highlight=False)
+            out.print(f"[green]✓[/] {for_markup(outcome.source.name)}：{clean}", highlight=False)
     if errors or warnings:
         out.print(f"[bold]共 {errors} 处错误、{warnings} 处提醒。[/]")
     if errors or warnings:
@@ -198,12 +211,20 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
 ) -> None:
     """生成带填写说明、示例行和下拉选项的空白工作簿。"""
+    notes: list[Finding] = []
+
+    def written(path: Path) -> None:
+        out.print(f"[green]✓[/] 已生成 {for_markup(path)}", highlight=False)
+
     try:
-        written = api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster, force=force)
+        api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster, force=force,
+                notes=notes, on_written=written)
     except GwError as exc:
+        for note in notes:
+            out.print(_finding(note), highlight=False)
         raise _fail(exc) from None
-    for path in written:
-        out.print(f"[green]✓[/] 已生成 {path}", highlight=False)
+    for note in notes:
+        out.print(_finding(note), highlight=False)
 
 
 @app.command()
@@ -215,7 +236,8 @@ def kinds() -> None:
         raise _fail(exc) from None
     table = Table("文种", "名称", "章节", "一是/二是")
     for kind in available:
-        table.add_row(kind.id, kind.name, "、".join(s.heading for s in kind.sections),
+        table.add_row(for_markup(kind.id), for_markup(kind.name),
+                      for_markup("、".join(s.heading for s in kind.sections)),
                       "接在段内" if kind.points_inline else "单独成段")
     out.print(table)
     out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")

@@ -5,6 +5,7 @@ Errors are raised or collected where the problem is known and printed once, at t
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -94,3 +95,44 @@ class InternalError(Exception):
         if isinstance(exc, InternalError):
             return exc
         return cls(f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc)))
+
+
+_OS_MESSAGES = {
+    errno.ENOSPC: "磁盘空间已满，请清理磁盘或换一个位置",
+    errno.EDQUOT: "磁盘配额已用完，请清理磁盘或换一个位置",
+    errno.ENAMETOOLONG: "文件名或路径太长，请缩短文件名或换一个层级较浅的文件夹",
+    errno.EACCES: "没有权限，请换一个有写入权限的位置，或关闭正在使用该文件的程序",
+    errno.EPERM: "没有权限，请换一个有写入权限的位置",
+    errno.EROFS: "该位置是只读的，请换一个可写的位置",
+    errno.ENOENT: "文件或文件夹不存在，请检查路径",
+    errno.ENOTDIR: "路径中有一段不是文件夹，请检查路径",
+    errno.EISDIR: "这是一个文件夹，不是文件，请检查路径",
+    errno.EEXIST: "同名文件已存在",
+    errno.EBUSY: "文件正被其他程序占用，请关闭后重试",
+    errno.EMFILE: "同时打开的文件太多，请稍后重试",
+    errno.EIO: "读写磁盘出错，请检查磁盘或 U 盘是否已拔出",
+    errno.EINVAL: "文件名中有系统不允许的字符，请改名后重试",
+}
+# Windows error codes that carry a meaning errno does not (winerror on OSError).
+_WINERROR_MESSAGES = {
+    32: "文件正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试",
+    33: "文件正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试",
+    112: _OS_MESSAGES[errno.ENOSPC],
+    123: _OS_MESSAGES[errno.EINVAL],
+    206: _OS_MESSAGES[errno.ENAMETOOLONG],
+}
+
+
+def os_message(exc: OSError) -> str:
+    """A Chinese phrase (no final 。) for what an operating-system error means to the user.
+
+    Common causes get a sentence saying what to do; anything else says 系统错误 with the system's
+    own text, so nothing is lost.
+    """
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINERROR_MESSAGES:
+        return _WINERROR_MESSAGES[winerror]
+    if exc.errno in _OS_MESSAGES:
+        return _OS_MESSAGES[exc.errno]
+    detail = exc.strerror or type(exc).__name__
+    return f"系统错误（{detail}），请检查文件夹和磁盘"

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import sheetformat as sf
 from .errors import GwError, Location
+from .safetext import text_only
 from .text import clean, official_date
 
 
@@ -268,6 +269,8 @@ def _style_note(ws, row: int, height: float) -> None:
 
 
 def _save_atomic(wb: Workbook, dest: Path) -> None:
+    # User text (names, units, roster rows) is never a live formula in a workbook the tool writes.
+    text_only(wb)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=dest.parent)
     os.close(fd)
