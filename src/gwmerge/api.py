@@ -28,7 +28,7 @@ from .safetext import for_cell, safe_filename
 from .template_build import template_bytes
 from .text import one_line
 from .verify import verify as check_format
-from .workbook import Grid, SectionRows, read_grid, write_workbook
+from .workbook import Grid, SectionRows, read_grid, refuse_format, write_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -67,10 +67,12 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
 
 def read(path: Path, kind_name: str | None = None) -> tuple[Document, Kind, list[Finding]]:
     """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise GwError("不是 .xlsx 工作簿；如是 .xls 或 .et 文件，请用 Excel 或 WPS 另存为 .xlsx。", Location(path))
+    refused = refuse_format(path)
+    if refused:
+        raise GwError(refused, Location(path))
     grid: Grid = read_grid(path)
     doc, findings = outline.build(grid)
+    findings.extend(grid.findings)
     kind_cell = doc.info.get(sf.FIELD_KIND)
     try:
         kind = kinds.find(kind_name or (kind_cell.value if kind_cell else None))

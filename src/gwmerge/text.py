@@ -11,6 +11,7 @@ _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # docxtpl turns these into breaks, tabs and page breaks anywhere in the document.
 _SOFT_BREAKS = re.compile("[\r\x0b\u2028\u2029\x07]")
+_NEEDS_WORK = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
 _LEADING_SPACE = re.compile(r"^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$")
 
 
@@ -20,6 +21,8 @@ def clean(value: str) -> str:
     Line structure is kept as ``\\n`` so callers can split paragraphs; a vertical tab (Word's
     manual line break, pasted into a cell) counts as a line break too.
     """
+    if "_x" not in value and _NEEDS_WORK.search(value) is None:
+        return value  # the common case, kept cheap: most cells are plain text
     value = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     value = value.replace("\r\n", "\n")
     value = _SOFT_BREAKS.sub("\n", value)

@@ -1,7 +1,5 @@
-"""Reading and writing .xlsx files; the only module that knows openpyxl.
-
-Cells are read as text *as shown* in Excel/WPS: 1 stays "1" (not "1.0"), dates become
-2025年1月15日, percentages keep their sign.
+"""Writing .xlsx files (openpyxl). Reading lives in :mod:`gwmerge.xlsxread`; its names are
+re-exported here so ``from gwmerge.workbook import read_grid, Grid, ...`` keeps working.
 """
 
 from __future__ import annotations
@@ -10,149 +8,19 @@ import datetime as dt
 import os
 import re
 import tempfile
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import sheetformat as sf
-from .errors import GwError, Location
 from .safetext import text_only
-from .text import clean, official_date
+from .xlsxread import Cell, Grid, Row, Sheet, read_grid, refuse_format
 
-
-@dataclass(frozen=True)
-class Cell:
-    """A non-empty cell's text as displayed, and where it is."""
-
-    text: str
-    location: Location
-    is_date: bool = False
-
-
-@dataclass
-class Row:
-    number: int
-    cells: list[Cell | None]
-
-    def get(self, index: int | None) -> Cell | None:
-        return self.cells[index] if index is not None and index < len(self.cells) else None
-
-    def ref(self, index: int | None) -> str:
-        """Cell name (e.g. C7) for a column of this row, even when the cell is empty."""
-        return f"{get_column_letter(index + 1)}{self.number}" if index is not None else f"第{self.number}行"
-
-
-@dataclass
-class Sheet:
-    title: str
-    location: Location
-    rows: list[Row] = field(default_factory=list)
-    uncalculated: list[Location] = field(default_factory=list)
-
-
-@dataclass
-class Grid:
-    """All visible sheets of one workbook, as text."""
-
-    path: Path
-    sheets: list[Sheet]
-
-
-_DECIMALS = re.compile(r"0\.(0+)")
-
-
-def _display(value: object, number_format: str) -> tuple[str, bool]:
-    """Render a cell value the way Excel would show it, as far as it matters for prose."""
-    if isinstance(value, dt.datetime | dt.date):
-        if isinstance(value, dt.datetime) and value.date() == dt.date(1899, 12, 30):
-            return value.strftime("%H:%M"), False
-        return official_date(value) or "", True
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M"), False
-    if isinstance(value, bool):
-        return ("TRUE" if value else "FALSE"), False
-    if isinstance(value, int | float):
-        if "%" in number_format:
-            return f"{value * 100:.10g}%", False
-        m = _DECIMALS.search(number_format)
-        if m and isinstance(value, float):
-            return f"{value:.{len(m.group(1))}f}", False
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value)), False
-        return f"{value:.10g}" if isinstance(value, float) else str(value), False
-    return clean(str(value)), False
-
-
-def read_grid(path: Path) -> Grid:
-    """Read every visible sheet's cells as displayed text."""
-    loc = Location(path)
-    if not path.exists():
-        raise GwError("文件不存在，请检查路径。", loc)
-    try:
-        formulas: set[Location] = set()
-        grid = _read(path, data_only=False, formulas=formulas)
-        # Formulas found: read again for their cached values; one never calculated has none.
-        return _read(path, data_only=True, formulas=formulas) if formulas else grid
-    except GwError:
-        raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        if isinstance(exc, PermissionError):
-            raise GwError("文件无法读取（可能正被 Excel 或 WPS 占用），请关闭后重试。", loc) from exc
-        raise GwError(
-            "不是有效的 .xlsx 工作簿（可能已损坏，或是 .xls/.et 等其他格式），"
-            "请用 Excel 或 WPS 打开后另存为 .xlsx。",
-            loc,
-        ) from exc
-
-
-def _read(path: Path, *, data_only: bool, formulas: set[Location]) -> Grid:
-    """One pass over the workbook. Without ``data_only`` it collects the formula cells into
-    ``formulas``; with it, those whose cached value is missing go into ``uncalculated``."""
-    wb = load_workbook(path, read_only=True, data_only=data_only)
-    try:
-        sheets = []
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                continue
-            where = Location(path, ws.title)
-            sheet = Sheet(ws.title, where)
-            # The size a file declares may be wrong (some tools write "A1"); read-only mode would
-            # silently cut the sheet to it, so read whatever rows and cells are really there.
-            ws.reset_dimensions()
-            for number, row in enumerate(ws.iter_rows(), start=1):
-                cells: list[Cell | None] = []
-                for c in row:
-                    value = getattr(c, "value", None)
-                    coordinate = getattr(c, "coordinate", None)
-                    if coordinate is None:
-                        cells.append(None)
-                        continue
-                    here = where.at(coordinate)
-                    if value is None:
-                        # A calculated empty text result is stored as t="str" with an empty value.
-                        if data_only and here in formulas and c.data_type != "str":
-                            sheet.uncalculated.append(here)
-                        cells.append(None)
-                        continue
-                    if not data_only and c.data_type == "f":
-                        formulas.add(here)
-                    text, is_date = _display(value, c.number_format or "General")
-                    cells.append(Cell(text, here, is_date) if text.strip() else None)
-                while cells and cells[-1] is None:
-                    cells.pop()
-                if cells:
-                    sheet.rows.append(Row(number, cells))
-            sheets.append(sheet)
-        return Grid(path, sheets)
-    finally:
-        wb.close()
-
+__all__ = ["Cell", "Grid", "Row", "SectionRows", "Sheet", "read_grid", "refuse_format", "write_workbook"]
 
 # ---------------------------------------------------------------- writing blank workbooks
 
