@@ -474,9 +474,13 @@ class _Reader:
         self.cells += len(cells)
         width = max(cells) + 1
         self.slots += width
-        if self.cells > MAX_CELLS or self.slots > MAX_SLOTS:
-            raise GwError(f"工作表内容异常多（到第 {number} 行已超过 {MAX_CELLS:,} 个有内容的单元格，"
-                          "或有内容散布到很远的列），不像是一份材料，可能是误操作或恶意文件；"
+        if self.cells > MAX_CELLS:
+            raise GwError(f"工作表内容异常多（到第 {number} 行已超过 {MAX_CELLS:,} 个有内容的单元格），"
+                          "不像是一份材料，可能是误操作或恶意文件；"
+                          "请删除多余的行和列，或把内容复制到新建的工作簿中。", sheet.location)
+        if self.slots > MAX_SLOTS:
+            raise GwError(f"工作表内容异常多（到第 {number} 行已有大量内容散布到很远的列），"
+                          "不像是一份材料，可能是误操作或恶意文件；"
                           "请删除多余的行和列，或把内容复制到新建的工作簿中。", sheet.location)
         row_cells: list[Cell | None] = [None] * width
         for col, cell in cells.items():
