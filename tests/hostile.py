@@ -49,8 +49,7 @@ def section_rows(*cells: tuple[str, str, str]) -> bytes:
     rows = [("层级", "标题或引导句", "正文"), *cells]
     out = []
     for n, row in enumerate(rows, start=1):
-        cs = b"".join(
-            f'<c r="{col}{n}" t="inlineStr"><is><t>{text}</t></is></c>'.encode() for col, text in zip("ABC", row,
-                                                                                                    strict=True) if text)
+        cs = b"".join(f'<c r="{col}{n}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+                      for col, text in zip("ABC", row, strict=True) if text)
         out.append(f'<row r="{n}">'.encode() + cs + b"</row>")
     return b"".join(out)

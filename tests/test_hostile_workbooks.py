@@ -291,7 +291,8 @@ def test_cached_error_values_are_located_errors(tmp_path: Path) -> None:
         '<v>#N/A</v></c></row><row r="4"><c r="C4" t="e"><f>A1+#REF!</f><v>#REF!</v></c></row>').encode()
     book = patched(tmp_path / "错误值.xlsx", replace={SHEET: sheet_xml(rows)})
     errors = _errors(book)
-    assert "错误值.xlsx › 存在的问题 › C3：这一格显示错误值 #N/A（公式出错），请在 Excel 或 WPS 中改正公式，或直接填写文字。" in errors
+    assert ("错误值.xlsx › 存在的问题 › C3：这一格显示错误值 #N/A（公式出错），"
+            "请在 Excel 或 WPS 中改正公式，或直接填写文字。") in errors
     assert any(e.startswith("错误值.xlsx › 存在的问题 › C4：这一格显示错误值 #REF!") for e in errors)
 
 
