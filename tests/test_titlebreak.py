@@ -144,3 +144,20 @@ def test_narrow_lines_and_deterministic() -> None:
 def test_unbreakable_text_falls_back_to_fixed_width() -> None:
     title = "2" * 45
     assert break_title(title) == ["2" * 20, "2" * 20, "2" * 5]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("length", [61, 120, 121, 201, 2000, 32767])
+def test_pasted_paragraph_as_title_is_bounded(length: int) -> None:
+    """A paragraph pasted into 标题 took 139 s at 201 characters and overflowed the stack at 32,767."""
+    text = ("某某镇党委书记李四同志在2024年度党员领导干部专题民主生活会上的对照检查材料，" * 1000)[:length]
+    lines = break_title(text)
+    assert "".join(lines) == text
+    assert all(len(line) <= 20 for line in lines)
+    assert len(lines) <= -(-length // 20) + 1
+
+
+def test_equal_costs_go_to_the_earliest_break() -> None:
+    """Costs are exact: two splits of equal cost are a tie, and the earlier break wins."""
+    title = "某某镇第2次学习乡村振兴2024年度领导班子乡村振兴某某镇“开展贯彻2024年度通知"
+    assert break_title(title) == ["某某镇第2次学习乡村振兴", "2024年度领导班子乡村振兴某某镇", "“开展贯彻2024年度通知"]

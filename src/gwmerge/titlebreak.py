@@ -21,12 +21,17 @@ The rule, in the order it is applied:
    characters of unknown words more; uneven line lengths and very short lines cost extra. Ties go to
    the earliest break, so the result is deterministic.
 5. Last resort: cut every ``max_chars`` characters.
+
+The search is dynamic programming, polynomial in the title's length; a title over
+:data:`MAX_SEARCH_CHARS` characters (a paragraph pasted into 标题) is not a title to shape: its lines
+are filled greedily under the hard rules.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -152,8 +157,7 @@ def _analyse(title: str) -> _Analysis:
     edges = {e for span in words + numbers for e in span}
     kind = ["weak"] * (n + 1)
     for i in range(1, n):
-        head, tail = title[:i], title[i:]
-        if head.endswith(_STRONG_AFTER) or tail.startswith(_STRONG_BEFORE):
+        if title.endswith(_STRONG_AFTER, 0, i) or title.startswith(_STRONG_BEFORE, i):
             kind[i] = "strong"
         elif i in edges or not ("\u4e00" <= title[i - 1] <= "\u9fff" and "\u4e00" <= title[i] <= "\u9fff"):
             kind[i] = "word"
@@ -172,29 +176,35 @@ def _good_shape(lengths: list[int]) -> bool:
     return rising and falling and lengths[-1] < lengths[peak]
 
 
-def _splits(n: int, lines: int, max_chars: int, allowed: list[int]) -> Iterator[tuple[int, ...]]:
-    """All ways to cut ``range(n)`` into ``lines`` pieces of 1..max_chars at allowed positions."""
+# Shape automaton for 正梯形/菱形 while lines are added left to right (see _good_shape):
+# FLAT all lines equal so far; DOWN non-increasing with a fall; UP rising (non-decreasing with a
+# rise); FALL falling after a rise. A split ends well in FLAT, DOWN or FALL (FALL implies three or
+# more lines with the last shorter than the peak); UP ends with the last line the longest: refused.
+_FLAT, _DOWN, _UP, _FALL = range(4)
+_START = -1
+#: Titles longer than this are not searched (a paragraph pasted into 标题): they are cut greedily.
+MAX_SEARCH_CHARS = 120
 
-    def walk(start: int, left: int) -> Iterator[tuple[int, ...]]:
-        if left == 1:
-            if n - start <= max_chars:
-                yield ()
-            return
-        for cut in allowed:
-            if cut <= start:
-                continue
-            if cut - start > max_chars or n - cut > (left - 1) * max_chars:
-                if cut - start > max_chars:
-                    return
-                continue
-            for rest in walk(cut, left - 1):
-                yield (cut, *rest)
 
-    yield from walk(0, lines)
+def _next_phase(phase: int, prev: int, length: int) -> int | None:
+    if phase == _START:
+        return _FLAT
+    if phase == _FLAT:
+        return _FLAT if length == prev else _DOWN if length < prev else _UP
+    if phase == _DOWN:
+        return _DOWN if length <= prev else None
+    if phase == _UP:
+        return _UP if length >= prev else _FALL
+    return _FALL if length <= prev else None  # _FALL
 
 
 def _best(title: str, max_chars: int, level: int) -> list[str] | None:
-    """Cheapest split obeying the rules of ``level`` (0 = all, 3 = only the hard rules)."""
+    """Cheapest split obeying the rules of ``level`` (0 = all, 3 = only the hard rules).
+
+    Dynamic programming over (position, lines left, shape phase, previous line length): polynomial
+    in the title's length. Costs are kept as exact integers (the documented cost times 2·count³),
+    so equal costs are equal and ties go to the earliest break.
+    """
     info = _analyse(title)
     n = len(title)
     blocked = set(info.hard)
@@ -203,27 +213,70 @@ def _best(title: str, max_chars: int, level: int) -> list[str] | None:
     if level < 3:
         blocked |= info.inword
     allowed = [i for i in range(1, n) if i not in blocked]
+    shaped = level < 2
     fewest = math.ceil(n / max_chars)
     for count in (fewest, fewest + 1):
-        best: tuple[float, tuple[int, ...]] | None = None
-        for cuts in _splits(n, count, max_chars, allowed):
-            bounds = (0, *cuts, n)
-            lines = [title[a:b] for a, b in pairwise(bounds)]
-            if any(line in DOC_TYPES for line in lines):
-                continue
-            lengths = [len(line) for line in lines]
-            if level < 2 and not _good_shape(lengths):
-                continue
-            mean = n / count
-            cost = sum(_COST[info.kind[c]] for c in cuts)
-            cost += sum((length - mean) ** 2 for length in lengths) / (2 * count)
-            cost += sum(6 for length in lengths if length < _SHORT_LINE)
-            if best is None or cost < best[0]:
-                best = (cost, cuts)
-        if best is not None:
-            bounds = (0, *best[1], n)
+        scale = 2 * count**3
+        cut_cost = [scale * _COST[k] for k in info.kind]
+        ends = [*allowed, n]
+
+        def line_cost(a: int, b: int, count: int = count, scale: int = scale) -> int | None:
+            length = b - a
+            if length > max_chars or title[a:b] in DOC_TYPES:
+                return None
+            return (length * count - n) ** 2 + (scale * 6 if length < _SHORT_LINE else 0)
+
+        @cache
+        def suffix(start: int, left: int, phase: int, prev: int, ends: list[int] = ends,
+                   cut_cost: list[int] = cut_cost) -> tuple[int, tuple[int, ...]] | None:
+            """Best (cost, cuts) for title[start:] in ``left`` lines, after ``phase``/``prev``."""
+            if left == 1:
+                cost = line_cost(start, n)
+                if cost is None:
+                    return None
+                if shaped:
+                    after = _next_phase(phase, prev, n - start)
+                    if after is None or after == _UP:
+                        return None
+                return cost, ()
+            best: tuple[int, tuple[int, ...]] | None = None
+            for cut in ends[bisect_right(ends, start):]:
+                if cut - start > max_chars or cut == n:
+                    break
+                if n - cut > (left - 1) * max_chars:
+                    continue
+                cost = line_cost(start, cut)
+                if cost is None:
+                    continue
+                after = _next_phase(phase, prev, cut - start) if shaped else _FLAT
+                if after is None:
+                    continue
+                rest = suffix(cut, left - 1, after, cut - start if shaped else 0)
+                if rest is None:
+                    continue
+                total = (cost + cut_cost[cut] + rest[0], (cut, *rest[1]))
+                if best is None or total < best:
+                    best = total
+            return best
+
+        found = suffix(0, count, _START, 0)
+        suffix.cache_clear()
+        if found is not None:
+            bounds = (0, *found[1], n)
             return [title[a:b] for a, b in pairwise(bounds)]
     return None
+
+
+def _greedy(title: str, max_chars: int) -> list[str]:
+    """Lines as full as the hard rules allow (for titles too long to search)."""
+    hard = _analyse(title).hard
+    lines, start, n = [], 0, len(title)
+    while n - start > max_chars:
+        cut = next((i for i in range(start + max_chars, start, -1) if i not in hard), start + max_chars)
+        lines.append(title[start:cut])
+        start = cut
+    lines.append(title[start:])
+    return lines
 
 
 def break_title(title: str, max_chars: int = 20) -> list[str]:
@@ -235,6 +288,8 @@ def break_title(title: str, max_chars: int = 20) -> list[str]:
         raise ValueError("max_chars must be positive")
     if len(title) <= max_chars:
         return [title]
+    if len(title) > MAX_SEARCH_CHARS:
+        return _greedy(title, max_chars)
     for level in range(4):
         lines = _best(title, max_chars, level)
         if lines is not None:
