@@ -243,6 +243,27 @@ def kinds() -> None:
     out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址；默认只允许本机访问，设为 0.0.0.0 可在局域网共享（需访问密码）。")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口。")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="启动后打开浏览器。")] = False,
+    password: Annotated[
+        str | None, typer.Option("--password", help="访问密码（在局域网共享时使用；不设则自动生成并显示）。")
+    ] = None,
+) -> None:
+    """启动本机网页：下载空白工作簿、检查、生成文档，不用命令行。"""
+    from .web import serve as run
+
+    try:
+        run(host, port, open_browser=open_browser, password=password, say=lambda text: out.print(text, highlight=False,
+                                                                                                  markup=False))
+    except GwError as exc:
+        raise _fail(exc) from None
+
+
 def _chinese_help() -> None:
     """Help screens in Chinese: typer's panel titles and click's help option text."""
     rich_utils.OPTIONS_PANEL_TITLE = "选项"

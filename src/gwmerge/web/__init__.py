@@ -1,0 +1,8 @@
+"""``gwmerge serve``: a local web page over the same library API the command line uses."""
+
+from __future__ import annotations
+
+from .app import create_app
+from .server import serve
+
+__all__ = ["create_app", "serve"]

@@ -1,0 +1,221 @@
+"""The web application: a page with four steps, and the JSON endpoints its script calls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import zipfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import api
+from ..errors import GwError
+from ..profile import PROFILES
+from . import intake, multipart, work
+from .guard import AUTH_COOKIE, Guard, auth_token, password_ok
+from .jobs import Job, JobStore
+from .multipart import Form, Refused
+from .settings import MB, Settings
+
+HERE = Path(__file__).parent
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+
+
+def _message(status: int, text: str) -> JSONResponse:
+    return JSONResponse({"message": text}, status_code=status, headers={"cache-control": "no-store"})
+
+
+def _job_view(job: Job) -> dict[str, Any]:
+    keys = ("check", "merge", "message")
+    return {"state": job.state, "phase": job.phase, "done": job.done, "total": job.total,
+            **{k: job.data[k] for k in keys if k in job.data}}
+
+
+class Web:
+    """Routes bound to one server's settings and job store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = JobStore(settings.root, settings.limits)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _session(self, request: Request) -> str:
+        return str(request.scope["state"]["session"])
+
+    def _job(self, request: Request) -> Job:
+        job = self.store.get(self._session(request), request.path_params["job"])
+        if job is None:
+            raise Refused("找不到这项任务，可能已过期被清理；请重新上传。", 404)
+        return job
+
+    async def _form(self, request: Request, job: Job) -> Form:
+        length = request.headers.get("content-length")
+        return await multipart.parse(request.headers.get("content-type", ""), request.stream(), job.folder,
+                                     self.settings.limits, int(length) if length and length.isdigit() else None)
+
+    async def _intake(self, request: Request, job: Job, allowed: set[str],
+                      required: bool = True) -> tuple[Form, list[intake.Entry]]:
+        """The request's form, its files accepted into ``job/in`` or refused one by one."""
+        form = await self._form(request, job)
+        entries = await run_in_threadpool(intake.accept, form.files, allowed, intake.Inbox(job.folder / "in"),
+                                          self.settings.limits)
+        if (required or entries) and not any(e.path for e in entries):
+            reasons = [e.refused for e in entries if e.refused]
+            raise Refused("".join(reasons) or "没有收到文件，请选择要上传的文件。")
+        return form, entries
+
+    # -- pages -----------------------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        page = _env.get_template("index.html").render(
+            kinds=api.list_kinds(), profiles=list(PROFILES), limits=self.settings.limits, MB=MB,
+            shared=not self.settings.local_only)
+        return HTMLResponse(page, headers={"cache-control": "no-store"})
+
+    async def login(self, request: Request) -> Response:
+        if self.settings.password is None:
+            return RedirectResponse("/", 303)
+        wrong = False
+        if request.method == "POST":
+            form = await request.form(max_files=0, max_fields=5)
+            given = form.get("password")
+            if isinstance(given, str) and password_ok(self.settings, given):
+                response = RedirectResponse("/", 303)
+                response.set_cookie(AUTH_COOKIE, auth_token(self.settings), httponly=True, samesite="strict")
+                return response
+            await asyncio.sleep(1)  # slows guessing down
+            wrong = True
+        page = _env.get_template("login.html").render(wrong=wrong)
+        return HTMLResponse(page, status_code=401 if wrong else 200)
+
+    # -- 准备 ------------------------------------------------------------------------------
+
+    async def new(self, request: Request) -> Response:
+        """A blank workbook, or with a roster one per person in a zip."""
+        job = self.store.create(self._session(request))
+        try:
+            form, entries = await self._intake(request, job, {intake.XLSX}, required=False)
+            roster = next((e.path for e in entries if e.path), None)
+            out = job.folder / "new"
+            written = await run_in_threadpool(
+                api.new, out, kind=form.get("kind") or None, name=form.get("name").strip(),
+                position=form.get("position").strip(), unit=form.get("unit").strip(), roster=roster)
+        except Refused:
+            self.store.remove(job)
+            raise
+        except GwError as exc:
+            self.store.remove(job)
+            raise Refused(work.clean(job, str(exc))) from exc
+        done = BackgroundTask(self.store.remove, job)
+        if roster is None and len(written) == 1:
+            return FileResponse(written[0], filename=written[0].name, background=done)
+        bundle = job.folder / "工作簿.zip"
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in written:
+                zf.write(path, path.name)
+        return FileResponse(bundle, filename="空白工作簿.zip", background=done)
+
+    # -- 检查 and 生成 ---------------------------------------------------------------------
+
+    async def workbooks(self, request: Request) -> Response:
+        """Upload workbooks (or zips of them); they are checked straight away."""
+        job = self.store.create(self._session(request))
+        try:
+            _, entries = await self._intake(request, job, {intake.XLSX, intake.ZIP})
+        except Refused:
+            self.store.remove(job)
+            raise
+        job.data["inputs"] = [e.path for e in entries if e.path]
+        job.data["refused"] = [e for e in entries if e.refused]
+        self.store.run(job, work.run_check)
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    async def status(self, request: Request) -> Response:
+        return JSONResponse(_job_view(self._job(request)), headers={"cache-control": "no-store"})
+
+    async def merge(self, request: Request) -> Response:
+        job = self._job(request)
+        if "inputs" not in job.data:
+            raise Refused("这项任务没有工作簿。")
+        form = await request.form(max_files=0, max_fields=20)
+        profiles = tuple(p for p in form.getlist("profile") if isinstance(p, str) and p)
+        kind = form.get("kind")
+        options = work.MergeOptions(kind=kind if isinstance(kind, str) and kind else None, profiles=profiles,
+                                    pdf=form.get("pdf") == "1")
+        self.store.run(job, lambda j: work.run_merge(j, options))
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    async def download(self, request: Request) -> Response:
+        job = self._job(request)
+        item = job.downloads.get(request.path_params["token"])
+        if item is None or not item[0].is_file():
+            raise Refused("文件已不存在，请重新生成。", 404)
+        path, name = item
+        if job.data.get("merge", {}).get("zip") == request.path_params["token"]:
+            self.store.downloaded_all(job)
+        inline = path.suffix == ".png"
+        return FileResponse(path, filename=name, content_disposition_type="inline" if inline else "attachment",
+                            headers={"cache-control": "no-store"})
+
+    async def delete(self, request: Request) -> Response:
+        job = self._job(request)
+        if not job.busy:
+            self.store.remove(job)
+        return Response(status_code=204)
+
+    # -- the application -------------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        @contextlib.asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            sweeper = asyncio.create_task(self._sweep())
+            try:
+                yield
+            finally:
+                sweeper.cancel()
+                await run_in_threadpool(self.store.close)
+
+        routes = [
+            Route("/", self.index),
+            Route("/login", self.login, methods=["GET", "POST"]),
+            Route("/api/new", self.new, methods=["POST"]),
+            Route("/api/workbooks", self.workbooks, methods=["POST"]),
+            Route("/api/jobs/{job}", self.status),
+            Route("/api/jobs/{job}", self.delete, methods=["DELETE"]),
+            Route("/api/jobs/{job}/merge", self.merge, methods=["POST"]),
+            Route("/api/jobs/{job}/files/{token}", self.download),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+        app = Starlette(routes=routes, lifespan=lifespan,
+                        exception_handlers={Refused: _refused, Exception: _internal})  # type: ignore[dict-item]
+        app.add_middleware(Guard, settings=self.settings)
+        return app
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(30)
+            await run_in_threadpool(self.store.sweep)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    return _message(exc.status, exc.message)
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    return _message(500, "服务器内部错误，请重试；如反复出现，欢迎反馈。")
+
+
+def create_app(settings: Settings) -> Starlette:
+    return Web(settings).app()

@@ -1,0 +1,158 @@
+"""The work behind each step: calls into the library API (as the CLI does) and describes the outcome.
+
+Nothing here merges, checks or names documents; it only runs the API on the job's files and turns
+its outcomes into what the page shows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import api
+from ..errors import Finding, GwError
+from ..pdf import PdfUnavailable
+from .intake import Entry
+from .jobs import Job
+
+PREVIEW_WIDTH = 420  # pixels; the page shows first-page previews about this wide
+
+
+def clean(job: Job, text: str) -> str:
+    """Messages name files by their names; the job's private folder never reaches the page."""
+    for folder in (job.folder / "in", job.folder / "out", job.folder):
+        text = text.replace(f"{folder}/", "").replace(f"{folder}\\", "").replace(str(folder), "")
+    return text
+
+
+def finding_view(job: Job, finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    return {"error": finding.is_error, "severity": finding.severity.value,
+            "where": clean(job, str(loc)), "message": clean(job, finding.message),
+            "text": clean(job, str(finding))}
+
+
+def _failure(job: Job, outcome: api.Outcome) -> dict[str, Any]:
+    """The reason an input failed, as the CLI states it."""
+    if outcome.error is not None:
+        where = clean(job, str(outcome.error.location))
+        return {"error": True, "severity": "错误", "where": where, "message": clean(job, outcome.error.message),
+                "text": clean(job, str(outcome.error))}
+    message = f"内部错误：{outcome.crash}（欢迎反馈）"
+    return {"error": True, "severity": "错误", "where": outcome.source.name, "message": message,
+            "text": f"{outcome.source.name}：{message}"}
+
+
+def refused_view(entry: Entry) -> dict[str, Any]:
+    return {"name": entry.display, "ok": False, "refused": True,
+            "findings": [{"error": True, "severity": "错误", "where": "", "message": entry.refused,
+                          "text": entry.refused}]}
+
+
+def inputs(job: Job) -> list[Path]:
+    return list(job.data.get("inputs", []))
+
+
+def run_check(job: Job) -> None:
+    """``gwmerge check`` on the job's workbooks; each file's findings in reading order."""
+    paths = inputs(job)
+    job.phase, job.total = "正在检查……", len(paths)
+    files = []
+    # All at once, as the CLI does: some rules compare the inputs with each other.
+    for outcome in api.check(paths):
+        findings = [finding_view(job, f) for f in outcome.findings]
+        if not outcome.ok:
+            findings.insert(0, _failure(job, outcome))
+        files.append({"name": outcome.source.name, "ok": outcome.ok and not any(f["error"] for f in findings),
+                      "refused": False, "findings": findings})
+        job.done += 1
+    job.data["check"] = {"files": files + [refused_view(e) for e in job.data.get("refused", [])],
+                         "errors": sum(f["error"] for x in files for f in x["findings"]),
+                         "warnings": sum(not f["error"] for x in files for f in x["findings"])}
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    kind: str | None = None
+    profiles: tuple[str, ...] = ()
+    pdf: bool = False
+
+
+def run_merge(job: Job, options: MergeOptions) -> None:
+    """``gwmerge merge`` on the job's workbooks, then PDFs and previews, then one zip of it all."""
+    paths = inputs(job)
+    out = job.folder / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    job.downloads.clear()
+    job.data.pop("merge", None)
+    job.phase, job.total = "正在生成文档……", len(paths)
+
+    def step(outcome: api.Outcome) -> None:
+        job.done += 1
+
+    try:
+        outcomes = api.merge(paths, out, kind=options.kind, profiles=options.profiles, progress=step)
+    except GwError as exc:
+        job.data["merge"] = {"rows": [], "summary": clean(job, str(exc)), "failed": len(paths)}
+        return
+    pdf_problem = None
+    if options.pdf and any(o.ok for o in outcomes):
+        job.phase = "正在生成 PDF……"
+        try:
+            api.export_pdfs(outcomes, out)
+        except PdfUnavailable as exc:
+            pdf_problem = str(exc)
+    rows = []
+    for outcome in outcomes:
+        row: dict[str, Any] = {"name": outcome.source.name, "ok": outcome.ok,
+                               "warnings": [finding_view(job, f) for f in outcome.warnings]}
+        if outcome.ok and outcome.output is not None:
+            row["docx"] = {"name": outcome.output.name, "token": job.offer(outcome.output, outcome.output.name)}
+            if outcome.pdf is not None:
+                row["pdf"] = {"name": outcome.pdf.name, "token": job.offer(outcome.pdf, outcome.pdf.name)}
+                png = _preview(outcome.pdf, job.folder / "preview")
+                if png is not None:
+                    row["preview"] = job.offer(png, f"{outcome.pdf.stem}.png")
+            elif options.pdf and pdf_problem is None:
+                row["pdf_missing"] = True
+        else:
+            row["reason"] = _failure(job, outcome)
+        rows.append(row)
+    failed = sum(not o.ok for o in outcomes)
+    summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
+    bundle = _zip(job, out, outcomes)
+    job.data["merge"] = {"rows": rows, "summary": summary, "failed": failed, "pdf_problem": pdf_problem,
+                         "zip": job.offer(bundle, "公文.zip") if bundle else None}
+
+
+def _zip(job: Job, out: Path, outcomes: list[api.Outcome]) -> Path | None:
+    """Everything written, in one zip to send on."""
+    files = [p for o in outcomes for p in (o.output, o.pdf) if p is not None]
+    if not files:
+        return None
+    target = job.folder / "公文.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            zf.write(path, path.relative_to(out).as_posix())
+    return target
+
+
+def _preview(pdf: Path, folder: Path) -> Path | None:
+    """The first page as a small PNG (poppler's pdftoppm); None when pdftoppm is missing or fails."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return None
+    folder.mkdir(exist_ok=True)
+    stem = folder / f"page-{len(list(folder.iterdir())) + 1}"
+    try:
+        subprocess.run([tool, "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(PREVIEW_WIDTH),
+                        "-scale-to-y", "-1", str(pdf), str(stem)], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    png = stem.with_suffix(".png")
+    return png if png.is_file() else None

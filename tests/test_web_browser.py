@@ -1,0 +1,118 @@
+"""The web page in a real browser (headless system Chromium via Playwright), as an office clerk uses it.
+
+The screenshots in docs/ come from these tests (1366×768, the common office screen):
+``GWMERGE_SCREENSHOTS=docs python -m pytest tests/test_web_browser.py`` writes them there.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT, SHEETS, seed_paragraphs
+from docx import Document
+from webserver import CHROMIUM_ARGS, chromium, running, settings
+
+from gwmerge import api
+
+pw = pytest.importorskip("playwright.sync_api")
+EXAMPLE = SHEETS / "示例-副镇长.xlsx"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium()
+    with pw.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path) -> Iterator[object]:
+    with running(settings(tmp_path)) as url:
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True,
+                                      locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        yield page
+        context.close()
+
+
+def _shot(page, step: str) -> None:
+    """A screenshot of the step; kept in $GWMERGE_SCREENSHOTS (relative to the repository) when set."""
+    folder = os.environ.get("GWMERGE_SCREENSHOTS")
+    path = ROOT / folder / f"web-{step}.png" if folder else None
+    png = page.screenshot(path=str(path) if path else None)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> None:
+    # 准备: a blank workbook of the chosen kind comes back as an .xlsx.
+    page.fill("#new-form input[name=name]", "张三")
+    page.fill("#new-form input[name=position]", "副镇长")
+    with page.expect_download() as blank:
+        page.click("#new-form button[type=submit]")
+    assert blank.value.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / "blank.xlsx"
+    blank.value.save_as(saved)
+    assert "基本信息" in openpyxl.load_workbook(saved).sheetnames
+    _shot(page, "准备")
+
+    # 检查: what the page says is what `gwmerge check` says.
+    page.click("nav.steps button[data-step=check]")
+    page.set_input_files("#check-form input[type=file]", str(EXAMPLE))
+    expected = api.check([EXAMPLE])[0]
+    item = page.locator("#check-files > li").first
+    if expected.findings:
+        for finding in expected.findings:
+            assert page.get_by_text(finding.message).first.is_visible()
+    else:
+        pw.expect(item).to_contain_text("示例-副镇长.xlsx：没有发现问题")
+    _shot(page, "检查")
+
+    # 生成: the result table, then the zip with the document.
+    page.click("#check-next button")
+    page.check("input[name=pdf]")
+    page.click("#merge-form button[type=submit]")
+    pw.expect(page.locator("#merge-summary")).to_have_text("完成：成功 1 个，失败 0 个。")
+    pw.expect(page.locator("#merge-rows tr.ok")).to_contain_text("示例-副镇长.docx")
+    with page.expect_download() as everything:
+        page.click("#merge-zip")
+    data = Path(everything.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        docx = [n for n in zf.namelist() if n.endswith(".docx")]
+        assert docx == ["示例-副镇长.docx"]
+        doc = Document(io.BytesIO(zf.read(docx[0])))
+    paragraphs = [p.text for p in doc.paragraphs if p.text.strip()]
+    for expected_text in seed_paragraphs():
+        assert expected_text in paragraphs
+    assert len(seed_paragraphs()) == 17
+    if page.locator("#previews img").count():
+        page.locator("#previews img").first.evaluate("img => img.decode()")
+    _shot(page, "生成")
+
+
+def test_broken_and_good_workbook(page, tmp_path: Path) -> None:
+    broken = tmp_path / "坏的.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["存在的主要问题"]["A9"] = "乱填"
+    wb.save(broken)
+    page.click("nav.steps button[data-step=check]")
+    page.set_input_files("#check-form input[type=file]", [str(broken), str(EXAMPLE)])
+    errors = page.locator(".finding.error")
+    pw.expect(errors).to_have_count(1)
+    pw.expect(errors).to_contain_text("错误坏的.xlsx › 存在的主要问题 › A9：层级“乱填”无法识别")
+    page.click("#check-next button")
+    page.click("#merge-form button[type=submit]")
+    pw.expect(page.locator("#merge-summary")).to_have_text("完成：成功 1 个，失败 1 个。")
+    pw.expect(page.locator("#merge-rows tr.failed")).to_contain_text("坏的.xlsx › 存在的主要问题 › A9")
+    links = page.locator("#merge-rows a[href]")
+    pw.expect(links).to_have_count(1)
+    pw.expect(links).to_have_text("示例-副镇长.docx")
