@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..safetext import safe_filename
 from .multipart import Refused, Upload
 from .settings import MB, Limits
 
@@ -61,21 +61,15 @@ def sniff(path: Path) -> str | None:
     return None
 
 
-_BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-
-
 def display_name(name: str) -> str:
-    """The last part of a user's file name, without anything that could act as a path or markup."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = _BAD_CHARS.sub("", name).strip(" .")
-    stem, dot, suffix = name.rpartition(".")
+    """The last part of a user's file name, made a safe plain file name (see safetext.safe_filename)."""
+    leaf = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = leaf.rpartition(".")
     if not dot:
-        stem, suffix = name, ""
-    stem = stem[:60].strip(" .") or "文件"
-    if _RESERVED.match(stem):
-        stem = f"_{stem}"
-    return f"{stem}.{suffix[:10]}" if suffix else stem
+        stem, suffix = leaf, ""
+    suffix = re.sub(r"[^0-9A-Za-z]", "", suffix)[:10]
+    stem = safe_filename(stem, "文件")
+    return f"{stem}.{suffix}" if suffix else stem
 
 
 def _suffix(name: str) -> str:
