@@ -63,6 +63,20 @@ def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> 
     saved = tmp_path / "blank.xlsx"
     blank.value.save_as(saved)
     assert "基本信息" in openpyxl.load_workbook(saved).sheetnames
+    # …and with a roster, one workbook per person in a zip.
+    roster = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "职务"])
+    wb.active.append(["李四", "镇长"])
+    wb.active.append(["王五", "副书记"])
+    wb.save(roster)
+    with page.expect_download() as per_person:
+        page.set_input_files("#roster-form input[type=file]", str(roster))
+    with zipfile.ZipFile(per_person.value.path()) as zf:
+        names = zf.namelist()
+    assert len(names) == 2 and all(n.endswith(".xlsx") for n in names)
+    assert any("李四" in n for n in names) and any("王五" in n for n in names)
+    pw.expect(page.locator("#roster-form .note")).to_contain_text("每人一个工作簿")
     _shot(page, "准备")
 
     # 检查: what the page says is what `gwmerge check` says.
@@ -75,7 +89,6 @@ def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> 
             assert page.get_by_text(finding.message).first.is_visible()
     else:
         pw.expect(item).to_contain_text("示例-副镇长.xlsx：没有发现问题")
-    _shot(page, "检查")
 
     # 生成: the result table, then the zip with the document.
     page.click("#check-next button")
@@ -103,12 +116,22 @@ def test_broken_and_good_workbook(page, tmp_path: Path) -> None:
     broken = tmp_path / "坏的.xlsx"
     wb = openpyxl.load_workbook(EXAMPLE)
     wb["存在的主要问题"]["A9"] = "乱填"
+    wb["下步的改进措施"]["C5"] = "强化dangshi学习"
     wb.save(broken)
     page.click("nav.steps button[data-step=check]")
     page.set_input_files("#check-form input[type=file]", [str(broken), str(EXAMPLE)])
     errors = page.locator(".finding.error")
     pw.expect(errors).to_have_count(1)
     pw.expect(errors).to_contain_text("错误坏的.xlsx › 存在的主要问题 › A9：层级“乱填”无法识别")
+    # Each finding reads as the line `gwmerge check` prints for it, warnings (提醒) styled apart.
+    printed = [f"{f.severity.value}{f}" for f in api.check([broken])[0].findings]
+    shown = page.locator("#check-files .finding").all_inner_texts()
+    assert [s.replace(" ", "") for s in shown] == [p.replace(" ", "") for p in printed]
+    warnings = [p for p in printed if p.startswith("提醒")]
+    pw.expect(page.locator(".finding.warning")).to_have_count(len(warnings))
+    assert warnings, "the broken workbook should also show a 提醒"
+    pw.expect(page.locator("#check-files > li").nth(1)).to_contain_text("示例-副镇长.xlsx：没有发现问题")
+    _shot(page, "检查")
     page.click("#check-next button")
     page.click("#merge-form button[type=submit]")
     pw.expect(page.locator("#merge-summary")).to_have_text("完成：成功 1 个，失败 1 个。")

@@ -99,7 +99,7 @@ def test_serve_beyond_localhost_prints_a_password(tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "gwmerge", "serve", "--host", "0.0.0.0", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-                            cwd=tmp_path, env={**os.environ, "COLUMNS": "200"})
+                            cwd=tmp_path, env={**os.environ, "COLUMNS": "200", "TMPDIR": str(tmp_path)})
     try:
         lines = [proc.stdout.readline() for _ in range(3)]  # type: ignore[union-attr]
         password = re.search(r"访问密码：(\S+)", "".join(lines))
@@ -114,9 +114,17 @@ def test_serve_beyond_localhost_prints_a_password(tmp_path: Path) -> None:
         assert refused.status_code == 401
         allowed = httpx.get(url, auth=("", password.group(1)))
         assert allowed.status_code == 404 and "找不到这项任务" in allowed.json()["message"]
+        assert list(tmp_path.glob("gwmerge-web-*"))
     finally:
         proc.terminate()
         proc.wait(30)
+    assert not list(tmp_path.glob("gwmerge-web-*"))  # the server's files went with it
+
+
+def test_a_short_password_is_refused(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "gwmerge", "serve", "--host", "0.0.0.0", "--password", "123"],
+                            capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert result.returncode == 1 and "访问密码至少 6 个字符" in result.stderr
 
 
 def test_localhost_server_refuses_other_host_names(client: TestClient) -> None:

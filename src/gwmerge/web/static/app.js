@@ -125,7 +125,7 @@ function renderCheck(check) {
   for (const file of check.files) {
     const head = el("h3", {}, file.name);
     if (!file.findings.length) head.append(el("span", { class: "ok", text: "：没有发现问题" }));
-    const item = el("li", { class: file.ok ? "file ok" : "file bad" }, head);
+    const item = el("li", { class: file.ok ? "file passed" : "file failed" }, head);
     if (file.findings.length) item.append(el("ul", { class: "findings" }, ...file.findings.map(findingItem)));
     list.append(item);
   }
