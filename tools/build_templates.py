@@ -13,7 +13,7 @@ def main() -> None:
     for folder in sorted(kinds.BUILTIN_DIR.iterdir()):
         if (folder / kinds.DEFINITION).is_file():
             kind = kinds.load_kind(folder)
-            build_template(kind.template, kind.profile, name_line=bool(kind.name_line_pattern))
+            build_template(kind.template, kind.profile)
             print(f"已生成 {kind.template}")
 
 

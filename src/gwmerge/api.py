@@ -121,7 +121,7 @@ def _kind_template(kind: Kind, profiles: tuple[str, ...]) -> Path | bytes:
         profile = combine(kind.profile, profiles)
     except ValueError as exc:
         raise GwError(f"{exc}。") from exc
-    return template_bytes(profile, name_line=bool(kind.name_line_pattern))
+    return template_bytes(profile)
 
 
 def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: Path | None = None,

@@ -8,30 +8,24 @@ from collections.abc import Callable, Iterator
 from . import ordinals
 from . import sheetformat as sf
 from .errors import Finding, Location, Severity
-from .kinds import Kind
+from .kinds import Kind, fill_pattern, signer, title_pattern, wants_signature
 from .model import Document, Text
 from .text import official_date
 
 Rule = Callable[[Document, Kind], Iterator[Finding]]
-_FIELD = re.compile(r"\{(\w+)\}")
 # Lower-case Latin words inside Chinese text are usually pinyin placeholders (mzshh, dangshi).
 _PINYIN = re.compile(r"(?:(?<=[\u4e00-\u9fff])[a-z]{2,}|[a-z]{2,}(?=[\u4e00-\u9fff]))")
-
-
-def fill_pattern(pattern: str, doc: Document) -> tuple[str, list[str]]:
-    """Fill {字段} placeholders from the information sheet; also return the empty ones."""
-    missing = [name for name in _FIELD.findall(pattern) if not doc.field(name)]
-    return _FIELD.sub(lambda m: doc.field(m.group(1)), pattern), missing
 
 
 def title_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
     if doc.field(sf.FIELD_TITLE):
         return
     where = doc.info.get(sf.FIELD_TITLE)
-    if not kind.title_pattern:
+    pattern = title_pattern(doc, kind)
+    if not pattern:
         yield Finding(where.location if where is not None else _sheet(doc), "标题为空，请在“基本信息”中填写标题。")
         return
-    _, missing = fill_pattern(kind.title_pattern, doc)
+    _, missing = fill_pattern(pattern, doc)
     for name in missing:
         text = doc.info.get(name)
         yield Finding(text.location if text is not None else _sheet(doc),
@@ -48,15 +42,17 @@ def signature_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
     choice = doc.info.get(sf.FIELD_SIGNATURE)
     if choice and choice.value not in sf.YES_WORDS | sf.NO_WORDS:
         yield Finding(choice.location, f"“落款”填“{sf.YES}”或“{sf.NO}”（留空按文种默认），现在是“{choice.value}”。")
-    elif wants_signature(doc, kind) and not doc.field(sf.FIELD_NAME):
+    elif wants_signature(doc, kind) and not signer(doc):
         where = doc.info.get(sf.FIELD_NAME)
-        yield Finding(where.location if where is not None else _sheet(doc), "要落款就要填写“姓名”。")
-
-
-def wants_signature(doc: Document, kind: Kind) -> bool:
-    """The workbook's 落款 choice, else the kind's default."""
-    choice = doc.field(sf.FIELD_SIGNATURE)
-    return choice in sf.YES_WORDS or (choice not in sf.NO_WORDS and kind.signature)
+        yield Finding(where.location if where is not None else _sheet(doc), "要落款就要填写“姓名”（或“署名”）。")
+    choice = doc.info.get(sf.FIELD_NAME_LINE)
+    if choice and choice.value not in sf.YES_WORDS | sf.NO_WORDS:
+        yield Finding(choice.location, f"“{sf.FIELD_NAME_LINE}”填“{sf.YES}”或“{sf.NO}”（留空按文种默认），"
+                                       f"现在是“{choice.value}”。")
+    points = doc.info.get(sf.FIELD_POINTS)
+    if points and "".join(points.value.split()) not in sf.POINTS_ALIASES:
+        yield Finding(points.location, f"“{sf.FIELD_POINTS}”填“{sf.POINTS_RUN_ON}”或“{sf.POINTS_OWN}”"
+                                       f"（留空按文种默认），现在是“{points.value}”。")
 
 
 def sections_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
@@ -73,10 +69,10 @@ def items_rule(doc: Document, kind: Kind) -> Iterator[Finding]:
         depth_seen = 1
         for node in section.nodes:
             depth = node.level.depth
-            if depth and not node.heading:
+            if depth and not node.heading and not node.body:
                 yield Finding(node.heading.location,
-                              f"“{node.level.value}”条目缺少小标题，请填写“{sf.COL_HEADING}”；"
-                              "如果只是一段正文，请把层级改为“段落”。")
+                              f"“{node.level.value}”条目是空的，请填写“{sf.COL_HEADING}”或“{sf.COL_BODY}”，"
+                              "或删去这一行。")
             if depth > depth_seen + 1:
                 yield Finding(node.location,
                               f"“{node.level.value}”前面没有上一级条目，层级跳过了一级，请检查层级。",

@@ -6,11 +6,14 @@ in ./templates (the user's working folder) first, then among the built-in ones.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import sheetformat as sf
 from .errors import GwError, Location
+from .model import Document
 from .profile import PROFILES, Profile, profile_with
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
@@ -33,13 +36,18 @@ class Kind:
     folder: Path
     name: str
     description: str
-    title_pattern: str
+    title_patterns: tuple[str, ...]
     name_line_pattern: str
     points_inline: bool
     signature: bool
     profile: Profile
     sections: tuple[SectionDef, ...]
     aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def title_pattern(self) -> str:
+        """The pattern used when no other fits (the last one)."""
+        return self.title_patterns[-1] if self.title_patterns else ""
 
     @property
     def template(self) -> Path:
@@ -89,7 +97,7 @@ def load_kind(folder: Path) -> Kind:
         folder=folder,
         name=get("name", str),
         description=get("description", str, ""),
-        title_pattern=get("title_pattern", str, ""),
+        title_patterns=_patterns(data.get("title_pattern", ""), where),
         name_line_pattern=get("name_line_pattern", str, ""),
         points_inline=points == POINTS_INLINE,
         signature=bool(get("signature", bool, False)),
@@ -97,6 +105,15 @@ def load_kind(folder: Path) -> Kind:
         sections=tuple(sections),
         aliases=tuple(get("aliases", list, [])),
     )
+
+
+def _patterns(value: object, where: Location) -> tuple[str, ...]:
+    """title_pattern: one pattern, or a list tried in order (the first whose fields are filled)."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise GwError("“title_pattern”应是一个标题格式，或几个标题格式的列表，请对照内置文种的 kind.toml 修改。", where)
 
 
 def available() -> dict[str, Kind]:
@@ -123,3 +140,70 @@ def find(name: str | None) -> Kind:
         if wanted in (kind.id, kind.name, *kind.aliases):
             return kind
     raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}（gwmerge kinds 可查看说明）。")
+
+
+# ------------------------------------------------------------- what the kind decides for a document
+
+_FIELD = re.compile(r"\{(\w+)\}")
+DEFAULT_NAME_LINE = "{署名}"
+
+
+def field_value(doc: Document, name: str) -> str:
+    """A field as patterns use it: {署名} falls back to 姓名; {年度} is the bare year (2025)."""
+    if name == sf.FIELD_SIGNER:
+        return doc.field(sf.FIELD_SIGNER) or doc.field(sf.FIELD_NAME)
+    value = doc.field(name)
+    if name == sf.FIELD_YEAR:
+        value = re.sub(r"\s*年度?$", "", value.strip())
+    return value
+
+
+def fill_pattern(pattern: str, doc: Document) -> tuple[str, list[str]]:
+    """Fill {字段} placeholders from the information sheet; also return the empty ones."""
+    missing = [name for name in _FIELD.findall(pattern) if not field_value(doc, name)]
+    return _FIELD.sub(lambda m: field_value(doc, m.group(1)), pattern), missing
+
+
+def title_pattern(doc: Document, kind: Kind) -> str:
+    """The first of the kind's title patterns whose fields are all filled, else its last one."""
+    for pattern in kind.title_patterns:
+        if not fill_pattern(pattern, doc)[1]:
+            return pattern
+    return kind.title_patterns[-1] if kind.title_patterns else ""
+
+
+def title_lines(doc: Document, kind: Kind) -> tuple[str, list[str] | None]:
+    """The title, and its lines when the writer broke it (Alt+Enter); None: break it automatically."""
+    typed = doc.info.get(sf.FIELD_TITLE)
+    if typed:
+        lines = list(typed.paragraphs)
+        return "".join(lines), lines if len(lines) > 1 else None
+    return fill_pattern(title_pattern(doc, kind), doc)[0], None
+
+
+def _choice(doc: Document, name: str, default: bool) -> bool:
+    choice = doc.field(name)
+    return choice in sf.YES_WORDS or (choice not in sf.NO_WORDS and default)
+
+
+def wants_signature(doc: Document, kind: Kind) -> bool:
+    """The workbook's 落款 choice, else the kind's default."""
+    return _choice(doc, sf.FIELD_SIGNATURE, kind.signature)
+
+
+def signer(doc: Document) -> str:
+    """Who signs: the organisation in 署名 (班子, 支部), else the person."""
+    return field_value(doc, sf.FIELD_SIGNER)
+
+
+def name_line(doc: Document, kind: Kind) -> str:
+    """The line under the title, if the workbook (标题下署名) or the kind asks for one."""
+    if not _choice(doc, sf.FIELD_NAME_LINE, bool(kind.name_line_pattern)):
+        return ""
+    return fill_pattern(kind.name_line_pattern or DEFAULT_NAME_LINE, doc)[0].strip()
+
+
+def points_inline(doc: Document, kind: Kind) -> bool:
+    """一是/二是 run on in their item's paragraph: the workbook's 要点排法, else the kind's layout."""
+    choice = sf.POINTS_ALIASES.get(re.sub(r"\s+", "", doc.field(sf.FIELD_POINTS)))
+    return kind.points_inline if choice is None else choice == sf.POINTS_RUN_ON

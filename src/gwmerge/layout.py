@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import kinds
 from . import sheetformat as sf
-from .checks import fill_pattern, wants_signature
 from .kinds import Kind
-from .model import Document, Node
+from .model import Document, Join, Node
 from .text import official_date
 from .titlebreak import break_title
 
@@ -20,8 +20,9 @@ from .titlebreak import break_title
 BODY, HEADING2, HEADING3, LEAD = "body", "heading2", "heading3", "lead"
 BODY_KEEP_NEXT = "body_keep"  # paragraph kind: body kept on the page of what follows
 _ITEM_ROLE = {2: HEADING2, 3: HEADING3, 4: BODY}
-_KEEP_END = "。！？!?；;：:…"
-_DROP_END = "。.．，,；;：:、"
+# What counts as the writer's own end punctuation after a run-in heading or lead.
+_PUNCTUATION = frozenset("。．.，,；;：:！!？?…—、")
+_CLOSERS = "”’」』）)》〉】"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Plan:
     name: str = ""
     position: str = ""
     date: str = ""
+    subtitle: str = ""
+    signer: str = ""
+    year: str = ""
 
 
 def width(text: str) -> float:
@@ -81,43 +85,54 @@ def signature(name: str, date: str) -> Signature:
     return Signature(name, date, name_indent, max(date_indent, 2.0))
 
 
+def _last_mark(text: str) -> str:
+    """The last character that is not a closing quote or bracket (they follow what they close)."""
+    return text.rstrip(_CLOSERS)[-1:] if text.rstrip(_CLOSERS) else ""
+
+
 def run_in(text: str) -> str:
-    """A run-in heading or lead sentence ends with 。 unless the writer ended it otherwise."""
+    """A run-in heading or lead sentence ends with 。 unless the writer ended it with punctuation.
+
+    What was typed is kept: ``，`` stays ``，`` and ``。”`` stays ``。”`` (never ``，。`` or ``。”。``).
+    """
     text = text.rstrip()
-    if text.endswith((".", "．")):
-        return text[:-1] + "。"
-    return text if text.endswith(tuple(_KEEP_END)) else text + "。"
+    return text if _last_mark(text) in _PUNCTUATION else text + "。"
 
 
 def standalone(text: str) -> str:
-    """A stand-alone heading carries no end punctuation (GB/T 9704)."""
-    return text.rstrip().rstrip(_DROP_END)
+    """A stand-alone heading is printed as typed (GB/T 9704 wants no end punctuation: check warns)."""
+    return text.rstrip()
 
 
 def plan(doc: Document, kind: Kind) -> Plan:
     """Lay out a numbered, checked document for the given kind."""
     paras: list[Para] = [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
+    inline = kinds.points_inline(doc, kind)
     for section in doc.sections:
         paras.append(Para("heading1", [Run(section.ordinal + standalone(section.heading.value))]))
-        _lay_section(section.nodes, kind.points_inline, paras)
+        _lay_section(section.nodes, inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
-    title = doc.field(sf.FIELD_TITLE) or fill_pattern(kind.title_pattern, doc)[0]
+    title, typed_lines = kinds.title_lines(doc, kind)
     date_text = doc.info.get(sf.FIELD_DATE)
     date = (official_date(date_text.value) or "") if date_text else ""
     name = doc.field(sf.FIELD_NAME)
-    sign = signature(name, date) if wants_signature(doc, kind) and name else None
+    signer = kinds.signer(doc)
+    sign = signature(signer, date) if kinds.wants_signature(doc, kind) and signer else None
     if sign and paras and paras[-1].kind == BODY:
         paras[-1].kind = BODY_KEEP_NEXT  # the signature never starts a page alone
     return Plan(
         title=title,
-        title_lines=break_title(title),
-        name_line=fill_pattern(kind.name_line_pattern, doc)[0].strip() if kind.name_line_pattern else "",
+        title_lines=typed_lines or break_title(title),
+        name_line=kinds.name_line(doc, kind),
         paragraphs=paras,
         signature=sign,
         unit=doc.field(sf.FIELD_UNIT),
         name=name,
         position=doc.field(sf.FIELD_POSITION),
         date=date,
+        subtitle=doc.field(sf.FIELD_SUBTITLE).strip(),
+        signer=signer,
+        year=kinds.field_value(doc, sf.FIELD_YEAR),
     )
 
 
@@ -126,42 +141,70 @@ def _paragraphs(doc: Document, name: str) -> tuple[str, ...]:
     return text.paragraphs if text else ()
 
 
-def _lay_section(nodes: tuple[Node, ...], points_inline: bool, paras: list[Para]) -> None:
-    open_para: Para | None = None  # the paragraph an inline 一是 point continues
+def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> None:
+    """Paragraphs of one section; each row's 排法 (join) overrides the default layout.
+
+    ``last`` is the paragraph before (what 接上段 runs on in); ``open_para`` is the item's or a
+    point's paragraph, the only one a default 一是 point continues in inline layout.
+    """
+    last: Para | None = None
+    open_para: Para | None = None
+
+    def add(runs: list[Run], into: Para | None = None) -> Para:
+        if into is not None:
+            into.runs.extend(runs)
+            return into
+        para = Para(BODY, runs)
+        paras.append(para)
+        return para
+
     for index, node in enumerate(nodes):
         depth = node.level.depth
         body = list(node.body.paragraphs)
+        on = last if node.join is Join.ON else None
         if depth:
+            role = _ITEM_ROLE[depth]
             head = node.heading.value
-            if body or (points_inline and _points_follow(nodes, index)):
-                para = Para(BODY, [Run(node.ordinal + run_in(head), _ITEM_ROLE[depth])])
-                if body:
-                    para.runs.append(Run(body.pop(0)))
-                paras.append(para)
-                paras.extend(Para(BODY, [Run(p)]) for p in body)
-                open_para = paras[-1]
+            if not head:  # an item made of text only: ordinal + text
+                runs = [Run(node.ordinal, role)] + ([Run(body.pop(0))] if body else [])
+                last = open_para = add(runs, into=on)
+            elif node.join is not Join.NEW and (body or on is not None or _runs_on(nodes, index, inline)):
+                runs = [Run(node.ordinal + run_in(head), role)] + ([Run(body.pop(0))] if body else [])
+                last = open_para = add(runs, into=on)
             else:
                 # The paragraph style gives a stand-alone heading its font; a character style on
                 # top would cancel toggles such as bold that both set.
                 kind = f"heading{depth}" if depth < 4 else BODY
-                paras.append(Para(kind, [Run(node.ordinal + standalone(head))]))
+                last = Para(kind, [Run(node.ordinal + standalone(head))])
+                paras.append(last)
                 open_para = None
+                if body:  # 另起段: the text starts the next paragraph
+                    last = open_para = add([Run(body.pop(0))])
+            for text in body:
+                last = open_para = add([Run(text)])
         elif node.level is sf.Level.POINT:
             runs = [Run(node.ordinal + run_in(node.heading.value), LEAD) if node.heading
                     else Run(node.ordinal)]
             if body:
                 runs.append(Run(body.pop(0)))
-            if points_inline and open_para is not None:
-                open_para.runs.extend(runs)
-            else:
-                paras.append(Para(BODY, runs))
-            paras.extend(Para(BODY, [Run(p)]) for p in body)
-            open_para = paras[-1] if points_inline else None
+            into = on
+            if node.join is Join.DEFAULT and inline:
+                into = open_para
+            last = open_para = add(runs, into=into)
+            for text in body:
+                last = open_para = add([Run(text)])
         else:
-            paras.extend(Para(BODY, [Run(p)]) for p in (*node.heading.paragraphs, *body))
-            open_para = paras[-1] if points_inline and paras else None
+            texts = [*node.heading.paragraphs, *body]
+            for position, text in enumerate(texts):
+                last = add([Run(text)], into=on if position == 0 else None)
+            open_para = None  # a default 一是 point after a paragraph row starts its own paragraph
 
 
-def _points_follow(nodes: tuple[Node, ...], index: int) -> bool:
+def _runs_on(nodes: tuple[Node, ...], index: int, inline: bool) -> bool:
+    """Whether the row after ``index`` continues in its paragraph (then a heading runs in)."""
     following = nodes[index + 1] if index + 1 < len(nodes) else None
-    return following is not None and following.level is sf.Level.POINT
+    if following is None or following.join is Join.NEW:
+        return False
+    if following.join is Join.ON:
+        return True
+    return inline and following.level is sf.Level.POINT

@@ -7,11 +7,12 @@ import re
 from . import ordinals
 from . import sheetformat as sf
 from .errors import Finding, Location, Severity
-from .model import Document, Node, Section, Text
+from .model import Document, Join, Node, Section, Text
 from .text import paragraphs
 from .workbook import Cell, Grid, Row, Sheet
 
 _SPACES = re.compile(r"[\s\u3000]+")
+_END = "。.．，,；;：:！!？? \u3000"
 
 
 def _label(text: str) -> str:
@@ -35,7 +36,7 @@ def build(grid: Grid) -> tuple[Document, list[Finding]]:
         findings.append(Finding(base, f"缺少“{sf.INFO_SHEET}”工作表，请用 gwmerge new 生成的工作簿填写。"))
         info: dict[str, Text] = {}
     else:
-        info = _read_info(info_sheet)
+        info = _read_info(info_sheet, findings)
     sections = []
     for sheet in grid.sheets:
         if sheet is info_sheet or _label(sheet.title).startswith(sf.INSTRUCTION_PREFIX):
@@ -55,14 +56,26 @@ def _looks_like_info(sheet: Sheet) -> bool:
     return len(labels & set(sf.INFO_FIELDS)) >= 2
 
 
-def _read_info(sheet: Sheet) -> dict[str, Text]:
+def _read_info(sheet: Sheet, findings: list[Finding]) -> dict[str, Text]:
     info: dict[str, Text] = {}
     for row in sheet.rows:
         label_cell = row.get(0)
-        if label_cell is None or _label(label_cell.text) not in sf.INFO_FIELDS:
+        label = _label(label_cell.text) if label_cell is not None else ""
+        if label == sf.FORMAT_LABEL:
+            _check_version(row.get(1), findings)
+        if label not in sf.INFO_FIELDS:
             continue
-        info[_label(label_cell.text)] = _text(row.get(1), sheet.location.at(row.ref(1)))
+        info[label] = _text(row.get(1), sheet.location.at(row.ref(1)))
     return info
+
+
+def _check_version(cell: Cell | None, findings: list[Finding]) -> None:
+    """A workbook from a newer gwmerge may say things this one does not understand: say so."""
+    version = ordinals.value(cell.text.strip()) if cell is not None and cell.text.strip().isdigit() else 0
+    if version > sf.FORMAT_VERSION:
+        findings.append(Finding(cell.location, f"这个工作簿是第 {version} 版格式，本程序只认识到第 "
+                                               f"{sf.FORMAT_VERSION} 版，部分内容可能不按预期排版，请升级 gwmerge。",
+                                Severity.WARNING))
 
 
 def _header_map(row: Row) -> dict[str, int]:
@@ -91,8 +104,8 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
         findings.append(Finding(where, "找不到表头（应有“层级”“标题或引导句”“正文”几列），"
                                        "请按 gwmerge new 生成的格式填写。"))
         return Section(heading, ())
-    col_level, col_head, col_body = (columns.get(sf.COL_LEVEL), columns.get(sf.COL_HEADING),
-                                     columns.get(sf.COL_BODY))
+    col_level, col_head, col_body, col_join = (columns.get(sf.COL_LEVEL), columns.get(sf.COL_HEADING),
+                                               columns.get(sf.COL_BODY), columns.get(sf.COL_JOIN))
     nodes = []
     examples = 0
     for row in sheet.rows[header_at + 1:]:
@@ -112,12 +125,46 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
                                         Severity.WARNING))
             continue
         head = _text(head_cell, where.at(row.ref(col_head)))
-        if level is not sf.Level.PARA and head:
-            first = ordinals.strip(head.paragraphs[0], ordinals.of_level(level))
-            head = Text(tuple(p for p in (first, *head.paragraphs[1:]) if p), head.location)
         body = _text(body_cell, where.at(row.ref(col_body)))
-        nodes.append(Node(level, head, body, where.at(row.ref(col_level))))
+        if level is not sf.Level.PARA:
+            head, body = _strip_typed(level, head, body)
+        join = _join(row.get(col_join), findings)
+        nodes.append(Node(level, head, body, where.at(row.ref(col_level)), join=join))
     return Section(heading, tuple(nodes))
+
+
+def _strip_typed(level: sf.Level, head: Text, body: Text) -> tuple[Text, Text]:
+    """Drop ordinals typed at the start of the heading or the body: the tool writes its own.
+
+    A body that starts with an ordinal was often pasted whole; if it then repeats the heading,
+    the repetition goes too, so ``（一）加强学习。`` is never printed twice.
+    """
+    level_no = ordinals.of_level(level)
+    if head:
+        first = ordinals.strip(head.paragraphs[0], level_no)
+        head = Text(tuple(p for p in (first, *head.paragraphs[1:]) if p), head.location)
+    if body:
+        first = body.paragraphs[0]
+        found = ordinals.match(first, level_no)
+        if found is not None:
+            first = first[found.end:]
+            title = head.value.rstrip(_END)
+            after = first[len(title):len(title) + 1]
+            if title and first.startswith(title) and after in ("", *_END):
+                first = first[len(title):].lstrip(_END)
+            body = Text(tuple(p for p in (first, *body.paragraphs[1:]) if p), body.location)
+    return head, body
+
+
+def _join(cell: Cell | None, findings: list[Finding]) -> Join:
+    if cell is None:
+        return Join.DEFAULT
+    word = sf.JOIN_ALIASES.get(_SPACES.sub("", cell.text))
+    if word is None:
+        findings.append(Finding(cell.location, f"排法“{cell.text}”无法识别，请从下拉列表选择"
+                                               f"“{sf.JOIN_ON}”或“{sf.JOIN_NEW}”，或留空。"))
+        return Join.DEFAULT
+    return Join(word)
 
 
 def _level(level_cell: Cell | None, head_cell: Cell | None, findings: list[Finding],

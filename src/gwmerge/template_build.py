@@ -68,8 +68,8 @@ class _StyleSpec:
     next_style: str | None = None
 
 
-def _style_specs(p: Profile, *, name_line: bool) -> list[_StyleSpec]:
-    """The contract's styles for profile ``p`` (GwNameLine only when it is used)."""
+def _style_specs(p: Profile) -> list[_StyleSpec]:
+    """The contract's styles for profile ``p``."""
     specs = [
         _StyleSpec("GwTitle", "公文标题", "paragraph", p.font_title, p.size_title,
                    jc="center", first_line_chars=0, keep_next=True, next_style="GwBody",
@@ -98,18 +98,30 @@ def _style_specs(p: Profile, *, name_line: bool) -> list[_StyleSpec]:
         _StyleSpec("GwLeadChar", "引导句字符", "character", p.font_body, p.size_body,
                    bold=p.lead_bold),
     ]
-    if name_line:
-        specs.insert(1, _StyleSpec("GwNameLine", "署名行", "paragraph", p.font_name_line,
-                                   p.size_body, jc="center", first_line_chars=0,
-                                   keep_next=True, next_style="GwBody"))
+    # Subtitle and name line: 楷体 三号, centred, no indent (FORMAT.md "name line under title").
+    specs[1:1] = [
+        _StyleSpec("GwSubtitle", "副标题", "paragraph", p.font_name_line, p.size_body,
+                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody"),
+        _StyleSpec("GwNameLine", "署名行", "paragraph", p.font_name_line, p.size_body,
+                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody"),
+    ]
     return specs
 
 
-STYLE_IDS: tuple[str, ...] = tuple(s.style_id for s in _style_specs(DEFAULT, name_line=True))
+STYLE_IDS: tuple[str, ...] = tuple(s.style_id for s in _style_specs(DEFAULT))
 
 # Body paragraphs of the template: (style id, the single run's text). "" = empty paragraph.
-_BODY_HEAD: tuple[tuple[str, str], ...] = (("GwTitle", "{{r title }}"),)
-_NAME_LINE: tuple[tuple[str, str], ...] = (("GwNameLine", "{{ name_line }}"),)
+# {%p %} paragraphs vanish when rendered, so a document without subtitle or name line has the
+# same body as one from a template without them.
+_BODY_HEAD: tuple[tuple[str, str], ...] = (
+    ("GwTitle", "{{r title }}"),
+    ("GwBody", "{%p if subtitle %}"),
+    ("GwSubtitle", "{{ subtitle }}"),
+    ("GwBody", "{%p endif %}"),
+    ("GwBody", "{%p if name_line %}"),
+    ("GwNameLine", "{{ name_line }}"),
+    ("GwBody", "{%p endif %}"),
+)
 _BODY_LOOP: tuple[tuple[str, str], ...] = (
     ("GwBody", ""),  # the one blank grid line after the title (or name line)
     ("GwBody", "{%p for p in paragraphs %}"),
@@ -233,7 +245,7 @@ def _strip_theme_fonts(root: etree._Element) -> None:
 # --------------------------------------------------------------------------- document parts
 
 
-def _build_styles(doc: _Document, p: Profile, *, name_line: bool) -> None:
+def _build_styles(doc: _Document, p: Profile) -> None:
     root = doc.styles.element
     for child in list(root):
         if child.tag == qn("w:style") and child.get(qn("w:styleId")) in _KEPT_BUILTIN_STYLES:
@@ -255,17 +267,17 @@ def _build_styles(doc: _Document, p: Profile, *, name_line: bool) -> None:
     normal.append(_ppr(p))
     normal.append(_rpr(p, p.font_body, p.size_body, bold=None, char_spacing=False))
 
-    for spec in _style_specs(p, name_line=name_line):
+    for spec in _style_specs(p):
         root.append(_style_element(p, spec))
     _strip_theme_fonts(root)
 
 
-def _build_body(doc: _Document, *, name_line: bool) -> None:
+def _build_body(doc: _Document) -> None:
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    rows = _BODY_HEAD + (_NAME_LINE if name_line else ()) + _BODY_LOOP
+    rows = _BODY_HEAD + _BODY_LOOP
     for style_id, text in rows:
         para = doc.add_paragraph()
         para._p.style = style_id
@@ -415,12 +427,12 @@ def _normalised_zip(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def template_bytes(profile: Profile = DEFAULT, *, name_line: bool = False) -> bytes:
+def template_bytes(profile: Profile = DEFAULT) -> bytes:
     """The template package as bytes (pure: same inputs, same bytes)."""
     doc = docx.Document()
     _clean_package(doc, profile)
-    _build_styles(doc, profile, name_line=name_line)
-    _build_body(doc, name_line=name_line)
+    _build_styles(doc, profile)
+    _build_body(doc)
     _build_section(doc, profile)
     for ftr_part in (doc.sections[0].footer.part, doc.sections[0].even_page_footer.part):
         _strip_theme_fonts(ftr_part.element)
@@ -448,7 +460,6 @@ def _atomic_write(dest: pathlib.Path, data: bytes) -> None:
         raise
 
 
-def build_template(dest: pathlib.Path, profile: Profile = DEFAULT, *,
-                   name_line: bool = False) -> None:
+def build_template(dest: pathlib.Path, profile: Profile = DEFAULT) -> None:
     """Generate the docxtpl template for ``profile`` at ``dest``, byte-reproducibly."""
-    _atomic_write(pathlib.Path(dest), template_bytes(profile, name_line=name_line))
+    _atomic_write(pathlib.Path(dest), template_bytes(profile))
