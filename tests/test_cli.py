@@ -101,7 +101,7 @@ def test_new_workbook_once_filled_merges(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(book)
     info, first = wb["基本信息"], wb["存在的主要问题"]
     # self-explaining: header, instruction line, example row, drop-downs, wrapping, frozen panes
-    assert [c.value for c in first[1]] == ["层级", "标题或引导句", "正文", "备注（不输出）"]
+    assert [c.value for c in first[1]] == ["层级", "标题或引导句", "正文", "排法", "备注（不输出）"]
     assert first["A2"].value.startswith("填写说明：")
     assert first["A3"].value == "示例"
     assert first.freeze_panes == "A3"

@@ -177,7 +177,7 @@ def test_standalone_heading_when_item_has_no_body(tmp_path: Path) -> None:
     [outcome] = api.merge([book], tmp_path / "out")
     paras = [p for p in EffectiveDoc(outcome.output).paragraphs() if p.text]
     heading = next(p for p in paras if p.text.startswith("（一）"))
-    assert heading.text == "（一）思想方面"  # stand-alone: no end punctuation
+    assert heading.text == "（一）思想方面。"  # stand-alone: punctuation kept as typed (v2)
     assert heading.style_id == "GwHeading2"
     assert heading.runs[-1].font("eastAsia") == "楷体_GB2312"
     level3 = [p.text for p in paras if p.text.startswith(("1.", "2."))]

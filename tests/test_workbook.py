@@ -63,12 +63,14 @@ def test_unknown_level_points_at_the_cell(tmp_path: Path) -> None:
 
 
 def test_heading_without_level_and_item_without_heading(tmp_path: Path) -> None:
-    book = _edit(_section_book(tmp_path), "存在的主要问题", B5="有标题没层级", A6="（一）", C6="只有正文")
+    book = _edit(_section_book(tmp_path), "存在的主要问题", B5="有标题没层级", A6="（一）", C6="只有正文",
+                 A7="（一）", E7="只有备注")
     [outcome] = api.check([book])
     errors = [str(f) for f in outcome.findings if f.is_error]
-    # in reading order: row 5 before row 6
+    # in reading order: row 5 before row 7; row 6 (an item of text only) is fine
+    assert len(errors) == 2
     assert errors[0].startswith("张三.xlsx › 存在的主要问题 › A5：")
-    assert errors[1].startswith("张三.xlsx › 存在的主要问题 › B6：“（一）”条目缺少小标题")
+    assert errors[1].startswith("张三.xlsx › 存在的主要问题 › B7：“（一）”条目是空的")
 
 
 def test_pinyin_placeholders_are_flagged(tmp_path: Path) -> None:

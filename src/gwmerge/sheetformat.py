@@ -31,21 +31,22 @@ FIELD_POINTS = "要点排法"
 FIELD_NAME_LINE = "标题下署名"
 YES, NO = "是", "否"
 POINTS_RUN_ON, POINTS_OWN = "接在段内", "单独成段"
+# v1's fields keep their rows (up to 落款); the v2 fields follow them.
 INFO_FIELDS: dict[str, str] = {
     FIELD_KIND: "文种，从下拉列表选择，决定格式模板和默认章节",
     FIELD_TITLE: "可留空：留空时按文种的标题格式自动生成（如“副镇长五个带头专题民主生活会对照检查材料”）；"
                  "标题要分几行时，按 Alt+Enter 在断行处换行",
-    FIELD_SUBTITLE: "可留空：标题下一行的副标题，如“——在某某会议上的发言”",
-    FIELD_YEAR: "年度，如 2025；标题留空时可用于生成标题（如“2025年度民主生活会”）",
     FIELD_UNIT: "单位全称，如“某某镇”",
     FIELD_NAME: "姓名",
     FIELD_POSITION: "职务，如“副镇长”",
-    FIELD_SIGNER: "可留空：留空时落款写姓名；班子或支部的材料在此填写组织名称，"
-                  "如“中共某某镇委员会领导班子”，落款即写这个名称",
     FIELD_DATE: "成文日期，如 2025-01-15 或 2025年1月15日，输出为“2025年1月15日”",
     FIELD_OPENING: "开头段落（标题之后、第一部分之前）；按 Alt+Enter 换行即另起一段",
     FIELD_CLOSING: "结尾段落（可留空）",
     FIELD_SIGNATURE: "文末是否落款（署名和日期）：选“是”或“否”，留空按文种的默认做法",
+    FIELD_SUBTITLE: "可留空：标题下一行的副标题，如“——在某某会议上的发言”",
+    FIELD_YEAR: "年度，如 2025；标题留空时可用于生成标题（如“2025年度民主生活会”）",
+    FIELD_SIGNER: "可留空：留空时落款写姓名；班子或支部的材料在此填写组织名称，"
+                  "如“中共某某镇委员会领导班子”，落款即写这个名称",
     FIELD_NAME_LINE: "标题下是否加一行署名：选“是”或“否”，留空按文种的默认做法",
     FIELD_POINTS: f"“一是、二是”的排法：选“{POINTS_RUN_ON}”（接在条目段落内）或“{POINTS_OWN}”（每个要点一段），"
                   "留空按文种的默认做法；个别行不同时在该行“排法”列选择",

@@ -33,11 +33,16 @@ _DATA_ROWS = 200
 
 @dataclass
 class SectionRows:
-    """A section sheet to write: its title (= heading) and content rows (level, heading, body)."""
+    """A section sheet to write: its title (= heading) and content rows.
+
+    Each row is ``(层级, 标题或引导句, 正文)`` with optionally ``排法`` and ``备注`` after them,
+    e.g. ``("（一）", "在学习方面", "内容……")`` or ``("一是", "", "内容……", "另起段")``. Text with
+    ``\n`` becomes Alt+Enter lines (separate paragraphs). ``example=None`` writes no example row.
+    """
 
     title: str
-    rows: list[tuple[str, str, str]]
-    example: tuple[str, str, str] = ("（一）", "（示例）在……方面", "（示例）具体内容……")
+    rows: list[tuple[str, ...]]
+    example: tuple[str, str, str] | None = ("（一）", "（示例）在……方面", "（示例）具体内容……")
 
 
 def write_workbook(
@@ -46,15 +51,22 @@ def write_workbook(
     sections: Iterable[SectionRows],
     kind_choices: list[str],
 ) -> None:
-    """Write a self-explaining workbook (header, instruction line, example row, drop-downs)."""
+    """Write a self-explaining workbook of the current format (v2), blank or filled.
+
+    ``info`` maps 基本信息 labels (``sheetformat.INFO_FIELDS``: 文种, 标题, 年度, 署名 …) to values;
+    a title over several lines is written with ``\n``. ``kind_choices`` fills the 文种 drop-down.
+    Every cell is written as text: user text never becomes a live formula (``safetext``).
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = sf.INFO_SHEET
     ws.append(list(sf.INFO_HEADER))
     ws.append([sf.INFO_INSTRUCTION])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+    fields = list(sf.INFO_FIELDS)
     for label, hint in sf.INFO_FIELDS.items():
         ws.append([label, info.get(label, ""), hint])
+    ws.append([sf.FORMAT_LABEL, str(sf.FORMAT_VERSION), sf.FORMAT_HINT])
     _style_header(ws, 3)
     _style_note(ws, 2, height=36)
     for row in ws.iter_rows(min_row=3, max_col=3):
@@ -63,14 +75,17 @@ def write_workbook(
         row[2].font = Font(color="808080")
         if row[1].value and isinstance(row[1].value, dt.date):
             row[1].number_format = "yyyy-mm-dd"
-    opening_row = 3 + list(sf.INFO_FIELDS).index(sf.FIELD_OPENING)
-    ws.row_dimensions[opening_row].height = 150
-    for name, choices in ((sf.FIELD_KIND, kind_choices), (sf.FIELD_SIGNATURE, [sf.YES, sf.NO])):
+    ws.cell(row=ws.max_row, column=1).font = Font(color="808080")
+    ws.cell(row=ws.max_row, column=2).font = Font(color="808080")
+    ws.row_dimensions[3 + fields.index(sf.FIELD_OPENING)].height = 150
+    yes_no = [sf.YES, sf.NO]
+    for name, choices in ((sf.FIELD_KIND, kind_choices), (sf.FIELD_SIGNATURE, yes_no),
+                          (sf.FIELD_NAME_LINE, yes_no), (sf.FIELD_POINTS, [sf.POINTS_RUN_ON, sf.POINTS_OWN])):
         if choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
             ws.add_data_validation(dv)
-            dv.add(f"B{3 + list(sf.INFO_FIELDS).index(name)}")
-    for col, width in zip("ABC", (10, 80, 40), strict=True):
+            dv.add(f"B{3 + fields.index(name)}")
+    for col, width in zip("ABC", (12, 80, 40), strict=True):
         ws.column_dimensions[col].width = width
         ws.column_dimensions[col].alignment = _WRAP
     ws.freeze_panes = "A3"
@@ -80,37 +95,56 @@ def write_workbook(
     _save_atomic(wb, dest)
 
 
+_COLUMNS = len(sf.SECTION_HEADER)
+
+
 def _write_section(wb: Workbook, section: SectionRows) -> None:
     ws = wb.create_sheet(_sheet_title(section.title))
     ws.append(list(sf.SECTION_HEADER))
     ws.append([sf.SECTION_INSTRUCTION])
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
-    ws.append([sf.Level.EXAMPLE.value, *section.example[1:], "示例行，不会输出，可删除"])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=_COLUMNS)
+    first = 3
+    if section.example is not None:
+        ws.append([sf.Level.EXAMPLE.value, *section.example[1:], "", "示例行，不会输出，可删除"])
+        first = 4
     for row in section.rows:
+        if len(row) > _COLUMNS:
+            raise ValueError(f"a section row has at most {_COLUMNS} cells: {row!r}")
         ws.append(list(row))
-    _style_header(ws, 4)
-    _style_note(ws, 2, height=110)
-    for cell in ws[3]:
-        cell.font = _EXAMPLE_FONT
-        cell.alignment = _WRAP
+    _style_header(ws, _COLUMNS)
+    _style_note(ws, 2, height=150)
+    if section.example is not None:
+        for cell in ws[3]:
+            cell.font = _EXAMPLE_FONT
+            cell.alignment = _WRAP
     # Wrapping comes from the column style, so rows the user fills later wrap too, without
     # hundreds of pre-styled empty rows that every read would have to parse.
-    for row in ws.iter_rows(min_row=4, max_col=4):
+    for row in ws.iter_rows(min_row=first, max_col=_COLUMNS):
         for cell in row:
             cell.alignment = _WRAP
     last = max(ws.max_row, 3) + _DATA_ROWS
-    dv = DataValidation(
+    levels = DataValidation(
         type="list",
         formula1='"' + ",".join(level.value for level in sf.LEVEL_CHOICES) + '"',
         allow_blank=True,
         showErrorMessage=False,
         promptTitle="层级",
-        prompt="（一）二级条目；一是 要点；段落 普通段落；1. 三级；（1）四级",
+        prompt="（一）二级条目；一是 要点；段落 普通段落；1. 三级；（1）四级。也可直接填“（二）”“二是”等序号",
         showInputMessage=True,
     )
-    ws.add_data_validation(dv)
-    dv.add(f"A4:A{last}")
-    for col, width in zip("ABCD", (8, 36, 90, 16), strict=True):
+    ws.add_data_validation(levels)
+    levels.add(f"A{first}:A{last}")
+    joins = DataValidation(
+        type="list",
+        formula1='"' + ",".join(sf.JOIN_CHOICES) + '"',
+        allow_blank=True,
+        promptTitle="排法",
+        prompt="一般留空。接上段：接在上一段末尾；另起段：单独起一段（条目行：小标题单独一行）",
+        showInputMessage=True,
+    )
+    ws.add_data_validation(joins)
+    joins.add(f"D{first}:D{last}")
+    for col, width in zip("ABCDE", (8, 36, 90, 10, 16), strict=True):
         ws.column_dimensions[col].width = width
         ws.column_dimensions[col].alignment = _WRAP
     ws.freeze_panes = "A3"
