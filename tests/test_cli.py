@@ -192,9 +192,10 @@ def test_broken_or_hostile_template_is_one_sentence(sheets: Path, tmp_path: Path
     broken = _template(tmp_path / "坏模板.docx", "{% for p in paragraphs %}")
     result = _run("merge", str(sheets / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "-t", str(broken))
     assert result.exit_code == 1 and "坏模板.docx：模板有误" in result.output
-    hostile = _template(tmp_path / "越权.docx", "{{ title_text.__class__.__mro__[1].__subclasses__() }}")
+    hostile = _template(tmp_path / "越权.docx", "{{ title_text.__class__.__mro__[1].__subclasses__() }}",
+                        "{%p for p in paragraphs %}", "{{r p.rich }}", "{%p endfor %}")
     result = _run("merge", str(sheets / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "-t", str(hostile))
-    assert result.exit_code == 1 and "越权.docx：模板有误" in result.output
+    assert result.exit_code == 1 and "越权.docx：模板试图执行不允许的操作" in result.output
     assert not _crashed(result) and not (tmp_path / "out" / "示例-党员.docx").exists()
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate, RichText, RichTextParagraph
-from jinja2 import Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
 
+from . import sandbox
 from .errors import GwError, Location
 from .layout import BODY, HEADING2, HEADING3, LEAD, Para, Plan, Signature
 
@@ -27,28 +28,7 @@ GENERATOR = "gwmerge"
 CHAR_STYLES = {BODY: None, HEADING2: "GwHeading2Char", HEADING3: "GwHeading3Char", LEAD: "GwLeadChar"}
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox with autoescape, compiling each distinct template part once.
-
-    docxtpl compiles every part of the template anew for each document; in a batch the parts are
-    the same text, so the compiled template is reused (the context differs, not the code).
-    """
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True)
-        self._compiled: dict[str, Template] = {}
-
-    def from_string(self, source: str, globals=None, template_class=None) -> Template:
-        if globals or template_class:
-            return super().from_string(source, globals, template_class)
-        if source not in self._compiled:
-            if len(self._compiled) > 64:
-                self._compiled.clear()
-            self._compiled[source] = super().from_string(source)
-        return self._compiled[source]
-
-
-_ENV = _Sandbox()
+_ENV = sandbox.ENV
 
 
 class _Paragraph:
@@ -103,9 +83,20 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
     ``template`` is a .docx file or its bytes (a kind's template rebuilt for another profile).
     """
     where = Location(template) if isinstance(template, Path) else Location()
+    sandbox.check_template(template)
     try:
         doc = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
         doc.render(context(plan), jinja_env=_ENV)
+    except sandbox.Limit as exc:
+        raise GwError(f"模板运行超出限制（{exc.what}），已停止；请检查模板中的 {{% for %}} 循环和运算。",
+                      where) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise GwError("模板运行超出限制（递归过深或内存不足），已停止；请检查模板中的宏和循环。", where) from exc
+    except UndefinedError as exc:
+        raise GwError(f"模板用到了不存在的变量或属性（{exc.message}），请检查拼写；可用的变量见说明文档。",
+                      where) from exc
+    except SecurityError as exc:
+        raise GwError("模板试图执行不允许的操作，已拒绝；模板只能使用说明文档中列出的变量。", where) from exc
     except TemplateError as exc:
         raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
                       where) from exc

