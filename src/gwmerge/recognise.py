@@ -1,0 +1,596 @@
+"""Recognising the outline of a material typed any old way: source paragraphs → the model.
+
+Readers (``read_txt``, ``read_docx``) turn a file into :class:`SourcePara` items; this module
+finds the title, the opening, ``一、`` sections, items, ``一是`` points, closing paragraphs and the
+signature. It never changes wording or punctuation: ordinals are the tool's (they are renumbered
+in the official form), everything else is kept as typed. Every guess is checked by laying the
+result out again and comparing it with the source; where a guess would alter text, a plainer
+reading is used instead, down to an unnumbered paragraph kept verbatim.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+
+from . import kinds as kinds_mod
+from . import layout, numbering, ordinals
+from . import sheetformat as sf
+from .errors import Finding, Location, Severity
+from .kinds import Kind
+from .model import Document, Join, Node, Section, Text
+from .text import official_date
+
+# Where a 一是 may start inside a paragraph: at its start or after punctuation (never after a
+# character, so 统一是 or 这一是 never split).
+_BOUNDARY = frozenset("。；;：:，,！!？?…—”’」』）)】、 \t\u3000")
+_SENTENCE_END = "。！？!?"
+_CLOSERS = "”’」』）)】"
+_TITLE_STOP = "。！？!?；;，,、：:"
+_SUBTITLE_START = ("——", "—", "--", "－－", "“——", "\"——")
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_MAX_TITLE_LINES = 4
+_MAX_TITLE_WIDTH = 50
+_MAX_SIGNER_WIDTH = 30
+_SHORT_HEADING = 30  # a stand-alone sentence longer than this is text, not a heading
+_CLOSING_STARTS = ("以上", "总之", "最后", "恳请", "敬请", "不妥之处", "不当之处", "不足之处", "对照检查到此")
+
+
+class Hint(Enum):
+    """What a reader knows about a paragraph besides its text (from styles or alignment)."""
+
+    NONE = ""
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    NAME_LINE = "name_line"
+    HEADING = "heading"
+    BODY = "body"
+    SIGNATURE = "signature"
+    CENTER = "center"
+
+
+@dataclass(frozen=True)
+class SourcePara:
+    """One paragraph of a source, with where it is (第 N 段 / 第 N 行) and a reader's hint."""
+
+    text: str
+    location: Location
+    hint: Hint = Hint.NONE
+
+
+@dataclass
+class Recognised:
+    """A source read into the model, what was found on the way, and what was recognised."""
+
+    document: Document
+    kind: Kind
+    findings: list[Finding]
+    sections: list[tuple[str, int, int]] = field(default_factory=list)  # heading, items, points
+    paragraphs: int = 0  # body paragraphs of the source (between title and signature)
+    title_lines: int = 0
+    signature: str = ""
+    points_run_on: bool | None = None
+
+
+# ---------------------------------------------------------------- pieces of the outline
+
+
+@dataclass
+class _Piece:
+    """One row to be: a section item, a point or a plain paragraph, cut from source paragraph ``para``."""
+
+    level: sf.Level
+    head: str
+    body: str
+    para: int
+    starts: bool
+    rest: str = ""  # for items: the text after the ordinal (a plainer reading keeps it whole)
+    typed: int | None = None
+    typed_form: str = ""
+    mode: int = 0  # 0 as recognised, 1 plainer (no heading / lead), 2 the paragraph verbatim
+    expected_ordinal: str = ""
+
+
+@dataclass
+class _Sec:
+    head: str
+    para: int
+    typed: int
+    typed_form: str
+    pieces: list[_Piece] = field(default_factory=list)
+
+
+def _width(text: str) -> float:
+    return layout.width(text)
+
+
+def _sentence_end(text: str, start: int = 0) -> int | None:
+    """Index just after the first sentence end (。！？ and closing quotes) at or after ``start``."""
+    for i in range(start, len(text)):
+        if text[i] in _SENTENCE_END:
+            j = i + 1
+            while j < len(text) and (text[j] in _CLOSERS or text[j] in _SENTENCE_END):
+                j += 1
+            return j
+    return None
+
+
+def _point_end(text: str, i: int, n: int) -> int | None:
+    """End of point ``n``'s ordinal (``二是`` only, no separator) at ``i``, if it starts there."""
+    if i and text[i - 1] not in _BOUNDARY:
+        return None
+    word = ordinals.format(ordinals.POINT, n)
+    if not text.startswith(word, i):
+        return None
+    found = ordinals.match(text[i:], ordinals.POINT)
+    if found is None or found.number != n:
+        return None
+    end = i + len(word)
+    while end < len(text) and text[end] in " \t\u3000":
+        end += 1
+    return end
+
+
+def _find_points(segments: list[str]) -> list[list[tuple[int, int]]]:
+    """Point positions (start, text start) in each segment: one sequence 一是, 二是 … in order.
+
+    A sequence counts only with at least two points; a lone 一是 stays text.
+    """
+    found: list[list[tuple[int, int]]] = [[] for _ in segments]
+    n = 1
+    for index, text in enumerate(segments):
+        i = 0
+        while i < len(text):
+            end = _point_end(text, i, n)
+            if end is not None:
+                found[index].append((i, end))
+                n += 1
+                i = end
+            else:
+                i += 1
+    if n <= 2:
+        return [[] for _ in segments]
+    return found
+
+
+def _split_lead(text: str) -> tuple[str, str]:
+    """A point's lead sentence and its text; without text after it, there is no lead."""
+    end = _sentence_end(text)
+    if end is not None and text[end:].strip():
+        return text[:end].strip(), text[end:].strip()
+    return "", text.strip()
+
+
+# ---------------------------------------------------------------- the whole source
+
+
+def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
+              kind_name: str | None = None) -> Recognised:
+    """Read source paragraphs into a Document, checked by laying it out again."""
+    paras = [p for p in paras if p.text.strip()]
+    paras = [replace(p, text=p.text.strip(" \t\u3000\u00a0")) for p in paras]
+    info: dict[str, Text] = {}
+    base = Location(source)
+
+    def put(name: str, values: list[str], where: Location = base) -> None:
+        info[name] = Text(tuple(values), where)
+
+    start, title_lines, subtitle = _title_block(paras)
+    end, signer, date, date_para = _signature(paras, start)
+    body = paras[start:end]
+    if title_lines:
+        put(sf.FIELD_TITLE, title_lines, paras[0].location)
+    else:
+        findings.append(Finding(base, "没有识别到标题，合并时将按文种的标题格式生成，请在“基本信息”中核对标题。",
+                                Severity.WARNING))
+    if subtitle:
+        put(sf.FIELD_SUBTITLE, [subtitle.text], subtitle.location)
+    signature_text = ""
+    if signer is not None:
+        name = signer.text
+        put(sf.FIELD_NAME if _PERSON.fullmatch(name) else sf.FIELD_SIGNER, [name], signer.location)
+        put(sf.FIELD_SIGNATURE, [sf.YES])
+        signature_text = name
+        if date_para is not None and date:
+            put(sf.FIELD_DATE, [date], date_para.location)
+            signature_text += f"，{date}"
+            if date != date_para.text.replace(" ", ""):
+                findings.append(Finding(date_para.location, f"日期“{date_para.text}”合并时按公文格式写作“{date}”。",
+                                        Severity.WARNING))
+    else:
+        put(sf.FIELD_SIGNATURE, [sf.NO])
+
+    opening, sections, closing = _outline(body, findings)
+    if opening:
+        put(sf.FIELD_OPENING, [p.text for p in opening], opening[0].location)
+    if closing:
+        put(sf.FIELD_CLOSING, [p.text for p in closing], closing[0].location)
+    kind = kinds_mod.find(kind_name) if kind_name else guess_kind(title_lines, signer is not None
+                                                                  and not _PERSON.fullmatch(signer.text))
+    put(sf.FIELD_KIND, [kind.id])
+    run_on = _points_majority(sections)
+    if run_on is not None:
+        put(sf.FIELD_POINTS, [sf.POINTS_RUN_ON if run_on else sf.POINTS_OWN])
+    doc = _settle(source, info, body, sections, kind, findings)
+    counted = [(s.head, sum(1 for p in s.pieces if p.level.depth),
+                sum(1 for p in s.pieces if p.level is sf.Level.POINT)) for s in sections]
+    return Recognised(doc, kind, findings, counted, len(body), len(title_lines), signature_text, run_on)
+
+
+def _title_like(para: SourcePara) -> bool:
+    text = para.text
+    return (para.hint in (Hint.NONE, Hint.CENTER, Hint.TITLE)
+            and ordinals.match(text) is None
+            and _width(text) <= _MAX_TITLE_WIDTH
+            and not text.endswith(tuple(_TITLE_STOP))
+            and "。" not in text
+            and official_date(text) is None)
+
+
+def _subtitle_like(para: SourcePara) -> bool:
+    return para.hint is Hint.SUBTITLE or (para.hint in (Hint.NONE, Hint.CENTER)
+                                          and para.text.startswith(_SUBTITLE_START)
+                                          and _width(para.text) <= _MAX_TITLE_WIDTH + 10)
+
+
+def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | None]:
+    """Title lines (or none) and a 副标题 at the top: short lines without end punctuation."""
+    lines: list[str] = []
+    subtitle: SourcePara | None = None
+    index = 0
+    while index < len(paras) and index < _MAX_TITLE_LINES + 1:
+        para = paras[index]
+        if para.hint is Hint.TITLE:
+            lines.extend(line for line in para.text.split("\n") if line.strip())
+        elif lines and subtitle is None and _subtitle_like(para):
+            subtitle = para
+        elif (para.hint is Hint.NAME_LINE and lines) or (
+                subtitle is None and len(lines) < _MAX_TITLE_LINES and _title_like(para) and index + 1 < len(paras)):
+            lines.append(para.text)
+        else:
+            break
+        index += 1
+    # A title needs something after it; a lone short line is the text itself.
+    return index, [line.strip() for line in lines], subtitle
+
+
+def _signer_like(para: SourcePara) -> bool:
+    text = para.text
+    if para.hint is Hint.SIGNATURE:
+        return True
+    return (para.hint in (Hint.NONE, Hint.CENTER)
+            and _width(text) <= _MAX_SIGNER_WIDTH
+            and not any(ch in text for ch in _TITLE_STOP)
+            and ordinals.match(text) is None
+            and official_date(text) is None
+            and not any(ch.isdigit() for ch in text))
+
+
+def _signature(paras: list[SourcePara], start: int) -> tuple[int, SourcePara | None, str, SourcePara | None]:
+    """A trailing 落款: a name or organisation, then a date (name alone when marked as one)."""
+    end = len(paras)
+    if end - start < 2:
+        return end, None, "", None
+    last = paras[-1]
+    date = official_date(last.text)
+    if date is not None and end - start >= 3 and _signer_like(paras[-2]):
+        return end - 2, paras[-2], date, last
+    if last.hint is Hint.SIGNATURE and date is None:
+        return end - 1, last, "", None
+    return end, None, "", None
+
+
+def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[SourcePara], list[_Sec],
+                                                                        list[SourcePara]]:
+    """Opening paragraphs, sections with their pieces, closing paragraphs."""
+    first = next((i for i, p in enumerate(body) if _level1(p)), None)
+    if first is None:
+        if body:
+            findings.append(Finding(body[0].location, "没有找到“一、”这样的一级标题，正文全部作为开头段落导入，"
+                                                      "序号按原样保留。", Severity.WARNING))
+        return body, [], []
+    opening = body[:first]
+    sections: list[_Sec] = []
+    blocks: list[list[int]] = []  # per section: indices of its paragraphs
+    for index in range(first, len(body)):
+        para = body[index]
+        found = _level1(para)
+        if found is not None:
+            sections.append(_Sec(para.text[found.end:].strip(), index, found.number, para.text[:found.end].strip()))
+            blocks.append([])
+            if para.text.startswith("第"):
+                findings.append(Finding(para.location, f"“{para.text[:found.end].strip()}”合并时按公文格式写作"
+                                                       f"“{ordinals.format(1, found.number)}”。", Severity.WARNING))
+        else:
+            blocks[-1].append(index)
+    closing: list[SourcePara] = []
+    last_block = blocks[-1]
+    for pos, index in enumerate(last_block):
+        if ordinals.match(body[index].text) is None and body[index].text.startswith(_CLOSING_STARTS) and all(
+                ordinals.match(body[i].text) is None for i in last_block[pos:]):
+            closing = [body[i] for i in last_block[pos:]]
+            del last_block[pos:]
+            break
+    for sec, block in zip(sections, blocks, strict=True):
+        sec.pieces = _section_pieces(body, block)
+        if not sec.pieces:
+            findings.append(Finding(body[sec.para].location, "这个一级标题下没有内容，合并时不会输出这个标题，"
+                                                             "请在工作簿中补上内容。", Severity.WARNING))
+    return opening, sections, closing
+
+
+def _level1(para: SourcePara) -> ordinals.Ordinal | None:
+    found = ordinals.match(para.text)
+    return found if found is not None and found.level == 1 else None
+
+
+def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
+    """Pieces of one section: items at paragraph starts, points within each item's paragraphs."""
+    groups: list[list[int]] = [[]]  # paragraphs under the section itself, then one group per item
+    for index in block:
+        found = ordinals.match(body[index].text)
+        if found is not None and found.level in (2, 3, 4):
+            groups.append([index])
+        else:
+            groups[-1].append(index)
+    pieces: list[_Piece] = []
+    for group_no, group in enumerate(groups):
+        if not group:
+            continue
+        item = group_no > 0
+        segments = []
+        for pos, index in enumerate(group):
+            text = body[index].text
+            segments.append(text[ordinals.match(text).end:] if item and pos == 0 else text)
+        points = _find_points(segments)
+        for pos, index in enumerate(group):
+            text = segments[pos]
+            cuts = points[pos]
+            lead_text = text[:cuts[0][0]] if cuts else text
+            if item and pos == 0:
+                found = ordinals.match(body[index].text)
+                level = {2: sf.Level.ITEM2, 3: sf.Level.ITEM3, 4: sf.Level.ITEM4}[found.level]
+                head, item_body = _item_parts(lead_text.strip(), bool(cuts), body[index].hint)
+                pieces.append(_Piece(level, head, item_body, index, True, rest=lead_text.strip(),
+                                     typed=found.number, typed_form=body[index].text[:found.end].strip()))
+            elif lead_text.strip():
+                pieces.append(_Piece(sf.Level.PARA, "", lead_text.strip(), index, True, rest=lead_text.strip()))
+            for cut_no, (at, text_at) in enumerate(cuts):
+                stop = cuts[cut_no + 1][0] if cut_no + 1 < len(cuts) else len(text)
+                lead, point_body = _split_lead(text[text_at:stop])
+                starts = at == 0 and not (item and pos == 0)
+                pieces.append(_Piece(sf.Level.POINT, lead, point_body, index, starts,
+                                     rest=text[text_at:stop].strip(), typed=None))
+    return pieces
+
+
+def _item_parts(rest: str, points_follow: bool, hint: Hint) -> tuple[str, str]:
+    """Heading and text of an item: run-in up to the first sentence end, else stand-alone or text only."""
+    if not rest:
+        return "", ""
+    end = _sentence_end(rest)
+    if end is not None and rest[end:].strip():
+        return rest[:end].strip(), rest[end:].strip()
+    if points_follow or hint is Hint.HEADING:
+        return rest, ""
+    if hint is Hint.BODY or (rest.endswith(tuple(_SENTENCE_END)) and _width(rest) > _SHORT_HEADING):
+        return "", rest
+    if rest.endswith(tuple("；;，,、")):
+        return "", rest
+    return rest, ""
+
+
+def _points_majority(sections: list[_Sec]) -> bool | None:
+    points = [p for s in sections for p in s.pieces if p.level is sf.Level.POINT]
+    if not points:
+        return None
+    run_on = sum(1 for p in points if not p.starts)
+    return run_on * 2 >= len(points)
+
+
+# ---------------------------------------------------------------- checking by laying out again
+
+
+def _nodes(sec: _Sec, body: list[SourcePara], joins: dict[int, Join]) -> list[Node]:
+    nodes = []
+    for piece in sec.pieces:
+        where = body[piece.para].location
+        head, text = piece.head, piece.body
+        level = piece.level
+        if piece.mode >= 2:
+            level, head, text = sf.Level.PARA, "", body[piece.para].text
+        elif piece.mode == 1:
+            head, text = "", piece.rest
+        nodes.append(Node(level, Text((head,) if head else (), where), Text((text,) if text else (), where),
+                          where, join=joins.get(id(piece), Join.DEFAULT)))
+    return nodes
+
+
+def _live(sec: _Sec) -> list[_Piece]:
+    """Pieces after folding: a paragraph read verbatim is one piece."""
+    out: list[_Piece] = []
+    verbatim: set[int] = set()
+    for piece in sec.pieces:
+        if piece.para in verbatim:
+            continue
+        if piece.mode >= 2:
+            verbatim.add(piece.para)
+            out = [p for p in out if p.para != piece.para]
+            first = next(p for p in sec.pieces if p.para == piece.para)
+            out.append(replace(first, mode=2, starts=True))
+            continue
+        out.append(piece)
+    return out
+
+
+def _explicit(piece: _Piece) -> Join:
+    if piece.level.depth and piece.mode < 2:
+        return Join.DEFAULT
+    return Join.NEW if piece.starts else Join.ON
+
+
+def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], sections: list[_Sec], kind: Kind,
+            findings: list[Finding]) -> Document:
+    """Choose readings and 排法 values so that merging gives back the source's paragraphs."""
+    initial: dict[int, str] = {}
+    bad: set[int] = set()
+    owners: list[int] = []
+    for attempt in range(8):
+        live = [replace(s, pieces=_live(s)) for s in sections]
+        joins = {id(p): _explicit(p) for s in live for p in s.pieces}
+        doc = _document(source, info, body, live, joins)
+        numbered = numbering.number(doc)
+        expected, owners = _expected(numbered, body, live)
+        got = [p.text for p in layout.plan(numbered, kind).paragraphs]
+        ordinals_now = _ordinals(numbered, live)
+        if attempt == 0:
+            initial = {key: ordinal for key, (_, ordinal) in ordinals_now.items()}
+            _report_numbering(ordinals_now, body, findings)
+        moved = {piece.para for key, (piece, ordinal) in ordinals_now.items()
+                 if initial.get(key, ordinal) != ordinal}
+        bad = _mismatches(expected, got) | {i for i, owner in enumerate(owners) if owner in moved}
+        if not bad:
+            return _minimise(source, info, body, live, joins, kind, expected)
+        escalated = False
+        for i in sorted(bad):
+            owner = owners[i]
+            for sec in sections:
+                for piece in sec.pieces:
+                    if piece.para == owner and piece.mode < 2:
+                        piece.mode += 1
+                        escalated = True
+        if not escalated:
+            break
+    for i in sorted(bad):
+        if owners[i] >= 0:
+            findings.append(Finding(body[owners[i]].location,
+                                    "这一段合并后可能与原文不完全一致，请核对。", Severity.WARNING))
+    return doc
+
+
+def _ordinals(numbered: Document, live: list[_Sec]) -> dict[int, tuple[_Piece, str]]:
+    """The ordinal each numbered piece gets, to see renumbering that a plainer reading causes."""
+    found: dict[int, tuple[_Piece, str]] = {}
+    kept = [s for s in live if s.pieces]
+    for sec, section in zip(kept, numbered.sections, strict=True):
+        for piece, node in zip(sec.pieces, section.nodes, strict=True):
+            if node.ordinal and piece.mode < 2:
+                found[id(piece)] = (piece, node.ordinal)
+    return found
+
+
+def _report_numbering(ordinals_now: dict[int, tuple[_Piece, str]], body: list[SourcePara],
+                      findings: list[Finding]) -> None:
+    """Typed numbers out of order are renumbered; other forms are written the official way."""
+    told = False
+    for piece, ordinal in ordinals_now.values():
+        if piece.typed is None:
+            continue
+        found = ordinals.match(ordinal)
+        if found is not None and found.number != piece.typed:
+            findings.append(Finding(body[piece.para].location,
+                                    f"原文序号“{piece.typed_form}”不连续，合并时按顺序编为“{ordinal}”。",
+                                    Severity.WARNING))
+        elif piece.typed_form != ordinal and not told:
+            told = True
+            findings.append(Finding(body[piece.para].location,
+                                    f"“{piece.typed_form}”等序号合并时统一写作“{ordinal}”这样的规范形式。",
+                                    Severity.WARNING))
+
+
+def _document(source: Path, info: dict[str, Text], body: list[SourcePara], live: list[_Sec],
+              joins: dict[int, Join]) -> Document:
+    sections = tuple(Section(Text((sec.head,), body[sec.para].location), tuple(_nodes(sec, body, joins)))
+                     for sec in live)
+    return Document(source, dict(info), sections)
+
+
+def _expected(numbered: Document, body: list[SourcePara], live: list[_Sec]) -> tuple[list[str], list[int]]:
+    """The paragraphs a faithful merge gives: source text with ordinals in the official form."""
+    texts: list[str] = []
+    owners: list[int] = []
+    opening = numbered.info.get(sf.FIELD_OPENING)
+    for text in opening.paragraphs if opening else ():
+        texts.append(text)
+        owners.append(-1)
+    kept = [s for s in live if s.pieces]
+    for sec, section in zip(kept, numbered.sections, strict=True):
+        texts.append(section.ordinal + sec.head)
+        owners.append(sec.para)
+        current = -1
+        for piece, node in zip(sec.pieces, section.nodes, strict=True):
+            if piece.mode >= 2:
+                text = body[piece.para].text
+            else:
+                parts = [node.ordinal, node.heading.value, node.body.value]
+                text = "".join(parts)
+            if piece.starts or piece.para != current:
+                texts.append(text)
+                owners.append(piece.para)
+                current = piece.para
+            else:
+                texts[-1] += text
+    closing = numbered.info.get(sf.FIELD_CLOSING)
+    for text in closing.paragraphs if closing else ():
+        texts.append(text)
+        owners.append(-1)
+    return texts, owners
+
+
+def _mismatches(expected: list[str], got: list[str]) -> set[int]:
+    matcher = difflib.SequenceMatcher(a=expected, b=got, autojunk=False)
+    good: set[int] = set()
+    for block in matcher.get_matching_blocks():
+        good.update(range(block.a, block.a + block.size))
+    return set(range(len(expected))) - good
+
+
+def _minimise(source: Path, info: dict[str, Text], body: list[SourcePara], live: list[_Sec],
+              joins: dict[int, Join], kind: Kind, expected: list[str]) -> Document:
+    """Leave 排法 empty wherever the default gives the same paragraphs: a workbook a person can read."""
+    for sec in live:
+        for piece in sec.pieces:
+            if joins[id(piece)] is Join.DEFAULT:
+                continue
+            before = joins[id(piece)]
+            joins[id(piece)] = Join.DEFAULT
+            doc = _document(source, info, body, live, joins)
+            got = [p.text for p in layout.plan(numbering.number(doc), kind).paragraphs]
+            if got != expected:
+                joins[id(piece)] = before
+    return _document(source, info, body, live, joins)
+
+
+# ---------------------------------------------------------------- which kind
+
+
+def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
+    """The kind from the title's words; else the generic kind (or the default one)."""
+    title = _simplified("".join(title_lines))
+    available = kinds_mod.available()
+
+    def first(*words: str) -> Kind | None:
+        for kind in available.values():
+            if any(word in kind.id or word in kind.name for word in words):
+                return kind
+        return None
+
+    if any(w in title for w in ("组织生活会", "检视剖析")):
+        found = first("组织生活会")
+    elif any(w in title for w in ("民主生活会", "mzshh", "对照检查")):
+        found = (first("班子") if organisation or "班子" in title else None) or first("民主生活会")
+    else:
+        found = first("通用", "自查")
+    return found or kinds_mod.find(None)
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters read as simplified, only to match words (the text is never changed)."""
+    try:
+        from opencc import OpenCC
+    except ImportError:  # optional: without it, traditional titles fall back to the generic kind
+        return text
+    return OpenCC("t2s").convert(text)
