@@ -17,13 +17,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import checks, kinds, layout, numbering, outline, render
+from . import checks, importing, kinds, layout, numbering, outline, render, to_workbook
 from . import sheetformat as sf
 from .errors import Finding, GwError, InputInvalid, InternalError, Location, Severity, os_message
 from .kinds import Kind
 from .model import Document
 from .pdf import convert_to_pdf
 from .profile import DEFAULT, combine
+from .recognise import Recognised
 from .safetext import for_cell, safe_filename
 from .template_build import template_bytes
 from .text import one_line
@@ -43,6 +44,7 @@ class Outcome:
     error: GwError | None = None
     crash: InternalError | None = None
     pdf: Path | None = None
+    recognised: Recognised | None = None  # import/format: what the source was read as
 
     @property
     def ok(self) -> bool:
@@ -369,3 +371,96 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     if not people:
         raise GwError("名单里没有人员，请在“姓名”列下逐行填写。", Location(path))
     return people
+
+
+def _write_error(exc: OSError, dest: Path) -> GwError:
+    return GwError(f"无法写入：{os_message(exc)}。", Location(dest))
+
+
+def import_documents(paths: Iterable[Path], out: Path | None = None, kind: str | None = None, *,
+                     force: bool = False) -> list[Outcome]:
+    """.docx/.txt materials (files or folders) → one filled workbook each that merges back to them.
+
+    ``out`` is a folder, or the workbook's file name for a single source; by default each workbook
+    goes beside its source. An existing workbook is never overwritten without ``force``.
+    """
+    if kind is not None:
+        kinds.find(kind)
+    sources = importing.collect_sources(paths)
+    targets = importing.destinations(sources, out, ".xlsx")
+    taken: dict[Path, Path] = {}
+    outcomes = []
+    for source in sources:
+        outcome = Outcome(source)
+        dest = targets[source]
+        try:
+            other = taken.setdefault(dest, source)
+            if other != source:
+                raise GwError(f"与 {other.name} 会生成同名工作簿，请给其中一个改名。", Location(source))
+            if dest.exists() and not force:
+                raise GwError("已存在，为免覆盖已填写的内容没有导入；确需覆盖请加 --force。", Location(dest))
+            found = importing.read_source(source, kind)
+            outcome.recognised = found
+            outcome.findings = list(found.findings)
+            try:
+                problems = to_workbook.write(found.document, dest)
+            except OSError as exc:
+                raise _write_error(exc, dest) from exc
+            if any(f.is_error for f in problems):
+                raise InputInvalid(problems)
+            outcome.findings.extend(problems)
+            outcome.output = dest
+        except GwError as exc:
+            outcome.error = exc
+        except Exception as exc:  # reported per input, the others go on
+            outcome.crash = InternalError.wrap(exc)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def format_documents(paths: Iterable[Path], out_dir: Path, kind: str | None = None,
+                     profiles: Iterable[str] = (), *, force: bool = False,
+                     keep_workbook: bool = False) -> list[Outcome]:
+    """一键排版: each .docx/.txt draft → ``out_dir/<name>.docx`` in the official format, same text.
+
+    Import and merge in one step, in memory; the workbook is written too only with ``keep_workbook``.
+    """
+    profiles = tuple(profiles)
+    if kind is not None:
+        kinds.find(kind)
+    try:
+        combine(DEFAULT, profiles)
+    except ValueError as exc:
+        raise GwError(f"{exc}。") from exc
+    outcomes = []
+    for source in importing.collect_sources(paths):
+        outcome = Outcome(source)
+        dest = out_dir / f"{source.stem}.docx"
+        try:
+            if dest.exists() and dest.resolve() == source.resolve():
+                raise GwError("输出会覆盖原文件，请用 -o 指定另一个文件夹。", Location(source))
+            if dest.exists() and not force and render.edited_by_hand(dest):
+                raise GwError("输出文件已存在且在 Word/WPS 中修改过，为免覆盖未重新生成；确需覆盖请加 --force。",
+                              Location(dest))
+            found = importing.read_source(source, kind)
+            outcome.recognised = found
+            outcome.findings = list(found.findings) + checks.run(found.document, found.kind)
+            if any(f.is_error for f in outcome.findings):
+                raise InputInvalid(outcome.findings)
+            plan = layout.plan(numbering.number(found.document), found.kind)
+            render.render(plan, _kind_template(found.kind, profiles), dest)
+            outcome.output = dest
+            if keep_workbook:
+                book = dest.with_suffix(".xlsx")
+                if book.exists() and not force:
+                    raise GwError("工作簿已存在，为免覆盖没有保存；确需覆盖请加 --force。", Location(book))
+                try:
+                    outcome.findings.extend(to_workbook.write(found.document, book))
+                except OSError as exc:
+                    raise _write_error(exc, book) from exc
+        except GwError as exc:
+            outcome.error = exc
+        except Exception as exc:  # reported per input, the others go on
+            outcome.crash = InternalError.wrap(exc)
+        outcomes.append(outcome)
+    return outcomes

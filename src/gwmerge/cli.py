@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer import rich_utils
 
-from . import api
+from . import api, importing
 from .errors import Finding, GwError, os_message
 from .pdf import PdfUnavailable
 from .profile import PROFILES
@@ -262,6 +262,79 @@ def serve(
                                                                                                   markup=False))
     except GwError as exc:
         raise _fail(exc) from None
+
+
+Sources = Annotated[
+    list[Path], typer.Argument(help=".docx 或 .txt 文件，或含有它们的文件夹，可写多个。", show_default=False,
+                               metavar="文档或文件夹…")
+]
+
+
+def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
+    """Per source: where the result went, what was recognised, and where to look."""
+    failed = 0
+    for outcome in outcomes:
+        if outcome.ok:
+            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {for_markup(outcome.output)}", highlight=False)
+        else:
+            failed += 1
+            reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
+            out.print(f"[red]✗[/] {for_markup(outcome.source.name)}：{for_markup(reason)}", highlight=False)
+            if outcome.crash is not None and _state["debug"]:
+                _print_traceback(outcome.crash.traceback_text)
+        if outcome.recognised is not None:
+            for line in importing.describe(outcome.recognised):
+                out.print(f"    {for_markup(line)}", highlight=False)
+        for finding in outcome.findings:
+            out.print(f"    {_finding(finding)}", highlight=False)
+    summary = f"{done}：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
+    out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    paths: Sources,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="输出文件夹（只导入一个文件时也可写 .xlsx 文件名）；默认放在原文件旁。"),
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认按标题判断。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
+) -> None:
+    """把已有的材料（.docx 或 .txt）导入为工作簿，合并后与原文逐段一致。"""
+    try:
+        if not importing.collect_sources(paths):
+            raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
+        outcomes = api.import_documents(paths, output, kind, force=force)
+    except GwError as exc:
+        raise _fail(exc) from None
+    _report_sources(outcomes, "导入完成")
+
+
+@app.command("format")
+def format_(
+    paths: Sources,
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")] = Path("out"),
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认按标题判断。")] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", "-p", help="格式方案，可叠加（见 gwmerge kinds）。", show_default=False),
+    ] = None,
+    keep_workbook: Annotated[
+        bool, typer.Option("--keep-workbook", help="同时保存导入的工作簿，便于以后修改。")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
+) -> None:
+    """一键排版：把 Word 或文本草稿排成公文格式，文字不变。"""
+    try:
+        if not importing.collect_sources(paths):
+            raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
+        outcomes = api.format_documents(paths, output, kind, profile or (), force=force, keep_workbook=keep_workbook)
+    except GwError as exc:
+        raise _fail(exc) from None
+    _report_sources(outcomes, "排版完成")
 
 
 def _chinese_help() -> None:

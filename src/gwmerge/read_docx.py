@@ -1,10 +1,11 @@
 """Reading a .docx material into source paragraphs (located as 第 N 段).
 
-Parsed with lxml directly, hardened: the zip's declared sizes are checked before anything is
-inflated (a zip bomb never reaches memory), and the XML parser resolves no entities, loads no
-DTD and reaches no network. Word's own list numbering is rendered into the text the way Word
-shows it (``lvlText`` with ``numFmt``, counted per list and level), so ``（一）`` typed by Word
-reads like one typed by hand. Tables, pictures and text boxes are reported as not imported.
+Parsed with lxml through :mod:`xmlsafe`: the zip's declared sizes are checked before anything is
+inflated and every part is read within a budget (a zip bomb never reaches memory); the parser
+resolves no entities, loads no DTD and reaches no network. Word's own list numbering is
+rendered into the text the way Word shows it (``lvlText`` with ``numFmt``, counted per list
+and level), so ``（一）`` numbered by Word reads like one typed by hand.
+Tables, pictures and text boxes are reported as not imported.
 """
 
 from __future__ import annotations
@@ -15,18 +16,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import ordinals
-from .errors import Finding, GwError, Location, Severity
+from . import ordinals, xmlsafe
+from .errors import Finding, GwError, Location, Severity, os_message
 from .recognise import Hint, SourcePara
 from .text import clean
+from .xmlsafe import SafeZip, Unsafe
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MAX_PART = 64 * 1024 * 1024  # one XML part, uncompressed
-MAX_TOTAL = 512 * 1024 * 1024  # all parts together, uncompressed
-MAX_RATIO = 200  # compression ratio beyond which a large part is a bomb, not a document
-MAX_ZIP = 100 * 1024 * 1024
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_comments=True, remove_pis=True)
+MAX_FILE = 100 * 1024 * 1024
 # Our own templates' paragraph styles, and what they say about a paragraph.
 _OWN_STYLES = {"GwTitle": Hint.TITLE, "GwNameLine": Hint.NAME_LINE, "GwSignature": Hint.SIGNATURE,
                "GwHeading1": Hint.HEADING, "GwHeading2": Hint.HEADING, "GwHeading3": Hint.HEADING,
@@ -46,7 +43,7 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _open(path: Path) -> zipfile.ZipFile:
+def _check_file(path: Path) -> None:
     where = Location(path)
     try:
         size = path.stat().st_size
@@ -55,39 +52,19 @@ def _open(path: Path) -> zipfile.ZipFile:
     except FileNotFoundError as exc:
         raise GwError("文件不存在，请检查路径。", where) from exc
     except OSError as exc:
-        raise GwError(f"文件无法读取（{exc.strerror or exc}）。", where) from exc
+        raise GwError(f"文件无法读取（{os_message(exc)}）。", where) from exc
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise GwError("这是加密的文档或旧版 .doc/.wps 文件，请在 Word 或 WPS 中去掉密码并另存为 .docx 后再导入。", where)
-    if size > MAX_ZIP:
+        raise GwError("这是加密的文档或旧版 .doc/.wps 文件，请在 Word 或 WPS 中去掉密码并另存为 .docx 后再导入。",
+                      where)
+    if size > MAX_FILE:
         raise GwError(f"文件过大（{size // 1024 // 1024} MB），请检查是否选错文件。", where)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise GwError("不是有效的 .docx 文件（可能已损坏），请用 Word 或 WPS 打开后另存为 .docx。", where) from exc
-    total = sum(info.file_size for info in archive.infolist())
-    if total > MAX_TOTAL:
-        archive.close()
-        raise GwError("文件解压后过大，可能已损坏或不是正常的 Word 文档。", where)
-    return archive
 
 
-def _part(archive: zipfile.ZipFile, name: str, where: Location) -> etree._Element | None:
-    """One XML part, parsed safely; None when the document has no such part."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
+def _part(package: SafeZip, name: str) -> etree._Element | None:
+    """One XML part, read within budget and parsed with the hardened parser; None when absent."""
+    if not package.has(name):
         return None
-    if info.file_size > MAX_PART or (info.file_size > 1024 * 1024
-                                     and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-        raise GwError("文件中的内容解压后过大，可能已损坏或不是正常的 Word 文档。", where)
-    try:
-        with archive.open(info) as fh:
-            data = fh.read(MAX_PART + 1)
-        if len(data) > MAX_PART:
-            raise GwError("文件中的内容解压后过大，可能已损坏或不是正常的 Word 文档。", where)
-        return etree.fromstring(data, _PARSER)
-    except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError, RuntimeError, EOFError) as exc:
-        raise GwError("文件内容已损坏，无法读取，请用 Word 或 WPS 打开后另存为 .docx。", where) from exc
+    return xmlsafe.parse(package.read(name), name)
 
 
 # ---------------------------------------------------------------- styles and list numbering
@@ -357,12 +334,20 @@ class _Reader:
 def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
     """Source paragraphs of a .docx body in reading order, with what could not be imported."""
     where = Location(path)
-    with _open(path) as archive:
-        document = _part(archive, "word/document.xml", where)
-        if document is None:
-            raise GwError("不是有效的 Word 文档（缺少正文部分），请用 Word 或 WPS 打开后另存为 .docx。", where)
-        reader = _Reader(path, _read_styles(_part(archive, "word/styles.xml", where)),
-                         _read_numbering(_part(archive, "word/numbering.xml", where)))
+    _check_file(path)
+    try:
+        with SafeZip(path) as package:
+            document = _part(package, "word/document.xml")
+            if document is None:
+                raise GwError("不是有效的 Word 文档（缺少正文部分），请用 Word 或 WPS 打开后另存为 .docx。", where)
+            reader = _Reader(path, _read_styles(_part(package, "word/styles.xml")),
+                             _read_numbering(_part(package, "word/numbering.xml")))
+    except Unsafe as exc:
+        raise GwError(f"无法导入：{exc.reason}。", where) from exc
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, EOFError, RuntimeError, ValueError) as exc:
+        raise GwError("不是有效的 .docx 文件（可能已损坏），请用 Word 或 WPS 打开后另存为 .docx。", where) from exc
+    except OSError as exc:
+        raise GwError(f"文件无法读取（{os_message(exc)}）。", where) from exc
     body = document.find(w("body"))
     if body is None:
         raise GwError("文档没有正文。", where)

@@ -47,7 +47,8 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise GwError(f"文本文件过大（{size // 1024 // 1024} MB），材料一般不超过几百 KB，请检查是否选错文件。", where)
+            raise GwError(f"文本文件过大（{size // 1024 // 1024} MB），材料一般不超过几百 KB，请检查是否选错文件。",
+                          where)
         data = path.read_bytes()
     except GwError:
         raise
