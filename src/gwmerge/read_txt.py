@@ -70,19 +70,43 @@ def paragraphs(text: str, path: Path) -> tuple[list[SourcePara], list[Finding]]:
     return _join(lines, full, path, findings), findings
 
 
-def _page_width(lines: list[str]) -> float | None:
-    """The width of a full line when the text was cut at a fixed width, else None."""
-    widths = [width(line.strip(_SPACES)) for line in lines if line.strip(_SPACES)]
-    wide = [round(w) for w in widths if w >= _MIN_FULL]
+class _Full:
+    """Whether a line reaches the cut width, measured in characters or in display width.
+
+    Text copied from a PDF is cut by width (digits are narrow); text cut by a program is cut by
+    character count. Whichever of the two the lines cluster on is used.
+    """
+
+    def __init__(self, chars: int | None, wide: float | None) -> None:
+        self.chars = chars
+        self.wide = wide
+
+    def __call__(self, line: str) -> bool:
+        return ((self.chars is not None and len(line) >= self.chars - 1)
+                or (self.wide is not None and width(line) >= self.wide - 1.5))
+
+
+def _cluster(values: list[float], lines: list[str]) -> float | None:
+    """The common value when most long lines share it (±1) and some are cut mid-sentence."""
+    wide = [round(v) for v in values if v >= _MIN_FULL]
     if len(wide) < 3:
         return None
     common, _ = Counter(wide).most_common(1)[0]
-    near = sum(1 for w in wide if abs(w - common) <= 1)
-    cut = sum(1 for line in lines if abs(width(line.strip(_SPACES)) - common) <= 1
-              and not line.rstrip(_SPACES).endswith(_SENTENCE_END))
-    if near >= max(3, 0.4 * len(widths)) and cut >= 2 and common <= 80:
-        return common - 1.5
+    near = [i for i, v in enumerate(values) if abs(v - common) <= 1]
+    cut = sum(1 for i in near if not lines[i].endswith(_SENTENCE_END))
+    if len(near) >= max(3, 0.4 * len(values)) and cut >= 2 and common <= 80:
+        return common
     return None
+
+
+def _page_width(lines: list[str]) -> _Full | None:
+    """How to tell a full line when the text was cut at a fixed width, else None."""
+    texts = [line.strip(_SPACES) for line in lines if line.strip(_SPACES)]
+    chars = _cluster([len(t) for t in texts], texts)
+    wide = _cluster([width(t) for t in texts], texts)
+    if chars is None and wide is None:
+        return None
+    return _Full(int(chars) if chars is not None else None, wide)
 
 
 def _starts_item(text: str) -> bool:
@@ -90,7 +114,7 @@ def _starts_item(text: str) -> bool:
     return found is not None and found.level != ordinals.POINT
 
 
-def _join(lines: list[str], full: float, path: Path, findings: list[Finding]) -> list[SourcePara]:
+def _join(lines: list[str], full: _Full, path: Path, findings: list[Finding]) -> list[SourcePara]:
     """Join a full line with the next unless a sentence ends there and an ordinal or indent follows."""
     indents = sum(1 for line in lines if line[:1] in _SPACES and line.strip(_SPACES))
     use_indent = indents >= 2
@@ -115,12 +139,12 @@ def _join(lines: list[str], full: float, path: Path, findings: list[Finding]) ->
                 paras[-1] = (paras[-1][0], last + text)
                 joined += 1
                 first_join = first_join or number
-                open_para = width(text) >= full
+                open_para = full(text)
                 blank = False
                 continue
         paras.append((number, text))
         blank = False
-        open_para = width(text) >= full
+        open_para = full(text)
     if joined:
         findings.append(Finding(Location(path, None, f"第 {first_join} 行"),
                                 f"文本像是从 PDF 复制的（每行到固定宽度就断开），已把断开的 {joined} 行接回原段落，"

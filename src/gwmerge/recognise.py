@@ -215,8 +215,8 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     if run_on is not None:
         put(sf.FIELD_POINTS, [sf.POINTS_RUN_ON if run_on else sf.POINTS_OWN])
     doc = _settle(source, info, body, sections, kind, findings)
-    counted = [(s.head, sum(1 for p in s.pieces if p.level.depth),
-                sum(1 for p in s.pieces if p.level is sf.Level.POINT)) for s in sections]
+    counted = [(s.heading.value, sum(1 for n in s.nodes if n.level.depth),
+                sum(1 for n in s.nodes if n.level is sf.Level.POINT)) for s in doc.sections]
     return Recognised(doc, kind, findings, counted, len(body), len(title_lines), signature_text, run_on)
 
 
@@ -315,10 +315,8 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
             del last_block[pos:]
             break
     for sec, block in zip(sections, blocks, strict=True):
-        sec.pieces = _section_pieces(body, block)
-        if not sec.pieces:
-            findings.append(Finding(body[sec.para].location, "这个一级标题下没有内容，合并时不会输出这个标题，"
-                                                             "请在工作簿中补上内容。", Severity.WARNING))
+        # A heading with nothing under it keeps an empty 段落 row, so that it is still printed.
+        sec.pieces = _section_pieces(body, block) or [_Piece(sf.Level.PARA, "", "", sec.para, True)]
     return opening, sections, closing
 
 
@@ -453,6 +451,9 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
                  if initial.get(key, ordinal) != ordinal}
         bad = _mismatches(expected, got) | {i for i, owner in enumerate(owners) if owner in moved}
         if not bad:
+            for para in sorted({p.para for s in live for p in s.pieces if p.mode >= 2}):
+                findings.append(Finding(body[para].location, "这一段的序号或层级无法按原样还原，"
+                                        "已作为普通段落原文导入，请在工作簿中核对。", Severity.WARNING))
             return _minimise(source, info, body, live, joins, kind, expected)
         escalated = False
         for i in sorted(bad):
@@ -527,6 +528,8 @@ def _expected(numbered: Document, body: list[SourcePara], live: list[_Sec]) -> t
             else:
                 parts = [node.ordinal, node.heading.value, node.body.value]
                 text = "".join(parts)
+            if not text:
+                continue  # the empty row of a heading with nothing under it
             if piece.starts or piece.para != current:
                 texts.append(text)
                 owners.append(piece.para)

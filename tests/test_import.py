@@ -1,0 +1,151 @@
+"""import → workbook → merge gives back the source's paragraphs; format does it in one step.
+
+Every test reads the paragraphs a person would see in the written .docx (text, and the
+paragraph style that gives each its look), never internal structures.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SEED, SHEETS
+from docx import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml import etree
+from openpyxl import load_workbook
+
+from gwmerge import api
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def paragraphs(path: Path) -> list[tuple[str, str]]:
+    """(text, paragraph style) of every non-empty body paragraph; a line break reads as \\n."""
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    found = []
+    for p in root.iter(f"{W}p"):
+        text = "".join("\n" if el.tag in (f"{W}br", f"{W}cr") else (el.text or "")
+                       for el in p.iter(f"{W}t", f"{W}br", f"{W}cr"))
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if text.strip():
+            found.append((text, style.get(f"{W}val") if style is not None else ""))
+    return found
+
+
+def texts(path: Path) -> list[str]:
+    return [text for text, _ in paragraphs(path)]
+
+
+def seed_lines() -> list[str]:
+    """The seed as written (placeholders and typos included: import never corrects)."""
+    return [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def import_and_merge(source: Path, tmp: Path, kind: str | None = None) -> tuple[Path, api.Outcome]:
+    """The whole user path: gwmerge import, then gwmerge merge of the workbook it wrote."""
+    [imported] = api.import_documents([source], tmp / "books", kind)
+    assert imported.ok, imported.error or imported.crash
+    [merged] = api.merge([imported.output], tmp / "out")
+    assert merged.ok, merged.error or merged.crash
+    return merged.output, imported
+
+
+def plain_docx(path: Path, lines: list[str], font: str = "Calibri") -> Path:
+    """A draft as typed in Word: one paragraph per line, default style, single spacing, no indents."""
+    doc = WordDocument()
+    style = doc.styles["Normal"]
+    style.font.name = font
+    style.font.size = Pt(11)
+    style.paragraph_format.line_spacing = 1.0
+    style.paragraph_format.first_line_indent = Pt(0)
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(path)
+    return path
+
+
+# ---------------------------------------------------------------- the seed
+
+
+def test_seed_txt_imports_and_merges_back_to_its_17_paragraphs(tmp_path: Path) -> None:
+    out, imported = import_and_merge(SEED, tmp_path)
+    assert texts(out) == seed_lines()
+    assert len(seed_lines()) == 17
+    assert imported.recognised is not None
+    assert [(h, i, p) for h, i, p in imported.recognised.sections] == [
+        ("存在的主要问题", 5, 15), ("产生问题的主要原因", 3, 0), ("下步的改进措施", 4, 0)]
+
+
+def test_seed_as_plain_docx_imports_and_merges_back(tmp_path: Path) -> None:
+    source = plain_docx(tmp_path / "seed.docx", seed_lines())
+    out, _ = import_and_merge(source, tmp_path)
+    assert texts(out) == seed_lines()
+
+
+def test_format_calibri_draft_gives_official_document_with_seed_text(tmp_path: Path) -> None:
+    source = plain_docx(tmp_path / "草稿.docx", seed_lines())
+    [outcome] = api.format_documents([source], tmp_path / "out")
+    assert outcome.ok, outcome.error or outcome.crash
+    assert texts(outcome.output) == seed_lines()
+    [checked] = api.verify([outcome.output])
+    assert checked.findings == []
+    assert not (tmp_path / "out" / "草稿.xlsx").exists()
+
+
+def test_format_keeps_the_workbook_only_when_asked(tmp_path: Path) -> None:
+    source = plain_docx(tmp_path / "草稿.docx", seed_lines())
+    [outcome] = api.format_documents([source], tmp_path / "out", keep_workbook=True)
+    assert outcome.ok
+    book = tmp_path / "out" / "草稿.xlsx"
+    [merged] = api.merge([book], tmp_path / "again")
+    assert texts(merged.output) == seed_lines()
+
+
+# ---------------------------------------------------------------- round trip of merge outputs
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in SHEETS.glob("*.xlsx")))
+def test_every_example_output_imports_and_merges_back_identically(example: str, tmp_path: Path) -> None:
+    [first] = api.merge([SHEETS / example], tmp_path / "first")
+    assert first.ok
+    again, _ = import_and_merge(first.output, tmp_path)
+    assert paragraphs(again) == paragraphs(first.output)
+
+
+# ---------------------------------------------------------------- cells are text
+
+
+def test_every_written_cell_is_text_and_formula_lookalikes_stay_text(tmp_path: Path) -> None:
+    source = tmp_path / "公式.txt"
+    lines = ["关于某事的说明材料", "=HYPERLINK(\"http://x\",\"点我\")这样的写法不是公式。", "一、情况",
+             "+1 的说法要慎用。", "-这一段以减号开头。", "@某人 请注意。", "二、措施", "（一）加强学习。每天学习。"]
+    source.write_text("\n".join(lines), encoding="utf-8")
+    [imported] = api.import_documents([source], tmp_path / "books")
+    assert imported.ok, imported.error or imported.crash
+    wb = load_workbook(imported.output)
+    seen = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    seen += 1
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+    assert seen > 10
+    [merged] = api.merge([imported.output], tmp_path / "out")
+    assert merged.ok, merged.error
+    assert texts(merged.output) == lines
+
+
+def test_import_never_overwrites_without_force(tmp_path: Path) -> None:
+    book = tmp_path / "seed.xlsx"
+    book.write_bytes(b"filled in by hand")
+    [outcome] = api.import_documents([SEED], book)
+    assert not outcome.ok and "--force" in str(outcome.error)
+    assert book.read_bytes() == b"filled in by hand"
+    [outcome] = api.import_documents([SEED], book, force=True)
+    assert outcome.ok
