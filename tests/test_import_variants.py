@@ -159,3 +159,19 @@ def test_txt_encodings(encoding: str, tmp_path: Path) -> None:
     source.write_bytes("\r\n".join(seed_lines()).encode(encoding))
     out, _ = import_and_merge(source, tmp_path)
     assert texts(out) == seed_lines()
+
+
+def test_pdf_copy_with_indented_first_lines(tmp_path: Path) -> None:
+    """Official pages indent each paragraph two characters: its first line holds two fewer."""
+    from test_import import seed_lines
+
+    lines = seed_lines()
+    broken: list[str] = []
+    for line in lines[1:]:
+        first, rest = line[:26], line[26:]
+        broken.append("\u3000\u3000" + first)
+        broken.extend(rest[i:i + 28] for i in range(0, len(rest), 28))
+    source = tmp_path / "pdf.txt"
+    source.write_text("\n".join(["\u3000" * 4 + lines[0], *broken]), encoding="utf-8")
+    out, _ = import_and_merge(source, tmp_path)
+    assert texts(out) == lines

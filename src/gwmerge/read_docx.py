@@ -74,7 +74,7 @@ def _part(package: SafeZip, name: str) -> etree._Element | None:
 class _Style:
     name: str = ""
     based_on: str | None = None
-    center: bool | None = None
+    jc: str = ""
     num: tuple[str, int] | None = None
 
 
@@ -200,11 +200,10 @@ def _read_styles(root: etree._Element | None) -> dict[str, _Style]:
         return styles
     for node in root.findall(w("style")):
         ppr = node.find(w("pPr"))
-        jc = _val(ppr.find(w("jc"))) if ppr is not None and ppr.find(w("jc")) is not None else None
         styles[node.get(w("styleId"), "")] = _Style(
             name=_val(node.find(w("name"))).lower(),
             based_on=_val(node.find(w("basedOn"))) or None,
-            center=None if jc is None else jc == "center",
+            jc=_val(ppr.find(w("jc"))) if ppr is not None else "",
             num=_num_pr(ppr))
     return styles
 
@@ -326,9 +325,10 @@ class _Reader:
             if style.name in ("subtitle", "副标题"):
                 return Hint.SUBTITLE
         jc = ppr.find(w("jc")) if ppr is not None else None
-        center = (_val(jc) == "center") if jc is not None else next(
-            (style.center for _, style in chain if style.center is not None), False)
-        return Hint.CENTER if center else Hint.NONE
+        align = _val(jc) if jc is not None else next((style.jc for _, style in chain if style.jc), "")
+        if align == "center":
+            return Hint.CENTER
+        return Hint.SIGNATURE if align in ("right", "end") else Hint.NONE
 
 
 def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:

@@ -81,9 +81,11 @@ class _Full:
         self.chars = chars
         self.wide = wide
 
-    def __call__(self, line: str) -> bool:
-        return ((self.chars is not None and len(line) >= self.chars - 1)
-                or (self.wide is not None and width(line) >= self.wide - 1.5))
+    def __call__(self, line: str, first: bool = False) -> bool:
+        """``first``: a paragraph's first line, two characters shorter for its indent."""
+        slack = 2 if first else 0
+        return ((self.chars is not None and len(line) >= self.chars - 1 - slack)
+                or (self.wide is not None and width(line) >= self.wide - 1.5 - slack))
 
 
 def _cluster(values: list[float], lines: list[str]) -> float | None:
@@ -144,7 +146,7 @@ def _join(lines: list[str], full: _Full, path: Path, findings: list[Finding]) ->
                 continue
         paras.append((number, text))
         blank = False
-        open_para = full(text)
+        open_para = full(text, first=True)
     if joined:
         findings.append(Finding(Location(path, None, f"第 {first_join} 行"),
                                 f"文本像是从 PDF 复制的（每行到固定宽度就断开），已把断开的 {joined} 行接回原段落，"

@@ -454,7 +454,7 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
             for para in sorted({p.para for s in live for p in s.pieces if p.mode >= 2}):
                 findings.append(Finding(body[para].location, "这一段的序号或层级无法按原样还原，"
                                         "已作为普通段落原文导入，请在工作簿中核对。", Severity.WARNING))
-            return _minimise(source, info, body, live, joins, kind, expected)
+            return _minimise(source, info, body, live, joins, kind)
         escalated = False
         for i in sorted(bad):
             owner = owners[i]
@@ -552,17 +552,19 @@ def _mismatches(expected: list[str], got: list[str]) -> set[int]:
 
 
 def _minimise(source: Path, info: dict[str, Text], body: list[SourcePara], live: list[_Sec],
-              joins: dict[int, Join], kind: Kind, expected: list[str]) -> Document:
+              joins: dict[int, Join], kind: Kind) -> Document:
     """Leave 排法 empty wherever the default gives the same paragraphs: a workbook a person can read."""
+    def shape(doc: Document) -> list[tuple[str, str]]:
+        return [(p.text, p.kind) for p in layout.plan(numbering.number(doc), kind).paragraphs]
+
+    wanted = shape(_document(source, info, body, live, joins))
     for sec in live:
         for piece in sec.pieces:
             if joins[id(piece)] is Join.DEFAULT:
                 continue
             before = joins[id(piece)]
             joins[id(piece)] = Join.DEFAULT
-            doc = _document(source, info, body, live, joins)
-            got = [p.text for p in layout.plan(numbering.number(doc), kind).paragraphs]
-            if got != expected:
+            if shape(_document(source, info, body, live, joins)) != wanted:
                 joins[id(piece)] = before
     return _document(source, info, body, live, joins)
 
