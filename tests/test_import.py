@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from conftest import SEED, SHEETS
 from docx import Document as WordDocument
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 from openpyxl import load_workbook
