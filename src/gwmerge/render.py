@@ -83,10 +83,11 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
     ``template`` is a .docx file or its bytes (a kind's template rebuilt for another profile).
     """
     where = Location(template) if isinstance(template, Path) else Location()
-    sandbox.check_template(template)
+    variables = context(plan)
+    sandbox.check_template(template, variables)
     try:
         doc = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
-        doc.render(context(plan), jinja_env=_ENV)
+        doc.render(variables, jinja_env=_ENV)
     except sandbox.Limit as exc:
         raise GwError(f"模板运行超出限制（{exc.what}），已停止；请检查模板中的 {{% for %}} 循环和运算。",
                       where) from exc

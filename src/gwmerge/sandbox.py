@@ -43,7 +43,8 @@ MAX_VALUE = 5_000_000
 MAX_INT_ARG = 100_000
 MAX_OUTPUT = 50_000_000
 
-#: What :func:`gwmerge.render.context` gives a template (documented in the README).
+#: What :func:`gwmerge.render.context` gave a template at the time of writing; the check uses the
+#: names of the context actually passed (``known``), so new variables need no change here.
 KNOWN_VARIABLES = frozenset(
     {"title", "signature", "title_text", "name_line", "paragraphs", "unit", "name", "position", "date"}
 )
@@ -227,25 +228,27 @@ _FORBIDDEN = {nodes.Include: "{% include %}", nodes.Extends: "{% extends %}", no
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
 
-def check_template(template: Path | bytes) -> None:
+def check_template(template: Path | bytes, known: Iterable[str] = KNOWN_VARIABLES) -> None:
     """Refuse a template that is unsafe or cannot work; one sentence naming the problem.
 
-    Checked once per template (path and modification time, or content hash).
+    ``known`` are the variables the template will be given. Checked once per template (path and
+    modification time, or content hash) and set of variables.
     """
+    known = frozenset(known)
     if isinstance(template, Path):
         try:
             stat = template.stat()
         except OSError:
             return  # reported where it is opened
-        key: tuple[object, ...] = (str(template.resolve()), stat.st_mtime_ns, stat.st_size)
+        key: tuple[object, ...] = (str(template.resolve()), stat.st_mtime_ns, stat.st_size, known)
         where = Location(template)
     else:
-        key = (hashlib.sha256(template).hexdigest(),)
+        key = (hashlib.sha256(template).hexdigest(), known)
         where = Location()
     if key in _checked:
         return
     _check_package(template, where)
-    _check_jinja(template, where)
+    _check_jinja(template, where, known)
     if len(_checked) > 256:
         _checked.clear()
     _checked[key] = None
@@ -278,7 +281,7 @@ def _check_package(template: Path | bytes, where: Location) -> None:
         raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
 
 
-def _check_jinja(template: Path | bytes, where: Location) -> None:
+def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str]) -> None:
     import io
 
     from docxtpl import DocxTemplate
@@ -301,11 +304,10 @@ def _check_jinja(template: Path | bytes, where: Location) -> None:
             raise GwError(f"模板不能使用 {tag}（模板必须是一个完整的文件，不能引用其他模板）；请删除这一标记。", where)
     from jinja2 import meta
 
-    unknown = sorted(meta.find_undeclared_variables(tree) - KNOWN_VARIABLES - set(ENV.globals))
+    unknown = sorted(meta.find_undeclared_variables(tree) - known - set(ENV.globals))
     if unknown:
         names = "、".join(f"{{{{ {name} }}}}" for name in unknown[:5])
-        known = "、".join(sorted(KNOWN_VARIABLES))
-        raise GwError(f"模板中的变量 {names} 不存在（可能拼错了）；可用的变量有：{known}。", where)
+        raise GwError(f"模板中的变量 {names} 不存在（可能拼错了）；可用的变量有：{'、'.join(sorted(known))}。", where)
     loops = [loop for loop in tree.find_all(nodes.For)
              if isinstance(loop.iter, nodes.Name) and loop.iter.name == "paragraphs"]
     if not loops:
