@@ -13,6 +13,7 @@ import pytest
 from docxtpl import DocxTemplate, RichText
 from lxml import etree
 
+from gwmerge import roles
 from gwmerge.effective import EffectiveDoc, Paragraph
 from gwmerge.profile import DEFAULT, PROFILES, Profile, profile_with
 from gwmerge.template_build import build_template, template_bytes
@@ -93,6 +94,11 @@ def _fonts(p: Paragraph) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- body contract
+
+
+def test_style_ids_are_the_roles_ones() -> None:
+    assert set(PARAGRAPH_STYLES) | {"GwBodyKeepNext"} == set(roles.PARAGRAPH_STYLES.values())
+    assert set(CHARACTER_STYLES) == {s for s in roles.CHAR_STYLES.values() if s}
 
 
 def test_body_paragraphs_follow_the_contract(tmp_path: Path) -> None:

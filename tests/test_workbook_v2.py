@@ -269,3 +269,15 @@ def test_v1_examples_merge_exactly_as_before(tmp_path: Path, name: str) -> None:
     if name == "副镇长":
         texts = [p.text for p in EffectiveDoc(old.output).paragraphs() if p.text.strip()]
         assert texts == seed_paragraphs() and len(texts) == 17
+
+
+def test_subtitle_and_name_line_pass_verify(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx", {**INFO, "副标题": "——在2025年度民主生活会上的发言", "标题下署名": "是",
+                                       "署名": "中共某某镇委员会领导班子"},
+                {"存在的主要问题": [("（一）", "在理论学习方面", "学习不够深入。")]})
+    [outcome] = api.merge([path], tmp_path / "out")
+    paras = [(p.style_id, p.text) for p in EffectiveDoc(outcome.output).paragraphs()][:4]
+    assert paras == [("GwTitle", "副镇长五个带头专题民主生活会对照检查材料"), (SUB, "——在2025年度民主生活会上的发言"),
+                     (NAME, "中共某某镇委员会领导班子"), (BODY, "")]
+    [checked] = api.verify([outcome.output])
+    assert checked.ok and checked.findings == []

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import kinds
+from . import kinds, roles
 from . import sheetformat as sf
 from .kinds import Kind
 from .model import Document, Join, Node
 from .text import official_date
 from .titlebreak import break_title
 
-# Run roles, mapped to character styles by the renderer.
-BODY, HEADING2, HEADING3, LEAD = "body", "heading2", "heading3", "lead"
-BODY_KEEP_NEXT = "body_keep"  # paragraph kind: body kept on the page of what follows
+# Paragraph kinds and run roles (roles.py), mapped to styles by the template and the renderer.
+BODY, HEADING2, HEADING3, LEAD = roles.BODY, roles.HEADING2, roles.HEADING3, roles.LEAD
+BODY_KEEP_NEXT = roles.BODY_KEEP
 _ITEM_ROLE = {2: HEADING2, 3: HEADING3, 4: BODY}
+_ITEM_HEADING = {2: roles.HEADING2, 3: roles.HEADING3, 4: roles.BODY}
 # What counts as the writer's own end punctuation after a run-in heading or lead.
 _PUNCTUATION = frozenset("。．.，,；;：:！!？?…—、")
 _CLOSERS = "”’」』）)》〉】"
@@ -109,7 +110,7 @@ def plan(doc: Document, kind: Kind) -> Plan:
     paras: list[Para] = [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
     inline = kinds.points_inline(doc, kind)
     for section in doc.sections:
-        paras.append(Para("heading1", [Run(section.ordinal + standalone(section.heading.value))]))
+        paras.append(Para(roles.HEADING1, [Run(section.ordinal + standalone(section.heading.value))]))
         _lay_section(section.nodes, inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
     title, typed_lines = kinds.title_lines(doc, kind)
@@ -174,8 +175,7 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
             else:
                 # The paragraph style gives a stand-alone heading its font; a character style on
                 # top would cancel toggles such as bold that both set.
-                kind = f"heading{depth}" if depth < 4 else BODY
-                last = Para(kind, [Run(node.ordinal + standalone(head))])
+                last = Para(_ITEM_HEADING[depth], [Run(node.ordinal + standalone(head))])
                 paras.append(last)
                 open_para = None
                 if body:  # 另起段: the text starts the next paragraph

@@ -20,12 +20,13 @@ from docxtpl import DocxTemplate, RichText, RichTextParagraph
 from jinja2 import TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from . import sandbox
+from . import roles, sandbox
 from .errors import GwError, Location
-from .layout import BODY, HEADING2, HEADING3, LEAD, Para, Plan, Signature
+from .layout import Para, Plan, Signature
 
 GENERATOR = "gwmerge"
-CHAR_STYLES = {BODY: None, HEADING2: "GwHeading2Char", HEADING3: "GwHeading3Char", LEAD: "GwLeadChar"}
+CHAR_STYLES = roles.CHAR_STYLES
+_SIGNATURE_STYLE = roles.PARAGRAPH_STYLES[roles.SIGNATURE]
 
 
 _ENV = sandbox.ENV
@@ -53,7 +54,7 @@ def _signature(sign: Signature | None) -> RichTextParagraph | None:
         if text:
             chars = round(indent * 100)
             # Automatic spacing between Chinese and digits would widen the date past its measure.
-            block.xml += ('<w:p><w:pPr><w:pStyle w:val="GwSignature"/><w:autoSpaceDE w:val="0"/>'
+            block.xml += (f'<w:p><w:pPr><w:pStyle w:val="{_SIGNATURE_STYLE}"/><w:autoSpaceDE w:val="0"/>'
                           f'<w:autoSpaceDN w:val="0"/><w:ind w:right="{chars * 16 // 5}" '
                           f'w:rightChars="{chars}"/></w:pPr>{RichText(text).xml}</w:p>')
     return block

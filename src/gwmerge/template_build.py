@@ -23,9 +23,14 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from lxml import etree
 
+from gwmerge import roles
 from gwmerge.profile import DEFAULT, Profile
 
 __all__ = ["EVEN_FOOTER_JC", "ODD_FOOTER_JC", "STYLE_IDS", "build_template", "template_bytes"]
+
+# Style ids come from roles.py: the renderer and verify use the same names.
+_P = roles.PARAGRAPH_STYLES
+_C: dict[str, str] = {role: style for role, style in roles.CHAR_STYLES.items() if style}
 
 # Fixed stamps: identical inputs must give identical bytes.
 _FIXED_DATETIME = _dt.datetime(2025, 1, 1, 0, 0, 0)
@@ -71,39 +76,39 @@ class _StyleSpec:
 def _style_specs(p: Profile) -> list[_StyleSpec]:
     """The contract's styles for profile ``p``."""
     specs = [
-        _StyleSpec("GwTitle", "公文标题", "paragraph", p.font_title, p.size_title,
-                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody",
+        _StyleSpec(_P[roles.TITLE], "公文标题", "paragraph", p.font_title, p.size_title,
+                   jc="center", first_line_chars=0, keep_next=True, next_style=_P[roles.BODY],
                    off_grid=True),
-        _StyleSpec("GwHeading1", "一级标题", "paragraph", p.font_heading1, p.size_body,
+        _StyleSpec(_P[roles.HEADING1], "一级标题", "paragraph", p.font_heading1, p.size_body,
                    jc="both", first_line_chars=200, keep_next=True, body_width=True,
-                   next_style="GwBody"),
-        _StyleSpec("GwHeading2", "二级标题", "paragraph", p.font_heading2, p.size_body,
+                   next_style=_P[roles.BODY]),
+        _StyleSpec(_P[roles.HEADING2], "二级标题", "paragraph", p.font_heading2, p.size_body,
                    jc="both", first_line_chars=200, keep_next=True, body_width=True,
-                   next_style="GwBody"),
-        _StyleSpec("GwHeading3", "三级标题", "paragraph", p.font_heading3, p.size_body,
+                   next_style=_P[roles.BODY]),
+        _StyleSpec(_P[roles.HEADING3], "三级标题", "paragraph", p.font_heading3, p.size_body,
                    bold=p.heading3_bold, jc="both", first_line_chars=200, keep_next=True,
-                   body_width=True, next_style="GwBody"),
-        _StyleSpec("GwBody", "公文正文", "paragraph", p.font_body, p.size_body,
-                   jc="both", first_line_chars=200, body_width=True, next_style="GwBody"),
-        _StyleSpec("GwBodyKeepNext", "正文（与落款同页）", "paragraph", p.font_body, p.size_body,
-                   jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style="GwBody"),
-        _StyleSpec("GwSignature", "落款", "paragraph", p.font_body, p.size_body,
-                   jc="right", first_line_chars=0, keep_next=True, next_style="GwSignature",
+                   body_width=True, next_style=_P[roles.BODY]),
+        _StyleSpec(_P[roles.BODY], "公文正文", "paragraph", p.font_body, p.size_body,
+                   jc="both", first_line_chars=200, body_width=True, next_style=_P[roles.BODY]),
+        _StyleSpec(_P[roles.BODY_KEEP], "正文（与落款同页）", "paragraph", p.font_body, p.size_body,
+                   jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style=_P[roles.BODY]),
+        _StyleSpec(_P[roles.SIGNATURE], "落款", "paragraph", p.font_body, p.size_body,
+                   jc="right", first_line_chars=0, keep_next=True, next_style=_P[roles.SIGNATURE],
                    measured=True),
-        _StyleSpec("GwPageNumber", "页码", "paragraph", p.font_page_number,
+        _StyleSpec(_P[roles.PAGE_NUMBER], "页码", "paragraph", p.font_page_number,
                    p.size_page_number, first_line_chars=0, single_line=True),
-        _StyleSpec("GwHeading2Char", "二级标题字符", "character", p.font_heading2, p.size_body),
-        _StyleSpec("GwHeading3Char", "三级标题字符", "character", p.font_heading3, p.size_body,
+        _StyleSpec(_C[roles.HEADING2], "二级标题字符", "character", p.font_heading2, p.size_body),
+        _StyleSpec(_C[roles.HEADING3], "三级标题字符", "character", p.font_heading3, p.size_body,
                    bold=p.heading3_bold),
-        _StyleSpec("GwLeadChar", "引导句字符", "character", p.font_body, p.size_body,
+        _StyleSpec(_C[roles.LEAD], "引导句字符", "character", p.font_body, p.size_body,
                    bold=p.lead_bold),
     ]
     # Subtitle and name line: 楷体 三号, centred, no indent (FORMAT.md "name line under title").
     specs[1:1] = [
-        _StyleSpec("GwSubtitle", "副标题", "paragraph", p.font_name_line, p.size_body,
-                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody"),
-        _StyleSpec("GwNameLine", "署名行", "paragraph", p.font_name_line, p.size_body,
-                   jc="center", first_line_chars=0, keep_next=True, next_style="GwBody"),
+        _StyleSpec(_P[roles.SUBTITLE], "副标题", "paragraph", p.font_name_line, p.size_body,
+                   jc="center", first_line_chars=0, keep_next=True, next_style=_P[roles.BODY]),
+        _StyleSpec(_P[roles.NAME_LINE], "署名行", "paragraph", p.font_name_line, p.size_body,
+                   jc="center", first_line_chars=0, keep_next=True, next_style=_P[roles.BODY]),
     ]
     return specs
 
@@ -114,37 +119,37 @@ STYLE_IDS: tuple[str, ...] = tuple(s.style_id for s in _style_specs(DEFAULT))
 # {%p %} paragraphs vanish when rendered, so a document without subtitle or name line has the
 # same body as one from a template without them.
 _BODY_HEAD: tuple[tuple[str, str], ...] = (
-    ("GwTitle", "{{r title }}"),
-    ("GwBody", "{%p if subtitle %}"),
-    ("GwSubtitle", "{{ subtitle }}"),
-    ("GwBody", "{%p endif %}"),
-    ("GwBody", "{%p if name_line %}"),
-    ("GwNameLine", "{{ name_line }}"),
-    ("GwBody", "{%p endif %}"),
+    (_P[roles.TITLE], "{{r title }}"),
+    (_P[roles.BODY], "{%p if subtitle %}"),
+    (_P[roles.SUBTITLE], "{{ subtitle }}"),
+    (_P[roles.BODY], "{%p endif %}"),
+    (_P[roles.BODY], "{%p if name_line %}"),
+    (_P[roles.NAME_LINE], "{{ name_line }}"),
+    (_P[roles.BODY], "{%p endif %}"),
 )
 _BODY_LOOP: tuple[tuple[str, str], ...] = (
-    ("GwBody", ""),  # the one blank grid line after the title (or name line)
-    ("GwBody", "{%p for p in paragraphs %}"),
-    ("GwBody", '{%p if p.kind == "heading1" %}'),
-    ("GwHeading1", "{{r p.rich }}"),
-    ("GwBody", '{%p elif p.kind == "heading2" %}'),
-    ("GwHeading2", "{{r p.rich }}"),
-    ("GwBody", '{%p elif p.kind == "heading3" %}'),
-    ("GwHeading3", "{{r p.rich }}"),
-    ("GwBody", '{%p elif p.kind == "blank" %}'),
-    ("GwBody", ""),
-    ("GwBody", '{%p elif p.kind == "body_keep" %}'),
-    ("GwBodyKeepNext", "{{r p.rich }}"),
-    ("GwBody", "{%p else %}"),
-    ("GwBody", "{{r p.rich }}"),
-    ("GwBody", "{%p endif %}"),
-    ("GwBody", "{%p endfor %}"),
+    (_P[roles.BODY], ""),  # the one blank grid line after the title (or name line)
+    (_P[roles.BODY], "{%p for p in paragraphs %}"),
+    (_P[roles.BODY], f'{{%p if p.kind == "{roles.HEADING1}" %}}'),
+    (_P[roles.HEADING1], "{{r p.rich }}"),
+    (_P[roles.BODY], f'{{%p elif p.kind == "{roles.HEADING2}" %}}'),
+    (_P[roles.HEADING2], "{{r p.rich }}"),
+    (_P[roles.BODY], f'{{%p elif p.kind == "{roles.HEADING3}" %}}'),
+    (_P[roles.HEADING3], "{{r p.rich }}"),
+    (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BLANK}" %}}'),
+    (_P[roles.BODY], ""),
+    (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_KEEP}" %}}'),
+    (_P[roles.BODY_KEEP], "{{r p.rich }}"),
+    (_P[roles.BODY], "{%p else %}"),
+    (_P[roles.BODY], "{{r p.rich }}"),
+    (_P[roles.BODY], "{%p endif %}"),
+    (_P[roles.BODY], "{%p endfor %}"),
     # Signature without a seal: one blank line, then name and date lines whose right indents
     # depend on their lengths, so the renderer supplies both paragraphs whole.
-    ("GwBody", "{%p if signature %}"),
-    ("GwSignature", ""),
-    ("GwSignature", "{{p signature }}"),
-    ("GwBody", "{%p endif %}"),
+    (_P[roles.BODY], "{%p if signature %}"),
+    (_P[roles.SIGNATURE], ""),
+    (_P[roles.SIGNATURE], "{{p signature }}"),
+    (_P[roles.BODY], "{%p endif %}"),
 )
 
 
@@ -321,7 +326,7 @@ def _page_number_footer(ftr: etree._Element, p: Profile, jc: str, side: str) -> 
         ftr.remove(child)
     para = _sub(ftr, "w:p")
     ppr = _sub(para, "w:pPr")
-    _sub(ppr, "w:pStyle", val="GwPageNumber")
+    _sub(ppr, "w:pStyle", val=_P[roles.PAGE_NUMBER])
     _sub(ppr, "w:ind", **{side: p.page_number_indent})
     _sub(ppr, "w:jc", val=jc)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import ordinals
+from . import ordinals, roles
 from .effective import EffectiveDoc, Footer, Paragraph, Run, w
 from .errors import Finding, Location, Severity
 from .profile import DEFAULT, Profile
@@ -43,8 +43,6 @@ _SIZE_NAMES = {84: "初号", 72: "小初", 52: "一号", 48: "小一", 44: "二�
                30: "小三", 28: "四号", 24: "小四", 21: "五号", 18: "小五"}
 _JC_NAMES = {"left": "左对齐", "start": "左对齐", "right": "右对齐", "end": "右对齐", "center": "居中",
              "both": "两端对齐", "distribute": "分散对齐"}
-_ROLE_NAMES = {"title": "标题", "name_line": "署名行", "heading1": "一级标题", "heading2": "二级标题",
-               "body": "正文", "signature": "落款", "table": "表格文字"}
 WORD_DEFAULT_SZ = 20  # Word's size when no level sets w:sz (10 pt)
 
 
@@ -192,22 +190,24 @@ def _classify(doc: EffectiveDoc) -> list[Para]:
     title_at: int | None = None
     for number, p in enumerate(doc.paragraphs(), 1):
         text = p.text
+        under_title = title_at is not None and paras[-1].role in (roles.TITLE, roles.SUBTITLE, roles.NAME_LINE)
         if _in_table(p):
-            role = "table"
+            role = roles.TABLE
         elif not text.strip():
-            role = "blank"
+            role = roles.BLANK
         elif title_at is None:
-            role, title_at = "title", number
-        elif number == title_at + 1 and p.jc == "center":
-            role = "name_line"
+            role, title_at = roles.TITLE, number
+        elif under_title and p.jc == "center":
+            # Centred lines right under the title: a subtitle (——…) or the name line.
+            role = roles.SUBTITLE if text.lstrip().startswith(("—", "-", "－")) else roles.NAME_LINE
         elif ordinals.match(text.lstrip(), 1):
-            role = "heading1"
+            role = roles.HEADING1
         elif ordinals.match(text.lstrip(), 2):
-            role = "heading2"
+            role = roles.HEADING2
         elif p.jc in ("right", "end"):
-            role = "signature"
+            role = roles.SIGNATURE
         else:
-            role = "body"
+            role = roles.BODY
         paras.append(Para(number, p, role))
     return paras
 
@@ -224,7 +224,7 @@ def _expected_fonts(q: Para, profile: Profile) -> Iterator[tuple[Run, str, froze
         for _, run in q.text_runs():
             yield run, "table", fonts
         return
-    single = {"title": profile.font_title, "name_line": profile.font_name_line,
+    single = {"title": profile.font_title, "name_line": profile.font_name_line, "subtitle": profile.font_name_line,
               "heading1": profile.font_heading1, "signature": profile.font_body}
     if q.role in single:
         for _, run in q.text_runs():
@@ -424,7 +424,7 @@ def rule_title(ctx: Context) -> Iterator[Issue]:
     if abs(_first_line_chars(title.p, ctx.char_twips)) > 0.05:
         yield Issue(title, "标题有首行缩进，应无缩进。")
     index = ctx.paras.index(title) + 1
-    if index < len(ctx.paras) and ctx.paras[index].role == "name_line":
+    while index < len(ctx.paras) and ctx.paras[index].role in (roles.SUBTITLE, roles.NAME_LINE):
         index += 1
     if index >= len(ctx.paras) or ctx.paras[index].role != "blank":
         yield Issue(title, "标题后应空一行（一个空段落）再接正文。")
@@ -443,7 +443,7 @@ def rule_fonts(ctx: Context) -> Iterator[Issue]:
                     found.append(label)
         for role, (found, allowed) in wrong.items():
             expected = "或".join(sorted(allowed))
-            yield Issue(q, f"字体为{'、'.join(found)}，{_ROLE_NAMES[role]}应为{expected}。")
+            yield Issue(q, f"字体为{'、'.join(found)}，{roles.label(role)}应为{expected}。")
 
 
 def rule_sizes(ctx: Context) -> Iterator[Issue]:
@@ -452,14 +452,14 @@ def rule_sizes(ctx: Context) -> Iterator[Issue]:
         expected = ctx.profile.size_title if q.role == "title" else ctx.profile.size_body
         found = sorted({run.sz or WORD_DEFAULT_SZ for _, run in q.text_runs()} - {expected})
         if found:
-            yield Issue(q, f"字号为{_sizes(found)}，{_ROLE_NAMES[q.role]}应为{_sizes([expected])}。")
+            yield Issue(q, f"字号为{_sizes(found)}，{roles.label(q.role)}应为{_sizes([expected])}。")
 
 
 def rule_bold(ctx: Context) -> Iterator[Issue]:
     """No bold, except level-3 headings or lead sentences when the profile turns it on."""
     for q in ctx.content():
         if any(run.bold and not _bold_allowed(q, start, run, ctx.profile) for start, run in q.text_runs()):
-            yield Issue(q, f"使用了加粗，{_ROLE_NAMES[q.role]}不应加粗。")
+            yield Issue(q, f"使用了加粗，{roles.label(q.role)}不应加粗。")
 
 
 def rule_alignment(ctx: Context) -> Iterator[Issue]:
@@ -468,12 +468,12 @@ def rule_alignment(ctx: Context) -> Iterator[Issue]:
         if q.role in ("title", "signature"):
             continue  # the title has its own rule; a signature is right-aligned by design
         indent = _first_line_chars(q.p, ctx.char_twips)
-        if q.role == "name_line":
+        if q.role in (roles.SUBTITLE, roles.NAME_LINE):
             if abs(indent) > 0.05:
-                yield Issue(q, "署名行有首行缩进，应无缩进。")
+                yield Issue(q, f"{roles.label(q.role)}有首行缩进，应无缩进。")
             continue
         if q.p.jc != "both":
-            yield Issue(q, f"对齐方式为{_jc_name(q.p.jc)}，{_ROLE_NAMES[q.role]}应两端对齐。")
+            yield Issue(q, f"对齐方式为{_jc_name(q.p.jc)}，{roles.label(q.role)}应两端对齐。")
         if abs(indent - 2) > 0.1:
             yield Issue(q, f"首行缩进为 {indent:.3g} 字符，应为 2 字符。")
         left = _side_indent(q.p.ppr("ind") or {}, "left", ctx.char_twips)
