@@ -281,3 +281,10 @@ def test_subtitle_and_name_line_pass_verify(tmp_path: Path) -> None:
                      (NAME, "中共某某镇委员会领导班子"), (BODY, "")]
     [checked] = api.verify([outcome.output])
     assert checked.ok and checked.findings == []
+
+
+def test_every_template_variable_is_known_to_the_sandbox() -> None:
+    from gwmerge import layout, render, sandbox
+
+    plan = layout.Plan(title="标题", title_lines=["标题"], name_line="", paragraphs=[])
+    assert set(render.context(plan)) <= sandbox.KNOWN_VARIABLES
