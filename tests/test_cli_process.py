@@ -39,9 +39,10 @@ def test_merge_folder_with_one_bad_workbook(sheets: Path, tmp_path: Path) -> Non
     result = run_gwmerge("merge", sheets, "-o", out)
     assert result.code == 1
     assert "✗ 坏的.xlsx：不是有效的 .xlsx 工作簿" in result.stdout
-    assert "完成：成功 2 个，失败 1 个。" in result.stdout
+    assert "完成：成功 2 个，失败 1 个，跳过 1 个。" in result.stdout
+    assert "~$示例-副镇长.xlsx：跳过，是 Excel/WPS 打开工作簿时留下的锁定文件" in result.stdout
     assert "Traceback" not in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["示例-党员.docx", "示例-副镇长.docx"]
+    assert sorted(p.name for p in out.iterdir()) == ["汇总表.xlsx", "示例-党员.docx", "示例-副镇长.docx"]
 
 
 def test_unknown_kind_is_one_sentence(sheets: Path, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def test_seed_example_reproduces_the_seed_exactly(sheets: Path, tmp_path: Path) 
 def test_folder_gives_one_document_per_workbook(sheets: Path, tmp_path: Path) -> None:
     outcomes = api.merge([sheets], tmp_path / "out")
     assert [o.ok for o in outcomes] == [True, True]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["示例-党员.docx", "示例-副镇长.docx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["汇总表.xlsx", "示例-党员.docx", "示例-副镇长.docx"]
 
 
 @pytest.fixture(scope="module")

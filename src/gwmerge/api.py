@@ -11,9 +11,9 @@ import functools
 import re
 import zipfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -22,7 +22,6 @@ from . import sheetformat as sf
 from .errors import Finding, GwError, InputInvalid, InternalError, Location, Severity, os_message
 from .kinds import Kind
 from .model import Document
-from .pdf import convert_to_pdf
 from .profile import DEFAULT, combine
 from .recognise import Recognised
 from .safetext import for_cell, safe_filename
@@ -30,6 +29,9 @@ from .template_build import template_bytes
 from .text import one_line
 from .verify import verify as check_format
 from .workbook import Grid, SectionRows, read_grid, refuse_format, write_workbook
+
+if TYPE_CHECKING:
+    from .batch import BatchResult, DocSummary
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -45,10 +47,23 @@ class Outcome:
     crash: InternalError | None = None
     pdf: Path | None = None
     recognised: Recognised | None = None  # import/format: what the source was read as
+    #: Counts, page estimate and names of a written document (see ``batch.DocSummary``).
+    summary: DocSummary | None = None
+    #: The system error number when writing failed (a full disk is reported once per batch).
+    os_errno: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.crash is None
+
+    @property
+    def status(self) -> str:
+        """已生成, 内容过少 (written, but nothing beyond headings) or 失败."""
+        if not self.ok:
+            return "失败"
+        if self.summary is not None and self.summary.nearly_empty:
+            return "内容过少"
+        return "已生成"
 
     @property
     def warnings(self) -> list[Finding]:
@@ -57,14 +72,9 @@ class Outcome:
 
 def collect_inputs(paths: Iterable[Path]) -> list[Path]:
     """Expand folders into their workbooks (sorted), skipping Excel/WPS lock and temp files."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.is_file()
-                                and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".~"))))
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
+    from .batch import scan
+
+    return scan(paths)[0]
 
 
 def read(path: Path, kind_name: str | None = None) -> tuple[Document, Kind, list[Finding]]:
@@ -126,90 +136,32 @@ def _kind_template(kind: Kind, profiles: tuple[str, ...]) -> Path | bytes:
     return template_bytes(profile)
 
 
-def merge_one(path: Path, out_dir: Path, *, kind: str | None = None, template: Path | None = None,
-              force: bool = False, profiles: tuple[str, ...] = ()) -> Outcome:
-    """Merge one workbook into ``out_dir/<workbook name>.docx``."""
-    outcome = Outcome(path)
-    try:
-        doc, doc_kind, outcome.findings = read(path, kind)
-        if any(f.is_error for f in outcome.findings):
-            raise InputInvalid(outcome.findings)
-        dest = out_dir / f"{path.stem}.docx"
-        if dest.exists() and not force and render.edited_by_hand(dest):
-            raise GwError("输出文件已存在且在 Word/WPS 中修改过，为免覆盖未重新生成；确需覆盖请加 --force。",
-                          Location(dest))
-        tpl = template or _kind_template(doc_kind, profiles)
-        if isinstance(tpl, Path) and not tpl.is_file():
-            raise GwError("模板文件不存在。", Location(tpl))
-        plan = layout.plan(numbering.number(doc), doc_kind)
-        render.render(plan, tpl, dest)
-        outcome.output = dest
-    except GwError as exc:
-        outcome.error = exc
-    except Exception as exc:  # reported per input, the batch goes on
-        outcome.crash = InternalError.wrap(exc)
-    return outcome
-
-
 def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, template: Path | None = None,
-          force: bool = False, profiles: Iterable[str] = (), jobs: int = 1,
-          progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Merge workbooks (files or folders); failures are reported, never fatal.
+          profiles: Iterable[str] = (), pdf: bool = False, zip: bool = False, bundle: bool = False,
+          name_pattern: str | None = None, jobs: int | None = None, force: bool = False,
+          progress: Callable[[Outcome], None] | None = None, report: bool | None = None,
+          order: Path | None = None) -> BatchResult:
+    """Merge workbooks (files or folders) into ``out_dir``; failures are reported, never fatal.
 
-    ``jobs`` > 1 merges in that many worker processes; outcomes keep the order of the inputs.
+    * ``jobs``: worker processes (default: the CPU count; each workbook runs in a worker, so one
+      that kills its process costs only itself). Outcomes keep the order of the inputs.
+    * ``name_pattern``: output names from the information sheet, e.g. ``"{单位}-{姓名}-{职务}"``;
+      default: the workbook's name. Collisions get ``-2``, ``-3`` in input order (a notice says so).
+    * ``force``: overwrite outputs that were edited since gwmerge wrote them.
+    * ``pdf``: PDFs beside the documents, from ``jobs`` LibreOffice converters.
+    * ``bundle``: one print PDF (``打印合订本.pdf``), each document starting on an odd page, after a
+      contents page; in the order of ``order`` (a roster workbook with a 姓名 column) or file order.
+    * ``zip``: ``合并结果.zip`` with the documents, PDFs and the 汇总表.
+    * ``report``: write ``汇总表.xlsx`` (default: when the batch has more than one entry, or for zip/bundle).
+    * ``progress``: called with each outcome once its document is in place.
+
+    Returns a :class:`~gwmerge.batch.BatchResult` (iterable over the outcomes). Raises GwError for
+    mistakes in the options themselves, before any input is touched.
     """
-    profiles = tuple(profiles)
-    # Mistakes in the options themselves fail before any input is touched.
-    if kind is not None:
-        kinds.find(kind)
-    try:
-        combine(DEFAULT, profiles)
-    except ValueError as exc:
-        raise GwError(f"{exc}。") from exc
-    if template is not None and profiles:
-        raise GwError("使用自己的模板（-t）时不能再指定格式方案，格式以模板中的样式为准。")
-    inputs = collect_inputs(paths)
-    results: dict[Path, Outcome] = {}
-    work: list[Path] = []
-    taken: dict[str, Path] = {}
-    for path in inputs:
-        other = taken.setdefault(path.stem.casefold(), path)
-        if other != path:
-            results[path] = Outcome(path, error=GwError(
-                f"与 {other} 同名，输出会互相覆盖，请给其中一个改名。", Location(path)))
-            if progress:
-                progress(results[path])
-        else:
-            work.append(path)
-    one = functools.partial(merge_one, out_dir=out_dir, kind=kind, template=template, force=force,
-                            profiles=profiles)
-    if jobs > 1 and len(work) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-            for outcome in pool.map(one, work):
-                results[outcome.source] = outcome
-                if progress:
-                    progress(outcome)
-    else:
-        for path in work:
-            results[path] = one(path)
-            if progress:
-                progress(results[path])
-    return [results[path] for path in inputs]
+    from .batch import run
 
-
-def export_pdfs(outcomes: list[Outcome], out_dir: Path) -> None:
-    """PDFs beside the written documents, through one LibreOffice run for the whole batch.
-
-    Raises PdfUnavailable (with how to get PDFs) when LibreOffice is missing; the .docx files
-    are written by then.
-    """
-    written = [o.output for o in outcomes if o.output is not None]
-    if not written:
-        return
-    produced = convert_to_pdf(written, out_dir)
-    for outcome in outcomes:
-        if outcome.output is not None:
-            outcome.pdf = produced.get(outcome.output)
+    return run(paths, out_dir, kind=kind, template=template, profiles=profiles, pdf=pdf, zip=zip, bundle=bundle,
+               name_pattern=name_pattern, jobs=jobs, force=force, progress=progress, report=report, order=order)
 
 
 def verify(paths: Iterable[Path], profiles: Iterable[str] = ()) -> list[Outcome]:

@@ -14,7 +14,6 @@ from typer import rich_utils
 
 from . import api, importing
 from .errors import Finding, GwError, os_message
-from .pdf import PdfUnavailable
 from .profile import PROFILES
 from .safetext import for_markup, for_terminal
 
@@ -85,60 +84,122 @@ def merge(
                      show_default=False),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。")] = False,
-    jobs: Annotated[int, typer.Option("-j", "--jobs", min=1, help="同时处理的工作簿数（多核电脑上批量更快）。")] = 1,
+    jobs: Annotated[
+        int | None,
+        typer.Option("-j", "--jobs", help="同时处理的工作簿数，默认为本机 CPU 核数。", show_default=False),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
+    name_pattern: Annotated[
+        str | None,
+        typer.Option("--name-pattern", help="输出文件名格式，用“基本信息”中的字段，如 \"{单位}-{姓名}-{职务}\"。",
+                     show_default=False),
+    ] = None,
+    zip_: Annotated[bool, typer.Option("--zip", help="把文档、PDF 和汇总表打包为“合并结果.zip”。")] = False,
+    bundle: Annotated[
+        bool, typer.Option("--bundle", help="生成“打印合订本.pdf”：带目录，每份从单数页开始，便于双面打印。")
+    ] = False,
+    roster: Annotated[
+        Path | None,
+        typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列）：合订本和汇总表按名单顺序，并列出未提交的人。",
+                     show_default=False),
+    ] = None,
 ) -> None:
-    """合并工作簿为 Word 文档：每个工作簿生成一个同名 .docx。"""
+    """合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。"""
+
+    from . import api
+
     if kind and template:
         raise _fail(GwError("--kind 和 -t 只能选一个。"))
     try:
-        inputs = api.collect_inputs(paths)
-        if not inputs:
-            raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
-        outcomes: list[api.Outcome] = []
-        with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                      TimeElapsedColumn(), console=err, transient=True, disable=len(inputs) < 2) as bar:
-            task = bar.add_task("", total=len(inputs))
+        # auto_refresh off: no drawing thread while worker processes start.
+        with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, auto_refresh=False) as bar:
+            task = bar.add_task("", total=None)
 
             def step(outcome: api.Outcome) -> None:
-                bar.update(task, advance=1, description=for_markup(outcome.source.name))
+                bar.update(task, advance=1)
+                bar.refresh()
 
-            outcomes = api.merge(inputs, output, kind=kind, template=template, force=force,
-                                 profiles=profile or (), jobs=jobs, progress=step)
+            result = api.merge(paths, output, kind=kind, template=template, force=force, profiles=profile or (),
+                               jobs=jobs, progress=step, pdf=pdf, zip=zip_, bundle=bundle, name_pattern=name_pattern,
+                               order=roster)
     except GwError as exc:
         raise _fail(exc) from None
-    pdf_problem = None
-    if pdf:
-        try:
-            with err.status("正在用 LibreOffice 生成 PDF……"):
-                api.export_pdfs(outcomes, output)
-        except PdfUnavailable as exc:
-            pdf_problem = str(exc)
-    failed = 0
-    for outcome in outcomes:
-        if outcome.ok:
-            pdf_note = ""
-            if pdf and pdf_problem is None:
-                pdf_note = f"，{for_markup(outcome.pdf.name)}" if outcome.pdf else "（[red]PDF 未能生成[/]）"
-            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {for_markup(outcome.output)}{pdf_note}",
-                      highlight=False)
+    _print_batch(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _print_batch(result: Any) -> None:
+    """Per-file lines, the closing table, notices and the summary of a merge."""
+    from rich.table import Table
+    from rich.text import Text
+
+    for outcome in result.outcomes:
+        line = Text()
+        if outcome.ok and outcome.output is not None:
+            mark = ("⚠", "yellow") if outcome.status == "内容过少" else ("✓", "green")
+            line.append(mark[0], style=mark[1])
+            line.append(f" {_safe(outcome.source.name)} → {_safe(str(outcome.output))}")
+            if outcome.pdf is not None:
+                line.append(f"，{_safe(outcome.pdf.name)}")
+            elif result.pdf_wanted and result.pdf_problem is None:
+                line.append("（PDF 未能生成）", style="red")
+            if outcome.status == "内容过少":
+                line.append("（内容过少：除标题外几乎没有内容）", style="yellow")
+        elif outcome.ok:
+            line.append("-", style="yellow")
+            line.append(f" {_safe(outcome.source.name)}：未处理（批处理被中止）")
         else:
-            failed += 1
             reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
             if not reason.startswith(outcome.source.name):
                 reason = f"{outcome.source.name}：{reason}"
-            out.print(f"[red]✗[/] {for_markup(reason)}", highlight=False)
-            if outcome.crash is not None and _state["debug"]:
-                _print_traceback(outcome.crash.traceback_text)
+            line.append("✗", style="red")
+            line.append(f" {_safe(reason)}")
+        out.print(line, highlight=False)
+        if outcome.crash is not None and _state["debug"]:
+            _print_traceback(outcome.crash.traceback_text)
         for warning in outcome.warnings:
-            out.print(f"    {_finding(warning)}", highlight=False)
-    summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
-    out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
-    missing_pdf = pdf and any(o.ok and o.pdf is None for o in outcomes)
-    if pdf_problem:
-        out.print(f"[yellow]未生成 PDF：[/]{for_markup(pdf_problem)}", highlight=False)
-    if failed or missing_pdf:
-        raise typer.Exit(1)
+            out.print(Text("    ").append(warning.severity.value, style="yellow").append(f" {_safe(str(warning))}"),
+                      highlight=False)
+    for item in result.skipped:
+        out.print(Text("-", style="yellow").append(f" {_safe(item.path.name)}：跳过，{_safe(item.reason)}", style=""),
+                  highlight=False)
+    if len(result.outcomes) > 1:
+        table = Table("文件", "姓名", "职务", "页数", "状态", "提醒", title="汇总")
+        for outcome in result.outcomes:
+            s = outcome.summary
+            pages = "" if s is None or outcome.output is None else f"{s.pages}" + ("" if s.pages_exact else "（估）")
+            status = outcome.status if outcome.output is not None or not outcome.ok else "未处理"
+            table.add_row(Text(_safe(outcome.source.name)), Text(_safe(s.name if s else "")),
+                          Text(_safe(s.position if s else "")), pages,
+                          Text(status, style={"已生成": "green", "失败": "red"}.get(status, "yellow")),
+                          str(len(outcome.warnings)))
+        out.print(table)
+    for notice in result.notices:
+        out.print(Text("提醒：", style="yellow").append(_safe(notice), style=""), highlight=False)
+    if result.pdf_problem:
+        out.print(Text("未生成 PDF：", style="yellow").append(_safe(result.pdf_problem), style=""), highlight=False)
+    if _state["debug"]:
+        for line in result.pdf_log:
+            err.print(Text(_safe(line)), highlight=False)
+    if result.interrupted:
+        out.print(Text(f"已中止：已完成的文档保留，未完成的没有留下临时文件（信号 {result.interrupted}）。",
+                       style="bold red"))
+    parts = [f"成功 {result.written} 个"]
+    if result.nearly_empty:
+        parts.append(f"内容过少 {result.nearly_empty} 个")
+    parts.append(f"失败 {result.failed} 个")
+    if result.skipped:
+        parts.append(f"跳过 {len(result.skipped)} 个")
+    out.print(Text(f"完成：{'，'.join(parts)}。", style="bold red" if result.exit_code else "bold green"))
+    for label, path in (("汇总表", result.report), ("打印合订本", result.bundle), ("压缩包", result.zip)):
+        if path is not None:
+            out.print(Text(f"{label}：{_safe(str(path))}"), highlight=False)
+
+
+def _safe(text: str) -> str:
+    """User text for the terminal: no control characters or escape sequences (a rich Text, no markup)."""
+    return for_terminal(text)
 
 
 @app.command()

@@ -209,36 +209,49 @@ def _stage_inputs(docs: Sequence[Path], stage: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def _run(cmd: list[str], env: dict[str, str], timeout: float) -> None:
-    """Run soffice; on time-out kill it with the helpers it spawned (oosplash → soffice.bin)."""
+def _run(cmd: list[str], env: dict[str, str], timeout: float, log: Path) -> str:
+    """Run soffice; on time-out (or when interrupted) kill it with the helpers it spawned.
+
+    Returns a line for ``--debug``: the exit code and the tail of LibreOffice's error output.
+    """
     posix = os.name == "posix"
-    proc = subprocess.Popen(
-        cmd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=posix,
-    )
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        if posix:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-        proc.wait()
+    with log.open("wb") as errors:
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=errors,
+            stderr=errors,
+            start_new_session=posix,
+        )
+        note = ""
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            note = f"（超过 {timeout:.0f} 秒未完成，已中止）"
+        finally:
+            if proc.returncode is None:
+                if posix:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    proc.kill()
+                proc.wait()
+    text = log.read_bytes().decode("utf-8", "replace").strip()
+    return f"LibreOffice 退出码 {proc.returncode}{note}" + (f"：{text[-2000:]}" if text else "")
 
 
 def convert_to_pdf(
-    docx_paths: Sequence[Path], out_dir: Path, *, timeout: float | None = None
+    docx_paths: Sequence[Path], out_dir: Path, *, timeout: float | None = None, jobs: int = 1,
+    log: list[str] | None = None,
 ) -> dict[Path, Path]:
-    """Convert documents to PDF in ``out_dir`` with one LibreOffice start for the whole batch.
+    """Convert documents to PDF in ``out_dir`` with one LibreOffice start per converter.
 
+    ``jobs`` converters run side by side, each with its own profile and its share of the documents.
     Returns ``{document: pdf}`` for the PDFs produced; a document missing from the result could not
     be converted (unreadable file, or the time limit — by default 90 s plus 15 s per document —
-    ran out). Raises :class:`PdfUnavailable` when LibreOffice is not installed.
+    ran out). Each converter's exit code and error output go into ``log`` (shown by ``--debug``).
+    Raises :class:`PdfUnavailable` when LibreOffice is not installed.
     """
     soffice = find_soffice()
     if soffice is None:
@@ -255,43 +268,61 @@ def convert_to_pdf(
         return {}
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    if timeout is None:
-        timeout = _START_SECONDS + _PER_DOC_SECONDS * len(docs)
+    jobs = max(1, min(jobs, len(docs)))
 
     # The work dir sits inside out_dir so that os.replace stays on one file system.
     with tempfile.TemporaryDirectory(prefix=".gwmerge-pdf-", dir=out_dir) as tmp:
         work = Path(tmp)
-        produced, profile = work / "pdf", work / "profile"
-        produced.mkdir()
         pairs = _stage_inputs(docs, work / "in")
-
-        env = dict(os.environ)
+        # Contiguous shares keep each converter's documents together; sizes differ by one at most.
+        shares = [pairs[i * len(pairs) // jobs:(i + 1) * len(pairs) // jobs] for i in range(jobs)]
         fonts_conf = work / "fonts.conf"
         fonts_conf.write_text(fontconfig_xml(installed_font_families()), encoding="utf-8")
+        env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(fonts_conf)
         env.pop("FONTCONFIG_PATH", None)
+        if jobs == 1:
+            results = [_convert_share(soffice, shares[0], work / "0", env, timeout)]
+        else:
+            from concurrent.futures import ThreadPoolExecutor
 
-        cmd = [
-            str(soffice),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(produced),
-            *(str(src.resolve()) for _, src in pairs),
-        ]
-        _run(cmd, env, timeout)
-
+            with ThreadPoolExecutor(jobs) as pool:
+                results = list(pool.map(lambda i: _convert_share(soffice, shares[i], work / str(i), env, timeout),
+                                        range(jobs)))
         result: dict[Path, Path] = {}
-        for doc, src in pairs:
-            pdf = produced / f"{src.stem}.pdf"
-            if pdf.is_file() and pdf.stat().st_size > 0:
+        for produced, line in results:
+            if log is not None:
+                log.append(line)
+            for doc, pdf in produced.items():
                 target = out_dir / pdf.name
                 os.replace(pdf, target)
                 result[doc] = target
         return result
+
+
+def _convert_share(soffice: Path, pairs: list[tuple[Path, Path]], work: Path, env: dict[str, str],
+                   timeout: float | None) -> tuple[dict[Path, Path], str]:
+    """One converter: its own profile folder, one start for its documents."""
+    produced, profile = work / "pdf", work / "profile"
+    produced.mkdir(parents=True)
+    cmd = [
+        str(soffice),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(produced),
+        *(str(src.resolve()) for _, src in pairs),
+    ]
+    line = _run(cmd, env, timeout or _START_SECONDS + _PER_DOC_SECONDS * len(pairs), work / "soffice.log")
+    done: dict[Path, Path] = {}
+    for doc, src in pairs:
+        pdf = produced / f"{src.stem}.pdf"
+        if pdf.is_file() and pdf.stat().st_size > 0:
+            done[doc] = pdf
+    return done, line

@@ -6,19 +6,21 @@ and user text such as ``&``, ``<`` or ``{{ }}`` must come out literally.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import hashlib
 import io
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate, RichText, RichTextParagraph
-from jinja2 import TemplateError, UndefinedError
+from jinja2 import Template, TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
+from lxml import etree
 
 from . import roles, sandbox
 from .errors import GwError, Location
@@ -83,12 +85,69 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
 
     ``template`` is a .docx file or its bytes (a kind's template rebuilt for another profile).
     """
-    where = Location(template) if isinstance(template, Path) else Location()
-    variables = context(plan)
-    sandbox.check_template(template, variables)
+    data = compiled(template).document(plan)
+    write_atomic(dest, lambda tmp: Path(tmp).write_bytes(data))
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same input gives the same bytes
+_CORE = "docProps/core.xml"
+_CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
+_CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_RENDERED_PART = re.compile(r"word/(header|footer)\d*\.xml|word/footnotes\.xml")
+_IDENTIFIER = re.compile(rb"<dc:identifier>([^<]*)</dc:identifier>")
+_MARK = "gwmerge:sha256:"
+_OFFICIAL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 0  # the same bytes whichever system writes them
+    info.external_attr = 0
+    return info
+
+
+def _core_xml(plan: Plan, identifier: str) -> bytes:
+    """Document properties: title, author, gwmerge as last editor, and the document's own date.
+
+    Dates come from the document (成文日期), never from the clock, so reruns are byte-identical;
+    without a date the created/modified fields are left out.
+    """
+    m = _OFFICIAL_DATE.search(plan.date or "")
+    stamp = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}T00:00:00Z" if m else ""
+    dates = "".join(f'<dcterms:{n} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{n}>'
+                    for n in ("created", "modified")) if stamp else ""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+        ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_xml_text(plan.title)}</dc:title><dc:creator>{_xml_text(plan.name or GENERATOR)}</dc:creator>"
+        f"<cp:lastModifiedBy>{GENERATOR}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f"<dc:identifier>{identifier}</dc:identifier>{dates}</cp:coreProperties>"
+    ).encode()
+
+
+def _xml_text(text: str) -> str:
+    text = "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 0x20)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def content_hash(document_xml: bytes, core_xml: bytes) -> str:
+    """What gwmerge records in each output: a hash of the text and of the properties it wrote.
+
+    An editor that saves the file (Word, WPS, LibreOffice) rewrites document.xml, and any tool
+    that touches the properties changes core.xml; either way the recorded hash no longer matches.
+    """
+    blank = _IDENTIFIER.sub(b"<dc:identifier></dc:identifier>", core_xml, count=1)
+    return hashlib.sha256(document_xml + b"\0" + blank).hexdigest()
+
+
+@contextlib.contextmanager
+def _template_errors(where: Location) -> Iterator[None]:
+    """Problems of a template (its own, or met while rendering) as one Chinese sentence."""
     try:
-        doc = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
-        doc.render(variables, jinja_env=_ENV)
+        yield
     except sandbox.Limit as exc:
         raise GwError(f"模板运行超出限制（{exc.what}），已停止；请检查模板中的 {{% for %}} 循环和运算。",
                       where) from exc
@@ -102,21 +161,114 @@ def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
     except TemplateError as exc:
         raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
                       where) from exc
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as exc:
         raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
-    _drop_empty_runs(doc.docx.element.body)
-    props = doc.docx.core_properties
-    props.title = plan.title
-    props.author = plan.name or GENERATOR
-    props.last_modified_by = GENERATOR
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    props.created = props.modified = now
-    write_atomic(dest, doc.save)
+
+
+class CompiledTemplate:
+    """A template prepared once per batch: compiled Jinja parts and pre-compressed constant parts.
+
+    Only the main document part, the core properties and any header/footer with template tags
+    differ between documents; every other part of the package is compressed once here and its
+    bytes are copied into each output as they are.
+    """
+
+    def __init__(self, template: Path | bytes) -> None:
+        where = self._where = Location(template) if isinstance(template, Path) else Location()
+        sandbox.check_template(template, context(Plan("", [], "", [])))
+        try:
+            raw = template.read_bytes() if isinstance(template, Path) else template
+        except OSError as exc:
+            raise GwError("模板文件无法读取，请检查路径。", where) from exc
+        with _template_errors(where):
+            package = zipfile.ZipFile(io.BytesIO(raw))
+            tpl = DocxTemplate(io.BytesIO(raw))
+            tpl.render_init()
+            self._tpl = tpl
+            self._main = tpl.docx.part.partname.lstrip("/")
+            body_src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
+            self._body = _ENV.from_string(body_src)
+            main_xml = package.read(self._main).decode("utf-8")
+            start, end = main_xml.index("<w:body"), main_xml.rindex("</w:body>") + len("</w:body>")
+            self._head, self._tail = main_xml[:start], main_xml[end:]
+            self._parts: dict[str, Template] = {}
+            constant: dict[str, bytes] = {}
+            for name in package.namelist():
+                data = package.read(name)
+                if name in (self._main, _CORE) or name.endswith("/"):
+                    continue
+                if _RENDERED_PART.fullmatch(name) and b"{" in data:
+                    src = tpl.patch_xml(data.decode("utf-8"))
+                    if "{{" in src or "{%" in src:
+                        self._parts[name] = _ENV.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src))
+                        continue
+                constant[name] = data
+        if _CORE not in package.namelist():
+            constant = _declare_core(constant)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as out:
+            for name, data in constant.items():
+                out.writestr(_entry(name), data)
+        self._prefix = buf.getvalue()
+
+    def _render_part(self, template: Template, ctx: dict[str, object]) -> str:
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self._tpl.resolve_listing(xml)
+
+    def document(self, plan: Plan) -> bytes:
+        """The complete .docx for one plan, as bytes."""
+        ctx = context(plan)
+        with _template_errors(self._where):
+            body = self._tpl.fix_tables(self._render_part(self._body, ctx))
+            parts = {name: self._render_part(t, ctx).encode("utf-8") for name, t in self._parts.items()}
+        _drop_empty_runs(body)
+        main = (self._head + etree.tostring(body, encoding="unicode") + self._tail).encode("utf-8")
+        core = _core_xml(plan, "")
+        core = _core_xml(plan, _MARK + content_hash(main, core))
+        buf = io.BytesIO(self._prefix)
+        buf.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(buf, "a") as out:
+            out.writestr(_entry(self._main), main)
+            out.writestr(_entry(_CORE), core)
+            for name, data in parts.items():
+                out.writestr(_entry(name), data)
+        return buf.getvalue()
+
+
+def _declare_core(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """A template without core properties gets them declared (content type and relationship)."""
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    rels = parts["_rels/.rels"].decode("utf-8")
+    types = types.replace("</Types>", f'<Override PartName="/{_CORE}" ContentType="{_CORE_TYPE}"/></Types>')
+    rels = rels.replace("</Relationships>",
+                        f'<Relationship Id="rIdGwCore" Type="{_CORE_REL}" Target="{_CORE}"/></Relationships>')
+    return {**parts, "[Content_Types].xml": types.encode("utf-8"), "_rels/.rels": rels.encode("utf-8")}
+
+
+_COMPILED: dict[object, CompiledTemplate] = {}
+
+
+def compiled(template: Path | bytes) -> CompiledTemplate:
+    """The compiled form of a template, made once per process (a file is re-read when it changes)."""
+    if isinstance(template, Path):
+        st = template.stat()
+        key: object = (str(template.resolve()), st.st_mtime_ns, st.st_size)
+    else:
+        key = hashlib.sha256(template).digest()
+    if key not in _COMPILED:
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        _COMPILED[key] = CompiledTemplate(template)
+    return _COMPILED[key]
+
+
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
 def _drop_empty_runs(body: Any) -> None:
     """docxtpl leaves the template run's empty shell around each ``{{r …}}``; remove it."""
-    for run in body.xpath("//w:r[count(*) = 1 and w:t[not(text())]]"):
+    for run in body.xpath("//w:r[count(*) = 1 and w:t[not(text())]]", namespaces=_NS):
         run.getparent().remove(run)
 
 
@@ -142,15 +294,26 @@ def write_atomic(dest: Path, save: Callable[[str], object]) -> None:
         raise
 
 
-_LAST_MODIFIED_BY = re.compile(rb"<cp:lastModifiedBy>([^<]*)</cp:lastModifiedBy>")
+def is_own_output(path: Path) -> bool:
+    """Whether ``path`` is a document gwmerge wrote and nobody has saved since.
+
+    The recorded content hash must match: a file edited and saved in Word, WPS or LibreOffice,
+    a symbolic link, or anything unreadable is not ours.
+    """
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        with zipfile.ZipFile(path) as z:
+            core = z.read(_CORE)
+            m = _IDENTIFIER.search(core)
+            if not m or not m.group(1).startswith(_MARK.encode()):
+                return False
+            main = z.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    return m.group(1).decode("ascii", "replace")[len(_MARK):] == content_hash(main, core)
 
 
 def edited_by_hand(path: Path) -> bool:
-    """Whether an existing output was saved by someone else (Word/WPS) since gwmerge wrote it."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            core = z.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return True
-    m = _LAST_MODIFIED_BY.search(core)
-    return not (m and m.group(1).decode("utf-8", "replace") == GENERATOR)
+    """Whether an existing output was changed by someone else since gwmerge wrote it."""
+    return not is_own_output(path)
