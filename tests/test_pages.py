@@ -30,7 +30,7 @@ def pages(request: pytest.FixtureRequest, out: Path) -> list[PageMeasure]:
 
 
 def test_a_pdf_per_document(out: Path) -> None:
-    assert sorted(p.name for p in out.iterdir()) == ["示例-党员.docx", "示例-党员.pdf",
+    assert sorted(p.name for p in out.iterdir()) == ["汇总表.xlsx", "示例-党员.docx", "示例-党员.pdf",
                                                      "示例-副镇长.docx", "示例-副镇长.pdf"]
 
 

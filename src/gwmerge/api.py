@@ -164,6 +164,23 @@ def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, temp
                name_pattern=name_pattern, jobs=jobs, force=force, progress=progress, report=report, order=order)
 
 
+def export_pdfs(outcomes: Iterable[Outcome], out_dir: Path, jobs: int = 1) -> None:
+    """PDFs beside already written documents (``merge(..., pdf=True)`` does this within the batch).
+
+    Raises PdfUnavailable (with how to get PDFs) when LibreOffice is missing.
+    """
+    from .pdf import convert_to_pdf
+
+    outcomes = list(outcomes)
+    written = [o.output for o in outcomes if o.output is not None]
+    if not written:
+        return
+    produced = convert_to_pdf(written, out_dir, jobs=jobs)
+    for outcome in outcomes:
+        if outcome.output is not None:
+            outcome.pdf = produced.get(outcome.output)
+
+
 def verify(paths: Iterable[Path], profiles: Iterable[str] = ()) -> list[Outcome]:
     """Check .docx files (ours or made by hand) against the official format."""
     try:
