@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import json
+import urllib.parse
 import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,7 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import api
-from ..errors import GwError
+from ..errors import Finding, GwError
 from ..profile import PROFILES
 from . import intake, multipart, work
 from .guard import AUTH_COOKIE, Guard, auth_token, password_ok
@@ -108,9 +111,11 @@ class Web:
             form, entries = await self._intake(request, job, {intake.XLSX}, required=False)
             roster = next((e.path for e in entries if e.path), None)
             out = job.folder / "new"
+            notes: list[Finding] = []
             written = await run_in_threadpool(
-                api.new, out, kind=form.get("kind") or None, name=form.get("name").strip(),
-                position=form.get("position").strip(), unit=form.get("unit").strip(), roster=roster)
+                functools.partial(api.new, out, kind=form.get("kind") or None, name=form.get("name").strip(),
+                                  position=form.get("position").strip(), unit=form.get("unit").strip(),
+                                  roster=roster, notes=notes))
         except Refused:
             self.store.remove(job)
             raise
@@ -118,13 +123,16 @@ class Web:
             self.store.remove(job)
             raise Refused(work.clean(job, str(exc))) from exc
         done = BackgroundTask(self.store.remove, job)
+        # Rows the roster skipped, names changed: the page lists them beside the download.
+        said = {"x-gwmerge-notes": urllib.parse.quote(json.dumps([work.clean(job, str(n)) for n in notes],
+                                                                 ensure_ascii=False))}
         if roster is None and len(written) == 1:
-            return FileResponse(written[0], filename=written[0].name, background=done)
+            return FileResponse(written[0], filename=written[0].name, background=done, headers=said)
         bundle = job.folder / "工作簿.zip"
         with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in written:
                 zf.write(path, path.name)
-        return FileResponse(bundle, filename="空白工作簿.zip", background=done)
+        return FileResponse(bundle, filename="空白工作簿.zip", background=done, headers=said)
 
     # -- 检查 and 生成 ---------------------------------------------------------------------
 

@@ -30,6 +30,10 @@ function filenameOf(response, fallback) {
   return plain ? plain[1] : fallback;
 }
 
+function notesOf(response) {
+  try { return JSON.parse(decodeURIComponent(response.headers.get("x-gwmerge-notes") || "[]")); } catch (e) { return []; }
+}
+
 async function downloadFrom(response, fallback) {
   if (!response.ok) await reply(response);
   const blob = await response.blob();
@@ -98,8 +102,11 @@ function prepare() {
     body.append("kind", rosterForm.elements.kind.value);
     body.append("roster", files[0]);
     try {
-      const name = await downloadFrom(await fetch("/api/new", { method: "POST", body }), "空白工作簿.zip");
+      const response = await fetch("/api/new", { method: "POST", body });
+      const name = await downloadFrom(response, "空白工作簿.zip");
       note.textContent = `已下载：${name}（每人一个工作簿）`;
+      const notes = notesOf(response);
+      if (notes.length) note.append(el("ul", { class: "notes" }, ...notes.map((text) => el("li", { text }))));
     } catch (error) {
       note.className = "note bad";
       note.textContent = error.message;
