@@ -39,7 +39,7 @@ def _message(status: int, text: str) -> JSONResponse:
 
 
 def _job_view(job: Job) -> dict[str, Any]:
-    keys = ("check", "merge", "message")
+    keys = ("check", "merge", "format", "message")
     return {"state": job.state, "phase": job.phase, "done": job.done, "total": job.total,
             **{k: job.data[k] for k in keys if k in job.data}}
 
@@ -83,7 +83,7 @@ class Web:
     async def index(self, request: Request) -> Response:
         page = _env.get_template("index.html").render(
             kinds=api.list_kinds(), profiles=list(PROFILES), limits=self.settings.limits, MB=MB,
-            shared=not self.settings.local_only)
+            shared=not self.settings.local_only, can_format=hasattr(api, "format_documents"))
         return HTMLResponse(page, headers={"cache-control": "no-store"})
 
     async def login(self, request: Request) -> Response:
@@ -149,6 +149,21 @@ class Web:
         self.store.run(job, work.run_check)
         return JSONResponse({"job": job.id}, status_code=202)
 
+    async def drafts(self, request: Request) -> Response:
+        """一键排版: upload .docx/.txt drafts; each comes back in the official format."""
+        job = self.store.create(self._session(request))
+        try:
+            form, entries = await self._intake(request, job, {intake.DOCX, intake.TXT})
+        except Refused:
+            self.store.remove(job)
+            raise
+        job.data["inputs"] = [e.path for e in entries if e.path]
+        job.data["refused"] = [e for e in entries if e.refused]
+        profiles = tuple(p for p in form.getlist("profile") if p)
+        options = work.MergeOptions(kind=form.get("kind") or None, profiles=profiles)
+        self.store.run(job, lambda j: work.run_format(j, options))
+        return JSONResponse({"job": job.id}, status_code=202)
+
     async def status(self, request: Request) -> Response:
         return JSONResponse(_job_view(self._job(request)), headers={"cache-control": "no-store"})
 
@@ -170,7 +185,7 @@ class Web:
         if item is None or not item[0].is_file():
             raise Refused("文件已不存在，请重新生成。", 404)
         path, name = item
-        if job.data.get("merge", {}).get("zip") == request.path_params["token"]:
+        if request.path_params["token"] in (job.data.get(k, {}).get("zip") for k in ("merge", "format")):
             self.store.downloaded_all(job)
         inline = path.suffix == ".png"
         return FileResponse(path, filename=name, content_disposition_type="inline" if inline else "attachment",
@@ -199,6 +214,7 @@ class Web:
             Route("/login", self.login, methods=["GET", "POST"]),
             Route("/api/new", self.new, methods=["POST"]),
             Route("/api/workbooks", self.workbooks, methods=["POST"]),
+            Route("/api/drafts", self.drafts, methods=["POST"]),
             Route("/api/jobs/{job}", self.status),
             Route("/api/jobs/{job}", self.delete, methods=["DELETE"]),
             Route("/api/jobs/{job}/merge", self.merge, methods=["POST"]),

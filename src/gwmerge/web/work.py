@@ -156,3 +156,38 @@ def _preview(pdf: Path, folder: Path) -> Path | None:
         return None
     png = stem.with_suffix(".png")
     return png if png.is_file() else None
+
+
+def run_format(job: Job, options: MergeOptions) -> None:
+    """一键排版 (``gwmerge format``): each draft → the official-format .docx, same text."""
+    paths = inputs(job)
+    out = job.folder / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    job.phase, job.total = "正在排版……", len(paths)
+    try:
+        outcomes = api.format_documents(paths, out, kind=options.kind, profiles=options.profiles)
+    except GwError as exc:
+        job.data["format"] = {"rows": [], "summary": clean(job, str(exc)), "failed": len(paths)}
+        return
+    job.done = len(paths)
+    rows = []
+    for outcome in outcomes:
+        row: dict[str, Any] = {"name": outcome.source.name, "ok": outcome.ok,
+                               "warnings": [finding_view(job, f) for f in outcome.warnings]}
+        if outcome.ok and outcome.output is not None:
+            row["docx"] = {"name": outcome.output.name, "token": job.offer(outcome.output, outcome.output.name)}
+        else:
+            row["reason"] = _failure(job, outcome)
+        rows.append(row)
+    rows += [refused_row(e) for e in job.data.get("refused", [])]
+    failed = sum(not r["ok"] for r in rows)
+    bundle = _zip(job, out, outcomes) if len(paths) > 1 else None
+    job.data["format"] = {"rows": rows, "summary": f"完成：成功 {len(rows) - failed} 个，失败 {failed} 个。",
+                          "failed": failed, "zip": job.offer(bundle, "排版结果.zip") if bundle else None}
+
+
+def refused_row(entry: Entry) -> dict[str, Any]:
+    """A file refused at upload, as a failed row of a result table."""
+    return {"name": entry.display, "ok": False, "warnings": [],
+            "reason": {"error": True, "severity": "错误", "where": "", "message": entry.refused, "text": entry.refused}}

@@ -185,38 +185,45 @@ function showInputs() {
   if (has) $("#merge-inputs").textContent = `将处理“检查”中上传的 ${current.names.length} 个工作簿：${current.names.join("、")}`;
 }
 
-function link(file, label) {
-  return el("a", { href: `/api/jobs/${encodeURIComponent(current.id)}/files/${encodeURIComponent(file.token)}`, download: file.name }, label || file.name);
+const fileUrl = (jobId, token) => `/api/jobs/${encodeURIComponent(jobId)}/files/${encodeURIComponent(token)}`;
+
+function link(jobId, file) {
+  return el("a", { href: fileUrl(jobId, file.token), download: file.name }, file.name);
 }
 
-function renderMerge(merge) {
-  $("#merge-summary").textContent = merge.summary;
-  $("#merge-summary").className = merge.failed ? "bad" : "good";
-  const zip = $("#merge-zip");
-  zip.hidden = !merge.zip;
-  if (merge.zip) zip.href = `/api/jobs/${encodeURIComponent(current.id)}/files/${encodeURIComponent(merge.zip)}`;
-  const rows = $("#merge-rows");
+// A result table like the command line's closing lines: one row per input, ✓ or ✗.
+function renderResult(prefix, jobId, result) {
+  $(`#${prefix}-summary`).textContent = result.summary;
+  $(`#${prefix}-summary`).className = result.failed ? "bad" : "good";
+  const zip = $(`#${prefix}-zip`);
+  zip.hidden = !result.zip;
+  if (result.zip) zip.href = fileUrl(jobId, result.zip);
+  const rows = $(`#${prefix}-rows`);
   rows.replaceChildren();
-  const previews = $("#previews");
-  previews.replaceChildren();
-  for (const row of merge.rows) {
+  for (const row of result.rows) {
     const files = el("td", { class: "outputs" });
     const notes = el("td", { class: "notes" });
-    if (row.docx) files.append(link(row.docx));
-    if (row.pdf) files.append(link(row.pdf));
+    if (row.docx) files.append(link(jobId, row.docx));
+    if (row.pdf) files.append(link(jobId, row.pdf));
     if (row.pdf_missing) notes.append(el("div", { class: "bad", text: "PDF 未能生成" }));
     if (row.reason) notes.append(el("ul", { class: "findings" }, findingItem(row.reason)));
     if (row.warnings.length) notes.append(el("ul", { class: "findings" }, ...row.warnings.map(findingItem)));
     rows.append(el("tr", { class: row.ok ? "ok" : "failed" },
       el("td", { class: "mark", text: row.ok ? "✓" : "✗" }), el("td", { text: row.name }), files, notes));
-    if (row.preview) {
-      const src = `/api/jobs/${encodeURIComponent(current.id)}/files/${encodeURIComponent(row.preview)}`;
-      previews.append(el("figure", {}, el("img", { src, alt: `${row.docx.name} 第一页` }),
-        el("figcaption", { text: row.docx.name })));
-    }
+  }
+  $(`#${prefix}-result`).hidden = false;
+}
+
+function renderMerge(merge) {
+  renderResult("merge", current.id, merge);
+  const previews = $("#previews");
+  previews.replaceChildren();
+  for (const row of merge.rows) {
+    if (!row.preview) continue;
+    previews.append(el("figure", {}, el("img", { src: fileUrl(current.id, row.preview), alt: `${row.docx.name} 第一页` }),
+      el("figcaption", { text: row.docx.name })));
   }
   if (merge.pdf_problem) $("#merge-message").textContent = `未生成 PDF：${merge.pdf_problem}`;
-  $("#merge-result").hidden = false;
 }
 
 function progress(job) {
@@ -250,6 +257,28 @@ async function merge(event) {
   }
 }
 
+// ---- 一键排版 --------------------------------------------------------------------------------
+
+async function format(files) {
+  const form = $("#format-form");
+  const body = new FormData(form);
+  body.delete("files");
+  for (const file of files) body.append("files", file);
+  $("#format-result").hidden = true;
+  $("#format-message").textContent = "";
+  $("#format-progress").hidden = false;
+  try {
+    const { job } = await reply(await fetch("/api/drafts", { method: "POST", body }));
+    const done = await poll(job, () => {});
+    if (done.state === "failed") throw new Error(done.message);
+    renderResult("format", job, done.format);
+  } catch (error) {
+    $("#format-message").textContent = error.message;
+  } finally {
+    $("#format-progress").hidden = true;
+  }
+}
+
 // ---- start -----------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -258,6 +287,7 @@ document.addEventListener("DOMContentLoaded", () => {
   prepare();
   dropZone($("#check-form .drop"), upload);
   $("#merge-form").addEventListener("submit", merge);
+  if ($("#format-form")) dropZone($("#format-form .drop"), format);
   // Files dropped next to a drop zone would make the browser leave the page.
   window.addEventListener("dragover", (event) => event.preventDefault());
   window.addEventListener("drop", (event) => event.preventDefault());
