@@ -189,7 +189,8 @@ def _unzip(path: Path, display: str, allowed: set[str], inbox: Inbox, limits: Li
             for n, info in enumerate(infos, 1):
                 member = display_name(info.filename)
                 target = inbox.folder / f"member-{n}.bin"
-                _copy_limited(zf, info, target, min(limits.file_bytes, budget[0]), bomb, budget)
+                too_big = Refused(f"压缩包“{display}”里的“{member}”超过 {limits.file_bytes // MB} MB，已拒绝。")
+                _copy_limited(zf, info, target, limits.file_bytes, too_big, budget, bomb)
                 kind = _kind_or_reason(target, member, allowed)
                 if kind not in NAMES:
                     target.unlink(missing_ok=True)
@@ -208,16 +209,18 @@ def _unzip(path: Path, display: str, allowed: set[str], inbox: Inbox, limits: Li
     return entries
 
 
-def _copy_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limit: int, bomb: Refused,
-                  budget: list[int]) -> None:
-    """Unpack one member, counting real bytes: a member that grows past the limit is a bomb."""
+def _copy_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limit: int, too_big: Refused,
+                  budget: list[int], bomb: Refused) -> None:
+    """Unpack one member, counting real bytes (the sizes a zip declares can lie)."""
     written = 0
     try:
         with zf.open(info) as src, target.open("xb") as dst:
             while chunk := src.read(256 * 1024):
                 written += len(chunk)
-                if written > limit:
+                if written > budget[0]:
                     raise bomb
+                if written > limit:
+                    raise too_big
                 dst.write(chunk)
     except Refused:
         target.unlink(missing_ok=True)
