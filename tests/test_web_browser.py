@@ -21,6 +21,7 @@ from webserver import CHROMIUM_ARGS, chromium, running, settings
 from gwmerge import api
 
 pw = pytest.importorskip("playwright.sync_api")
+pw.expect.set_options(timeout=120_000)  # generating PDFs through LibreOffice takes a while
 EXAMPLE = SHEETS / "示例-副镇长.xlsx"
 
 
@@ -93,15 +94,20 @@ def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> 
     # 生成: the result table, then the zip with the document.
     page.click("#check-next button")
     page.check("input[name=pdf]")
+    page.check("input[name=bundle]")
     page.click("#merge-form button[type=submit]")
     pw.expect(page.locator("#merge-summary")).to_have_text("完成：成功 1 个，失败 0 个。")
     pw.expect(page.locator("#merge-rows tr.ok")).to_contain_text("示例-副镇长.docx")
+    pw.expect(page.locator("#merge-bundle")).to_be_visible()
+    pw.expect(page.locator("#merge-report")).to_be_visible()
     with page.expect_download() as everything:
         page.click("#merge-zip")
     data = Path(everything.value.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         docx = [n for n in zf.namelist() if n.endswith(".docx")]
         assert docx == ["示例-副镇长.docx"]
+        assert "汇总表.xlsx" in zf.namelist()
+        assert any(n.endswith(".pdf") for n in zf.namelist())
         doc = Document(io.BytesIO(zf.read(docx[0])))
     paragraphs = [p.text for p in doc.paragraphs if p.text.strip()]
     for expected_text in seed_paragraphs():

@@ -173,9 +173,12 @@ class Web:
             raise Refused("这项任务没有工作簿。")
         form = await request.form(max_files=0, max_fields=20)
         profiles = tuple(p for p in form.getlist("profile") if isinstance(p, str) and p)
-        kind = form.get("kind")
-        options = work.MergeOptions(kind=kind if isinstance(kind, str) and kind else None, profiles=profiles,
-                                    pdf=form.get("pdf") == "1")
+        def text(name: str) -> str | None:
+            value = form.get(name)
+            return value.strip() or None if isinstance(value, str) else None
+
+        options = work.MergeOptions(kind=text("kind"), profiles=profiles, pdf=form.get("pdf") == "1",
+                                    bundle=form.get("bundle") == "1", name_pattern=text("name_pattern"))
         self.store.run(job, lambda j: work.run_merge(j, options))
         return JSONResponse({"job": job.id}, status_code=202)
 

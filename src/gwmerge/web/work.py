@@ -15,7 +15,6 @@ from typing import Any
 
 from .. import api
 from ..errors import Finding, GwError
-from ..pdf import PdfUnavailable
 from .intake import Entry
 from .jobs import Job
 
@@ -80,13 +79,16 @@ class MergeOptions:
     kind: str | None = None
     profiles: tuple[str, ...] = ()
     pdf: bool = False
+    bundle: bool = False
+    name_pattern: str | None = None
 
 
 def run_merge(job: Job, options: MergeOptions) -> None:
-    """``gwmerge merge`` on the job's workbooks, then PDFs and previews, then one zip of it all."""
+    """``gwmerge merge --zip`` on the job's workbooks, plus first-page previews when PDFs are made."""
     paths = inputs(job)
     out = job.folder / "out"
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(job.folder / "preview", ignore_errors=True)
     out.mkdir()
     job.downloads.clear()
     job.data.pop("merge", None)
@@ -94,48 +96,58 @@ def run_merge(job: Job, options: MergeOptions) -> None:
 
     def step(outcome: api.Outcome) -> None:
         job.done += 1
+        if job.done == job.total and (options.pdf or options.bundle):
+            job.phase = "正在生成 PDF……"
 
     try:
-        outcomes = api.merge(paths, out, kind=options.kind, profiles=options.profiles, progress=step)
+        result = api.merge(paths, out, kind=options.kind, profiles=options.profiles, pdf=options.pdf, zip=True,
+                           bundle=options.bundle, name_pattern=options.name_pattern, progress=step)
     except GwError as exc:
-        job.data["merge"] = {"rows": [], "summary": clean(job, str(exc)), "failed": len(paths)}
+        job.data["merge"] = {"rows": [], "summary": clean(job, str(exc)), "failed": len(paths), "notices": []}
         return
-    pdf_problem = None
-    if options.pdf and any(o.ok for o in outcomes):
-        job.phase = "正在生成 PDF……"
-        try:
-            api.export_pdfs(outcomes, out)
-        except PdfUnavailable as exc:
-            pdf_problem = str(exc)
-    rows = []
-    for outcome in outcomes:
-        row: dict[str, Any] = {"name": outcome.source.name, "ok": outcome.ok,
-                               "warnings": [finding_view(job, f) for f in outcome.warnings]}
-        if outcome.ok and outcome.output is not None:
-            row["docx"] = {"name": outcome.output.name, "token": job.offer(outcome.output, outcome.output.name)}
-            if outcome.pdf is not None:
-                row["pdf"] = {"name": outcome.pdf.name, "token": job.offer(outcome.pdf, outcome.pdf.name)}
-                png = _preview(outcome.pdf, job.folder / "preview")
-                if png is not None:
-                    row["preview"] = job.offer(png, f"{outcome.pdf.stem}.png")
-            elif options.pdf and pdf_problem is None:
-                row["pdf_missing"] = True
-        else:
-            row["reason"] = _failure(job, outcome)
-        rows.append(row)
-    failed = sum(not o.ok for o in outcomes)
-    summary = f"完成：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
-    bundle = _zip(job, out, outcomes)
-    job.data["merge"] = {"rows": rows, "summary": summary, "failed": failed, "pdf_problem": pdf_problem,
-                         "zip": job.offer(bundle, "公文.zip") if bundle else None}
+    job.phase = "正在准备下载……"
+    rows = [_merge_row(job, outcome, result.pdf_wanted and result.pdf_problem is None)
+            for outcome in result.outcomes]
+    rows += [refused_row(e) for e in job.data.get("refused", [])]
+    failed = sum(not r["ok"] for r in rows)
+    summary = f"完成：成功 {len(rows) - failed} 个，失败 {failed} 个。"
+    if result.nearly_empty:
+        summary += f"其中 {result.nearly_empty} 个内容过少。"
+    offered = {name: job.offer(path, path.name) if path is not None else None
+               for name, path in (("zip", result.zip), ("report", result.report), ("bundle", result.bundle))}
+    job.data["merge"] = {"rows": rows, "summary": summary, "failed": failed, **offered,
+                         "notices": [clean(job, n) for n in result.notices],
+                         "pdf_problem": clean(job, result.pdf_problem) if result.pdf_problem else None}
+
+
+def _merge_row(job: Job, outcome: api.Outcome, pdf_expected: bool) -> dict[str, Any]:
+    """One line of the closing table: file, person, pages, status, downloads, reason or warnings."""
+    facts = outcome.summary
+    row: dict[str, Any] = {"name": outcome.source.name, "ok": outcome.ok, "status": outcome.status,
+                           "warnings": [finding_view(job, f) for f in outcome.warnings],
+                           "person": facts.name if facts else "", "position": facts.position if facts else "",
+                           "pages": (f"{facts.pages}" + ("" if facts.pages_exact else "（估）"))
+                           if facts and outcome.output is not None else ""}
+    if outcome.ok and outcome.output is not None:
+        row["docx"] = {"name": outcome.output.name, "token": job.offer(outcome.output, outcome.output.name)}
+        if outcome.pdf is not None:
+            row["pdf"] = {"name": outcome.pdf.name, "token": job.offer(outcome.pdf, outcome.pdf.name)}
+            png = _preview(outcome.pdf, job.folder / "preview")
+            if png is not None:
+                row["preview"] = job.offer(png, f"{outcome.pdf.stem}.png")
+        elif pdf_expected:
+            row["pdf_missing"] = True
+    elif not outcome.ok:
+        row["reason"] = _failure(job, outcome)
+    return row
 
 
 def _zip(job: Job, out: Path, outcomes: list[api.Outcome]) -> Path | None:
-    """Everything written, in one zip to send on."""
-    files = [p for o in outcomes for p in (o.output, o.pdf) if p is not None]
+    """The formatted documents in one zip."""
+    files = [o.output for o in outcomes if o.output is not None]
     if not files:
         return None
-    target = job.folder / "公文.zip"
+    target = job.folder / "排版结果.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in files:
             zf.write(path, path.relative_to(out).as_posix())

@@ -208,14 +208,26 @@ function renderResult(prefix, jobId, result) {
     if (row.pdf_missing) notes.append(el("div", { class: "bad", text: "PDF 未能生成" }));
     if (row.reason) notes.append(el("ul", { class: "findings" }, findingItem(row.reason)));
     if (row.warnings.length) notes.append(el("ul", { class: "findings" }, ...row.warnings.map(findingItem)));
-    rows.append(el("tr", { class: row.ok ? "ok" : "failed" },
-      el("td", { class: "mark", text: row.ok ? "✓" : "✗" }), el("td", { text: row.name }), files, notes));
+    const thin = row.status === "内容过少";
+    if (thin) notes.prepend(el("div", { class: "warn", text: "内容过少：除标题外几乎没有内容" }));
+    const cells = [el("td", { class: "mark", text: row.ok ? (thin ? "⚠" : "✓") : "✗" }), el("td", { text: row.name })];
+    if (prefix === "merge") {
+      cells.push(el("td", { text: row.person || "" }), el("td", { text: row.position || "" }),
+        el("td", { text: row.pages || "" }));
+    }
+    rows.append(el("tr", { class: row.ok ? (thin ? "ok thin" : "ok") : "failed" }, ...cells, files, notes));
   }
   $(`#${prefix}-result`).hidden = false;
 }
 
 function renderMerge(merge) {
   renderResult("merge", current.id, merge);
+  for (const what of ["report", "bundle"]) {
+    const button = $(`#merge-${what}`);
+    button.hidden = !merge[what];
+    if (merge[what]) button.href = fileUrl(current.id, merge[what]);
+  }
+  $("#merge-notices").replaceChildren(...(merge.notices || []).map((text) => el("li", { text })));
   const previews = $("#previews");
   previews.replaceChildren();
   for (const row of merge.rows) {
