@@ -8,7 +8,7 @@ from . import ordinals
 from . import sheetformat as sf
 from .errors import Finding, Location, Severity
 from .model import Document, Join, Node, Section, Text
-from .text import paragraphs
+from .text import one_line, paragraphs
 from .workbook import Cell, Grid, Row, Sheet
 
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -114,6 +114,10 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
             continue
         if level_cell is None and head_cell is None and body_cell is None:
             continue  # empty row; a note alone is not content
+        if level_cell is not None and _SPACES.sub("", level_cell.text) == sf.SECTION_TITLE:
+            if head_cell is not None and head_cell.text.strip():
+                heading = Text((one_line(head_cell.text),), head_cell.location)
+            continue
         level = _level(level_cell, head_cell, findings, where.at(row.ref(col_level)))
         if level is None:
             continue

@@ -178,8 +178,11 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     def put(name: str, values: list[str], where: Location = base) -> None:
         info[name] = Text(tuple(values), where)
 
-    start, title_lines, subtitle = _title_block(paras)
+    start, title_lines, subtitle, name_line = _title_block(paras)
     end, signer, date, date_para = _signature(paras, start)
+    if name_line is not None and signer is not None and signer.text != name_line.text:
+        title_lines.append(name_line.text)  # two different signers cannot be said: keep it as typed
+        name_line = None
     body = paras[start:end]
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
@@ -202,6 +205,13 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
                                         Severity.WARNING))
     else:
         put(sf.FIELD_SIGNATURE, [sf.NO])
+    if name_line is not None:
+        if signer is None:
+            name = name_line.text
+            put(sf.FIELD_NAME if _PERSON.fullmatch(name) else sf.FIELD_SIGNER, [name], name_line.location)
+        put(sf.FIELD_NAME_LINE, [sf.YES])
+    else:
+        put(sf.FIELD_NAME_LINE, [sf.NO])
 
     opening, sections, closing = _outline(body, findings)
     if opening:
@@ -236,25 +246,28 @@ def _subtitle_like(para: SourcePara) -> bool:
                                           and _width(para.text) <= _MAX_TITLE_WIDTH + 10)
 
 
-def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | None]:
-    """Title lines (or none) and a 副标题 at the top: short lines without end punctuation."""
+def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | None, SourcePara | None]:
+    """Title lines (or none), a 副标题 and a name line at the top: short lines without end punctuation."""
     lines: list[str] = []
     subtitle: SourcePara | None = None
+    name_line: SourcePara | None = None
     index = 0
-    while index < len(paras) and index < _MAX_TITLE_LINES + 1:
+    while index < len(paras) and index < _MAX_TITLE_LINES + 2:
         para = paras[index]
         if para.hint is Hint.TITLE:
             lines.extend(line for line in para.text.split("\n") if line.strip())
-        elif lines and subtitle is None and _subtitle_like(para):
+        elif lines and subtitle is None and name_line is None and _subtitle_like(para):
             subtitle = para
-        elif (para.hint is Hint.NAME_LINE and lines) or (
-                subtitle is None and len(lines) < _MAX_TITLE_LINES and _title_like(para) and index + 1 < len(paras)):
-            lines.append(para.text)
+        elif lines and name_line is None and (para.hint is Hint.NAME_LINE or (
+                para.hint in (Hint.NONE, Hint.CENTER) and _PERSON.fullmatch(para.text))):
+            name_line = para
+        elif (subtitle is None and name_line is None and len(lines) < _MAX_TITLE_LINES and _title_like(para)
+              and index + 1 < len(paras)):
+            lines.append(para.text)  # a title needs something after it: a lone short line is text
         else:
             break
         index += 1
-    # A title needs something after it; a lone short line is the text itself.
-    return index, [line.strip() for line in lines], subtitle
+    return index, [line.strip() for line in lines], subtitle, name_line
 
 
 def _signer_like(para: SourcePara) -> bool:

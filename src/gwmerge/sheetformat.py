@@ -96,6 +96,9 @@ LEVEL_ALIASES: dict[str, Level] = {
 }
 
 COL_LEVEL = "层级"
+# A row whose 层级 is this carries the part's heading in 标题或引导句, for headings a sheet name
+# cannot hold as typed (over 31 characters, []:*?/\, a final ：, repeated); import writes it.
+SECTION_TITLE = "部分标题"
 COL_HEADING = "标题或引导句"
 COL_BODY = "正文"
 COL_JOIN = "排法"

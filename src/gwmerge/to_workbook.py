@@ -6,10 +6,12 @@ column says where in the source each row came from, so a person can look it up.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from . import kinds
-from .errors import Finding, Severity
+from . import kinds, ordinals
+from . import sheetformat as sf
+from .errors import Finding
 from .model import Document, Node
 from .safetext import MAX_CELL_CHARS
 from .workbook import SectionRows, write_workbook
@@ -25,14 +27,32 @@ def _note(node: Node) -> str:
     return f"原文{where.replace(' ', '')}" if where else ""
 
 
+def _read_back(title: str) -> str:
+    """The heading the workbook reader takes from a sheet name (see outline._label)."""
+    return ordinals.strip(re.sub(r"[\s\u3000]+", "", title).rstrip("：:*＊"), 1)
+
+
 def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
-    """The 基本信息 values and the section sheets of ``doc``, as cell text."""
+    """The 基本信息 values and the section sheets of ``doc``, as cell text.
+
+    A heading that a sheet name cannot hold as typed gets a 部分标题 row, which the reader prefers.
+    """
     info = {name: _cell(text.paragraphs) for name, text in doc.info.items() if text}
     sections = []
+    used: set[str] = set()
     for section in doc.sections:
+        heading = section.heading.value
+        title = sheet_title(heading).strip() or "部分"
+        number = 1
+        while title.casefold() in used:
+            number += 1
+            title = f"{sheet_title(heading)[:28]}{number}"
+        used.add(title.casefold())
         rows = [(node.level.value, _cell(node.heading.paragraphs), _cell(node.body.paragraphs), node.join.value,
                  _note(node)) for node in section.nodes]
-        sections.append(SectionRows(section.heading.value, rows, example=None))
+        if _read_back(title) != heading:
+            rows.insert(0, (sf.SECTION_TITLE, heading, "", "", "工作表名称放不下完整标题，以此为准"))
+        sections.append(SectionRows(title, rows, example=None))
     return info, sections
 
 
@@ -47,21 +67,6 @@ def too_long(doc: Document) -> list[Finding]:
             for text in texts if len(_cell(text.paragraphs)) > MAX_CELL_CHARS]
 
 
-def sheet_problems(doc: Document) -> list[Finding]:
-    """Section headings a sheet name cannot carry as they are (length, characters, duplicates)."""
-    findings = []
-    seen: set[str] = set()
-    for section in doc.sections:
-        heading = section.heading.value
-        title = sheet_title(heading)
-        if title != heading or title.casefold() in seen:
-            findings.append(Finding(section.heading.location,
-                                    f"一级标题“{heading}”不能原样作为工作表名称（最多 31 个字、不能含 []:*?/\\、"
-                                    "不能重名），工作簿里已改短，请在工作表名称中核对。", Severity.WARNING))
-        seen.add(title.casefold())
-    return findings
-
-
 def write(doc: Document, dest: Path) -> list[Finding]:
     """Write ``doc`` as a v2 workbook at ``dest`` (atomically); findings about what could not fit."""
     problems = too_long(doc)
@@ -69,7 +74,7 @@ def write(doc: Document, dest: Path) -> list[Finding]:
         return problems
     info, sections = workbook_content(doc)
     write_workbook(dest, info, sections, list(kinds.available()))
-    return sheet_problems(doc)
+    return []
 
 
-__all__ = ["sheet_problems", "too_long", "workbook_content", "write"]
+__all__ = ["too_long", "workbook_content", "write"]
