@@ -83,6 +83,15 @@ VARIANTS: dict[str, tuple[list[str], list[str] | None]] = {
         "第二部分 整改措施", "（一）加强学习。制定学习计划。", "张三", "2025年1月15日"], [
         TITLE, OPENING, "一、存在的主要问题", "（一）在理论学习方面。学习还不够深入。",
         "二、整改措施", "（一）加强学习。制定学习计划。", "张三", "2025年1月15日"]),
+    # Headings a sheet name cannot hold: long, with / and a final ：, repeated, with a space.
+    "headings_sheet_names_cannot_hold": ([
+        TITLE, OPENING, "一、关于落实全面从严治党主体责任和加强党风廉政建设方面存在的主要问题",
+        "（一）在压力传导方面。传导还不够到位。", "二、问题/原因分析：", "（一）思想上。认识不足。",
+        "三、整改措施", "（一）加强学习。制定计划。", "四、整改措施", "（一）强化监督。定期检查。",
+        "五、其他 事项", "有关情况另行报告。"], None),
+    # A name under the title and no signature at the end.
+    "name_line_under_title": ([
+        TITLE, "张三", OPENING, "一、存在的主要问题", "（一）在理论学习方面。学习还不够深入。"], None),
 }
 
 

@@ -370,7 +370,8 @@ def import_documents(paths: Iterable[Path], out: Path | None = None, kind: str |
                 raise GwError("已存在，为免覆盖已填写的内容没有导入；确需覆盖请加 --force。", Location(dest))
             found = importing.read_source(source, kind)
             outcome.recognised = found
-            outcome.findings = list(found.findings)
+            # What check would say, located in the source (第 N 行): where to look before merging.
+            outcome.findings = list(found.findings) + checks.run(found.document, found.kind)
             try:
                 problems = to_workbook.write(found.document, dest)
             except OSError as exc:

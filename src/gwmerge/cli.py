@@ -340,7 +340,9 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
         else:
             failed += 1
             reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
-            out.print(f"[red]✗[/] {for_markup(outcome.source.name)}：{for_markup(reason)}", highlight=False)
+            if not reason.startswith(outcome.source.name):
+                reason = f"{outcome.source.name}：{reason}"
+            out.print(f"[red]✗[/] {for_markup(reason)}", highlight=False)
             if outcome.crash is not None and _state["debug"]:
                 _print_traceback(outcome.crash.traceback_text)
         if outcome.recognised is not None:
