@@ -291,3 +291,19 @@ def test_sweep_removes_finished_jobs(settings: Settings) -> None:
     assert not job.folder.exists()
     store.close()
     shutil.rmtree(settings.root, ignore_errors=True)
+
+
+def test_a_name_pattern_never_leaves_the_job_folder(client: TestClient, settings: Settings, tmp_path: Path) -> None:
+    job = _files(client, ("张三.xlsx", EXAMPLE.read_bytes())).json()["job"]
+    _wait(client, job)
+    assert client.post(f"/api/jobs/{job}/merge", data={"name_pattern": "../../{姓名}-{职务}"}).status_code == 202
+    row = _wait(client, job)["merge"]["rows"][0]
+    assert row["ok"] and "/" not in row["docx"]["name"] and "\\" not in row["docx"]["name"]
+    written = [p for p in _everything(settings.root) if p.suffix == ".docx"]
+    assert [p.name for p in written] == [row["docx"]["name"]]
+    assert all(p.is_relative_to(settings.root) for p in written)
+    assert not list(tmp_path.glob("*.docx"))
+    # A pattern naming no known field is refused with the command line's sentence.
+    assert client.post(f"/api/jobs/{job}/merge", data={"name_pattern": "{不存在}"}).status_code == 202
+    failed = _wait(client, job)
+    assert failed["state"] == "failed" and "“{不存在}”不是可用的字段" in failed["message"]

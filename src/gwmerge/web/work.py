@@ -17,6 +17,7 @@ from .. import api
 from ..errors import Finding, GwError
 from .intake import Entry
 from .jobs import Job
+from .multipart import Refused
 
 PREVIEW_WIDTH = 420  # pixels; the page shows first-page previews about this wide
 
@@ -102,9 +103,8 @@ def run_merge(job: Job, options: MergeOptions) -> None:
     try:
         result = api.merge(paths, out, kind=options.kind, profiles=options.profiles, pdf=options.pdf, zip=True,
                            bundle=options.bundle, name_pattern=options.name_pattern, progress=step)
-    except GwError as exc:
-        job.data["merge"] = {"rows": [], "summary": clean(job, str(exc)), "failed": len(paths), "notices": []}
-        return
+    except GwError as exc:  # a mistake in the options: nothing was touched
+        raise Refused(clean(job, str(exc))) from exc
     job.phase = "正在准备下载……"
     rows = [_merge_row(job, outcome, result.pdf_wanted and result.pdf_problem is None)
             for outcome in result.outcomes]
@@ -179,9 +179,8 @@ def run_format(job: Job, options: MergeOptions) -> None:
     job.phase, job.total = "正在排版……", len(paths)
     try:
         outcomes = api.format_documents(paths, out, kind=options.kind, profiles=options.profiles)
-    except GwError as exc:
-        job.data["format"] = {"rows": [], "summary": clean(job, str(exc)), "failed": len(paths)}
-        return
+    except GwError as exc:  # a mistake in the options: nothing was touched
+        raise Refused(clean(job, str(exc))) from exc
     job.done = len(paths)
     rows = []
     for outcome in outcomes:
