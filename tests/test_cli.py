@@ -96,7 +96,7 @@ def test_kinds_lists_both(tmp_path: Path) -> None:
 
 def test_new_workbook_once_filled_merges(tmp_path: Path) -> None:
     book = tmp_path / "张三.xlsx"
-    result = _run("new", "-o", str(book), "--name", "张三", "--position", "副镇长")
+    result = _run("new", "-o", str(book), "--name", "张三", "--position", "副镇长", "--theme", "2021")
     assert result.exit_code == 0 and book.exists()
     wb = openpyxl.load_workbook(book)
     info, first = wb["基本信息"], wb["存在的主要问题"]

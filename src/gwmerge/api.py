@@ -229,8 +229,11 @@ def _field(value: str) -> str:
 
 def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = "", unit: str = "",
         roster: Path | None = None, force: bool = False, notes: list[Finding] | None = None,
-        on_written: Callable[[Path], None] | None = None) -> list[Path]:
+        on_written: Callable[[Path], None] | None = None, theme: str | None = None) -> list[Path]:
     """Write blank self-explaining workbooks: one, or one per person of a roster.
+
+    ``theme`` (a year such as ``2021``, or a theme's name) pre-fills that theme's aspects as
+    （一） rows; without it they are left empty, since each year words them differently.
 
     An existing workbook is never overwritten without ``force``: it may already be filled in.
     Roster rows skipped and names changed to make file names are appended to ``notes``;
@@ -238,6 +241,7 @@ def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = 
     (a full disk) still leaves the user knowing which ones exist.
     """
     doc_kind = kinds.find(kind)
+    aspects = doc_kind.theme(theme).aspects if theme else {}
     notes = notes if notes is not None else []
     people = read_roster(roster, notes) if roster else [Person(_field(name), _field(position), _field(unit))]
     targets = _new_targets(dest, people, doc_kind.id, notes, per_person=bool(roster) or dest.suffix.lower() != ".xlsx")
@@ -248,7 +252,8 @@ def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = 
     if existing and not force:
         raise GwError("已存在，为免覆盖已填写的内容，没有生成任何工作簿；确需覆盖请加 --force。", Location(existing[0]))
     written: list[Path] = []
-    sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in s.aspects]) for s in doc_kind.sections]
+    sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in aspects.get(s.heading, ())])
+                for s in doc_kind.sections]
     for person, target in zip(people, targets, strict=True):
         info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person.name,
                                           sf.FIELD_POSITION: person.position,

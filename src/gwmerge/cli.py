@@ -270,6 +270,10 @@ def new(
         Path | None, typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列），每人生成一个。")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", help="预填这一年度主题的各个方面，如 2021（见 gwmerge kinds）；不指定则留空。"),
+    ] = None,
 ) -> None:
     """生成带填写说明、示例行和下拉选项的空白工作簿。"""
     notes: list[Finding] = []
@@ -279,7 +283,7 @@ def new(
 
     try:
         api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster, force=force,
-                notes=notes, on_written=written)
+                notes=notes, on_written=written, theme=theme)
     except GwError as exc:
         for note in notes:
             out.print(_finding(note), highlight=False)
@@ -295,11 +299,12 @@ def kinds() -> None:
         available = api.list_kinds()
     except GwError as exc:
         raise _fail(exc) from None
-    table = Table("文种", "名称", "章节", "一是/二是")
+    table = Table("文种", "名称", "章节", "一是/二是", "年度主题（--theme）")
     for kind in available:
         table.add_row(for_markup(kind.id), for_markup(kind.name),
                       for_markup("、".join(s.heading for s in kind.sections)),
-                      "接在段内" if kind.points_inline else "单独成段")
+                      "接在段内" if kind.points_inline else "单独成段",
+                      for_markup("、".join(f"{t.year or t.name}（{t.name}）" for t in kind.themes) or "无"))
     out.print(table)
     out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")
 

@@ -1,7 +1,8 @@
 """Document kinds: a folder with a docxtpl template and a kind.toml definition.
 
-A new kind or a new year's aspect list is a new or edited folder, never code. Kinds are looked up
-in ./templates (the user's working folder) first, then among the built-in ones.
+A new kind or a new year's theme is a new or edited folder, never code. Kinds are looked up in
+./templates (the user's working folder) first, then among the built-in ones: the top-level
+``templates/`` folder of the project, shipped inside the package as ``gwmerge/templates``.
 """
 
 from __future__ import annotations
@@ -16,18 +17,44 @@ from .errors import GwError, Location
 from .model import Document
 from .profile import PROFILES, Profile, profile_with
 
-BUILTIN_DIR = Path(__file__).parent / "templates"
+
+def _builtin_dir() -> Path:
+    """gwmerge/templates in an installed package, else the source tree's top-level templates/."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+BUILTIN_DIR = _builtin_dir()
 DEFINITION = "kind.toml"
 TEMPLATE = "template.docx"
 POINTS_INLINE = "inline"
 POINTS_SEPARATE = "separate"
+
+# Every key a kind.toml may use; anything else is a typo that would silently change nothing.
+_KEYS = {"name", "aliases", "description", "title_pattern", "name_line_pattern", "points", "signature",
+         "profile", "profile_overrides", "sections", "themes"}
+_SECTION_KEYS = {"heading", "hint", "aspects"}
+_THEME_KEYS = {"year", "name", "aspects"}
 
 
 @dataclass(frozen=True)
 class SectionDef:
     heading: str
     hint: str = ""
-    aspects: tuple[str, ...] = ()
+    aspects: tuple[str, ...] = ()  # a user's older kind.toml: the aspects of its one unnamed theme
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A year's theme: the aspects (（一） headings) it asks for, by section heading."""
+
+    year: int | None
+    name: str
+    aspects: dict[str, tuple[str, ...]] = field(compare=False)  # kinds are cache keys: keep them hashable
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年 {self.name}" if self.year else self.name
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,7 @@ class Kind:
     profile: Profile
     sections: tuple[SectionDef, ...]
     aliases: tuple[str, ...] = field(default=())
+    themes: tuple[Theme, ...] = field(default=())
 
     @property
     def title_pattern(self) -> str:
@@ -54,26 +82,56 @@ class Kind:
         """The kind's template file; when absent, one is built from the definition's profile."""
         return self.folder / TEMPLATE
 
+    def theme(self, wanted: str) -> Theme:
+        """A theme by year (2021) or name (五个带头); a located message lists the ones there are."""
+        wanted = wanted.strip().removesuffix("年")
+        for theme in self.themes:
+            if wanted in (str(theme.year), theme.name, theme.label):
+                return theme
+        there = "、".join(f"“{t.year or t.name}”（{t.label}）" for t in self.themes)
+        raise GwError(f"文种“{self.id}”没有主题“{wanted}”" + (f"，可选：{there}。" if there else "，它不预填条目。"),
+                      Location(self.folder / DEFINITION))
+
 
 def search_dirs() -> list[Path]:
     return [Path.cwd() / "templates", BUILTIN_DIR]
 
 
+def _line_of(text: str, key: str) -> str | None:
+    """“第 N 行” of the first line defining ``key`` (tomllib gives no positions)."""
+    pattern = re.compile(rf"^\s*(?:\[+\s*)?[\"']?{re.escape(key)}[\"']?\s*(?:=|\]|\.)", re.MULTILINE)
+    m = pattern.search(text)
+    return f"第 {text.count(chr(10), 0, m.start()) + 1} 行" if m else None
+
+
+def _unknown(keys: object, allowed: set[str], text: str, path: Path, where: str) -> None:
+    for key in keys:  # type: ignore[attr-defined]
+        if key not in allowed:
+            close = [k for k in sorted(allowed) if k[:3] == str(key)[:3]]
+            hint = f"是不是“{close[0]}”？" if close else f"可用的有：{'、'.join(sorted(allowed))}。"
+            raise GwError(f"{where}有未知的设置项“{key}”，{hint}", Location(path, None, _line_of(text, str(key))))
+
+
 def load_kind(folder: Path) -> Kind:
-    """Read one kind folder; a broken definition names the file and the key to fix."""
+    """Read one kind folder; a broken definition names the file, the line and the key to fix."""
     path = folder / DEFINITION
     where = Location(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise GwError("文种定义文件无法读取。", where) from exc
+    except UnicodeDecodeError as exc:
+        raise GwError("文种定义文件不是 UTF-8 编码，请另存为 UTF-8。", where) from exc
     except tomllib.TOMLDecodeError as exc:
         raise GwError(f"文种定义文件格式有误（{exc}），请对照内置文种的 kind.toml 修改。", where) from exc
+    _unknown(data, _KEYS, text, path, "")
 
     def get(key: str, kind: type, default: object = None) -> object:
         value = data.get(key, default)
         if value is None or not isinstance(value, kind):
-            raise GwError(f"缺少“{key}”或其值类型不对，请对照内置文种的 kind.toml 修改。", where)
+            raise GwError(f"缺少“{key}”或其值类型不对，请对照内置文种的 kind.toml 修改。",
+                          Location(path, None, _line_of(text, key)))
         return value
 
     points = get("points", str, POINTS_INLINE)
@@ -90,8 +148,12 @@ def load_kind(folder: Path) -> Kind:
     for entry in get("sections", list, []):
         if not isinstance(entry, dict) or not isinstance(entry.get("heading"), str):
             raise GwError("每个 [[sections]] 都要有 heading（该部分的标题）。", where)
+        _unknown(entry, _SECTION_KEYS, text, path, "[[sections]] 中")
         sections.append(SectionDef(entry["heading"], str(entry.get("hint", "")),
                                    tuple(str(a) for a in entry.get("aspects", []))))
+    themes = [_theme(entry, text, path) for entry in get("themes", list, [])]
+    if any(s.aspects for s in sections):  # an older definition: its aspects are one unnamed theme
+        themes.append(Theme(None, "默认", {s.heading: s.aspects for s in sections if s.aspects}))
     return Kind(
         id=folder.name,
         folder=folder,
@@ -104,7 +166,23 @@ def load_kind(folder: Path) -> Kind:
         profile=profile,
         sections=tuple(sections),
         aliases=tuple(get("aliases", list, [])),
+        themes=tuple(themes),
     )
+
+
+def _theme(entry: object, text: str, path: Path) -> Theme:
+    where = Location(path, None, _line_of(text, "themes"))
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise GwError("每个 [[themes]] 都要有 name（主题名称，如“五个带头”）和 year（年度）。", where)
+    _unknown(entry, _THEME_KEYS, text, path, "[[themes]] 中")
+    year = entry.get("year")
+    if year is not None and not isinstance(year, int):
+        raise GwError(f"[[themes]] 的 year 应是数字，如 2021，现在是“{year}”。", where)
+    aspects = entry.get("aspects", {})
+    if not isinstance(aspects, dict) or not all(
+            isinstance(v, list) and all(isinstance(a, str) for a in v) for v in aspects.values()):
+        raise GwError("[[themes]] 的 aspects 应写成 {\"部分标题\" = [\"方面一\", \"方面二\"]}。", where)
+    return Theme(year, entry["name"], {str(k): tuple(v) for k, v in aspects.items()})
 
 
 def _patterns(value: object, where: Location) -> tuple[str, ...]:
