@@ -28,7 +28,7 @@ def mm(points: float) -> float:
 
 @dataclass(frozen=True)
 class Geometry:
-    """Page and 版心 in mm; the defaults are FORMAT.md's A4 with margins 37/35/28/26."""
+    """Page and 版心 in mm; the defaults are docs/format.md's A4 with margins 37/35/28/26."""
 
     width: float = 210.0
     height: float = 297.0

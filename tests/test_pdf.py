@@ -1,4 +1,4 @@
-"""LibreOffice rendering of a FORMAT.md document: 22 lines × 28 chars, page numbers, typefaces."""
+"""LibreOffice rendering of a docs/format.md document: 22 lines × 28 chars, page numbers, typefaces."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def _page_number(p: Paragraph) -> None:
 
 
 def build_docx(path: Path, paragraphs: int = 6) -> None:
-    """A document laid out as FORMAT.md says: title, blank line, 黑体 heading, 楷体 run-in, body."""
+    """A document laid out as docs/format.md says: title, blank line, 黑体 heading, 楷体 run-in, body."""
     doc = Document()
     # docDefaults and Normal: body font, exact 579 line, 2-char indent, justified, no widow control.
     defaults = doc.styles.element.find(qn("w:docDefaults"))

@@ -1,4 +1,4 @@
-"""The generated template carries the numbers of FORMAT.md, read back as Word would see them."""
+"""The generated template carries the numbers of docs/format.md, read back as Word would see them."""
 
 from __future__ import annotations
 

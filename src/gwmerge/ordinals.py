@@ -5,7 +5,7 @@ form accepted in one place is accepted everywhere. Levels are integers: 1 ``一�
 3 ``1.``, 4 ``（1）`` and 0 for in-paragraph points ``一是``/``其一``.
 
 Real input is forgiving: ASCII brackets, spaces inside and after the ordinal, ``1、``,
-full-width digits, ``第一部分``. What is written is always the official form (FORMAT.md).
+full-width digits, ``第一部分``. What is written is always the official form (docs/format.md).
 """
 
 from __future__ import annotations

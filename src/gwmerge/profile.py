@@ -1,6 +1,6 @@
 """Format profile: every GB/T 9704 number the template carries, in OOXML units.
 
-FORMAT.md is the authority for the defaults. A profile is frozen so that a template built from
+docs/format.md is the authority for the defaults. A profile is frozen so that a template built from
 it is a pure function of its fields (templates are generated reproducibly and checked in).
 Sizes are half-points (``w:sz``), lengths are twips (1/20 pt).
 """

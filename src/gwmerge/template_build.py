@@ -1,6 +1,6 @@
 """Generate the docxtpl template of a document kind from a :class:`Profile`.
 
-The template is code-generated (never hand-edited) so that every number of FORMAT.md lives in
+The template is code-generated (never hand-edited) so that every number of docs/format.md lives in
 one place, and it is written byte-reproducibly so the checked-in file only changes when the
 profile or this code does. The paragraph/style contract below is what the renderer relies on.
 """
@@ -103,7 +103,7 @@ def _style_specs(p: Profile) -> list[_StyleSpec]:
         _StyleSpec(_C[roles.LEAD], "引导句字符", "character", p.font_body, p.size_body,
                    bold=p.lead_bold),
     ]
-    # Subtitle and name line: 楷体 三号, centred, no indent (FORMAT.md "name line under title").
+    # Subtitle and name line: 楷体 三号, centred, no indent (docs/format.md, Type).
     specs[1:1] = [
         _StyleSpec(_P[roles.SUBTITLE], "副标题", "paragraph", p.font_name_line, p.size_body,
                    jc="center", first_line_chars=0, keep_next=True, next_style=_P[roles.BODY]),

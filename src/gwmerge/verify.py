@@ -1,4 +1,4 @@
-"""Check any .docx (ours or typed by hand in Word/WPS) against a format profile (FORMAT.md).
+"""Check any .docx (ours or typed by hand in Word/WPS) against a format profile (docs/format.md).
 
 This is the one source of truth for "official format": the ``verify`` command and the tests both
 call :func:`verify`. Everything is read back as *effective* formatting (style chain, docDefaults,
@@ -372,7 +372,7 @@ def rule_theme_fonts(ctx: Context) -> Iterator[Issue]:
     """No theme font attribute may pick a text run's typeface: it silently beats the names.
 
     Reported where it is set: once for docDefaults or a style, per paragraph for direct runs.
-    One that a higher level already overrides is only a warning (FORMAT.md still wants it gone,
+    One that a higher level already overrides is only a warning (docs/format.md still wants it gone,
     since restyling can bring it back).
     """
     footer_paras = [p for f in _all_footers(ctx) for p in f.paragraphs]
