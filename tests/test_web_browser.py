@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, SHEETS, seed_paragraphs
+from conftest import ROOT, SEED, SHEETS, seed_paragraphs
 from docx import Document
 from webserver import CHROMIUM_ARGS, chromium, running, settings
 
@@ -145,3 +145,25 @@ def test_broken_and_good_workbook(page, tmp_path: Path) -> None:
     links = page.locator("#merge-rows a[href]")
     pw.expect(links).to_have_count(1)
     pw.expect(links).to_have_text("示例-副镇长.docx")
+
+
+def test_one_click_format_of_a_draft(page, tmp_path: Path) -> None:
+    """一键排版: a plain-text draft and a Word draft come back as official-format documents, same text."""
+    raw = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text_draft = tmp_path / "草稿.txt"
+    text_draft.write_text("\n".join(raw), encoding="gb18030")  # as saved by Notepad on Chinese Windows
+    word_draft = tmp_path / "初稿.docx"
+    draft = Document()
+    for line in raw:
+        draft.add_paragraph(line)
+    draft.save(word_draft)
+    page.click("nav.steps button[data-step=format]")
+    page.set_input_files("#format-form input[type=file]", [str(text_draft), str(word_draft)])
+    pw.expect(page.locator("#format-summary")).to_have_text("完成：成功 2 个，失败 0 个。")
+    for name in ("草稿.docx", "初稿.docx"):
+        with page.expect_download() as done:
+            page.locator("#format-rows a", has_text=name).click()
+        assert done.value.suggested_filename == name
+        paragraphs = [p.text for p in Document(done.value.path()).paragraphs if p.text.strip()]
+        assert paragraphs == raw
+    _shot(page, "一键排版")

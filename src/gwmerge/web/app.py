@@ -83,7 +83,7 @@ class Web:
     async def index(self, request: Request) -> Response:
         page = _env.get_template("index.html").render(
             kinds=api.list_kinds(), profiles=list(PROFILES), limits=self.settings.limits, MB=MB,
-            shared=not self.settings.local_only, can_format=hasattr(api, "format_documents"))
+            shared=not self.settings.local_only)
         return HTMLResponse(page, headers={"cache-control": "no-store"})
 
     async def login(self, request: Request) -> Response:

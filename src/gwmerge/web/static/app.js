@@ -299,7 +299,7 @@ document.addEventListener("DOMContentLoaded", () => {
   prepare();
   dropZone($("#check-form .drop"), upload);
   $("#merge-form").addEventListener("submit", merge);
-  if ($("#format-form")) dropZone($("#format-form .drop"), format);
+  dropZone($("#format-form .drop"), format);
   // Files dropped next to a drop zone would make the browser leave the page.
   window.addEventListener("dragover", (event) => event.preventDefault());
   window.addEventListener("drop", (event) => event.preventDefault());
