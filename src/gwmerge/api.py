@@ -29,6 +29,7 @@ from .template_build import template_bytes
 from .text import one_line
 from .verify import verify as check_format
 from .workbook import Grid, SectionRows, read_grid, refuse_format, write_workbook
+from .xmlsafe import Unsafe
 
 if TYPE_CHECKING:
     from .batch import BatchResult, DocSummary
@@ -199,6 +200,11 @@ def verify(paths: Iterable[Path], profiles: Iterable[str] = ()) -> list[Outcome]
                 outcome.findings = check_format(doc, profile)
             except GwError as exc:
                 outcome.error = exc
+            except Unsafe as exc:
+                part = f"（{exc.part}）" if exc.part else ""
+                outcome.error = GwError(f"文件{exc.reason}{part}，为安全起见没有检查；请检查文件来源。", Location(doc))
+            except MemoryError:
+                outcome.error = GwError("文件内容过大，内存不足以检查；文件可能已损坏或是恶意构造的。", Location(doc))
             except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
                 outcome.error = GwError("无法读取，文件可能已损坏或不是 Word 文档。", Location(doc))
             except Exception as exc:  # reported per input, the others go on

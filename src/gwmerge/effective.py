@@ -19,13 +19,14 @@ Not modelled: table styles, numbering-level properties, conditional formatting.
 from __future__ import annotations
 
 import posixpath
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from lxml import etree
+
+from .xmlsafe import DocxLimits, SafeZip, parse
 
 __all__ = ["EffectiveDoc", "Footer", "Paragraph", "Run", "Section"]
 
@@ -292,8 +293,11 @@ class EffectiveDoc:
     """A parsed .docx whose paragraphs and runs report effective formatting."""
 
     def __init__(self, source: str | Path | IO[bytes]) -> None:
-        with zipfile.ZipFile(source) as zf:
-            self._files = {n: zf.read(n) for n in zf.namelist()}
+        # Hostile files are expected (verify takes any .docx): sizes are checked before anything is
+        # decompressed, only XML parts are read, each within a budget, and parsed without entities.
+        with SafeZip(source, DocxLimits) as zf:
+            self._files = {n: zf.read(n, DocxLimits.max_xml) for n in zf.names()
+                           if n.lower().endswith((".xml", ".rels"))}
         main = self._main_part()
         self._main = main
         self.document = self._xml(main)
@@ -310,10 +314,10 @@ class EffectiveDoc:
     # ---- package plumbing
 
     def _xml(self, name: str) -> etree._Element:
-        return etree.fromstring(self._files[name])
+        return parse(self._files[name], name)
 
     def _main_part(self) -> str:
-        rels = etree.fromstring(self._files["_rels/.rels"])
+        rels = parse(self._files["_rels/.rels"], "_rels/.rels")
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("Type", "").endswith("/officeDocument"):
                 return rel.get("Target", "").lstrip("/")
@@ -326,7 +330,7 @@ class EffectiveDoc:
         if rels_name not in self._files:
             return {}
         out = {}
-        for rel in etree.fromstring(self._files[rels_name]).iter(f"{{{PKG_REL}}}Relationship"):
+        for rel in parse(self._files[rels_name], rels_name).iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("TargetMode") == "External":
                 continue
             target = rel.get("Target", "")
@@ -527,7 +531,7 @@ class EffectiveDoc:
                        title_pg=bool(_on(sect.find(w("titlePg")))))
 
     def raw_parts(self) -> dict[str, bytes]:
-        """Every package member, for raw-XML checks."""
+        """Every XML package member, for raw-XML checks."""
         return dict(self._files)
 
 

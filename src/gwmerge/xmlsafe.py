@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-__all__ = ["Limits", "SafeZip", "Unsafe", "iterparse", "parse"]
+__all__ = ["DocxLimits", "Limits", "SafeZip", "Unsafe", "iterparse", "parse"]
 
 
 class Unsafe(Exception):
@@ -44,6 +44,16 @@ class Limits:
     max_total = 160 * 1024 * 1024  # uncompressed bytes read from one package in all
     max_ratio = 120  # uncompressed / compressed, for parts over ratio_floor bytes
     ratio_floor = 4 * 1024 * 1024
+    max_read = 160 * 1024 * 1024  # uncompressed bytes actually read (XML parts), in all
+
+
+class DocxLimits(Limits):
+    """A .docx may carry large pictures (never read); its XML is parsed whole, so it gets less."""
+
+    max_part = 256 * 1024 * 1024
+    max_total = 2 * 1024 * 1024 * 1024
+    max_xml = 24 * 1024 * 1024  # one XML part read whole (a 300-page document is about 10 MB)
+    max_read = 96 * 1024 * 1024
 
 
 def _parser_options() -> dict[str, Any]:
@@ -181,7 +191,7 @@ class SafeZip:
 
     def spend(self, n: int, part: str) -> None:
         self._spent += n
-        if self._spent > self.limits.max_total:
+        if self._spent > self.limits.max_read:
             raise Unsafe("解压后超出允许的大小（可能是“压缩炸弹”）", part)
 
     def has(self, name: str) -> bool:
