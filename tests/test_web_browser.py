@@ -58,12 +58,23 @@ def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> 
     # 准备: a blank workbook of the chosen kind comes back as an .xlsx.
     page.fill("#new-form input[name=name]", "张三")
     page.fill("#new-form input[name=position]", "副镇长")
+    # Only the chosen kind's themes are offered; the chosen one pre-fills its aspects.
+    kind = api.list_kinds()[0]
+    theme = kind.themes[0]
+    page.select_option("#new-form select[name=kind]", kind.id)
+    page.select_option("#new-form select[name=theme]", label=theme.label)
+    offered = page.locator("#new-form select[name=theme] option:not([hidden])").all_inner_texts()
+    assert offered[1:] == [t.label for t in kind.themes]
     with page.expect_download() as blank:
         page.click("#new-form button[type=submit]")
     assert blank.value.suggested_filename.endswith(".xlsx")
     saved = tmp_path / "blank.xlsx"
     blank.value.save_as(saved)
-    assert "基本信息" in openpyxl.load_workbook(saved).sheetnames
+    book = openpyxl.load_workbook(saved)
+    assert "基本信息" in book.sheetnames
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
+    for aspects in theme.aspects.values():
+        assert set(aspects) <= cells
     # …and with a roster, one workbook per person in a zip.
     roster = tmp_path / "名单.xlsx"
     wb = openpyxl.Workbook()

@@ -115,7 +115,7 @@ class Web:
             written = await run_in_threadpool(
                 functools.partial(api.new, out, kind=form.get("kind") or None, name=form.get("name").strip(),
                                   position=form.get("position").strip(), unit=form.get("unit").strip(),
-                                  roster=roster, notes=notes))
+                                  roster=roster, notes=notes, theme=form.get("theme") or None))
         except Refused:
             self.store.remove(job)
             raise

@@ -78,8 +78,23 @@ function dropZone(zone, onFiles) {
 
 // ---- 准备 ------------------------------------------------------------------------------------
 
+// A theme belongs to one kind: only the chosen kind's themes are offered.
+function themesFollowKind(form) {
+  const follow = () => {
+    const kind = form.elements.kind.value;
+    for (const option of form.elements.theme.options) {
+      option.hidden = Boolean(option.dataset.kind) && option.dataset.kind !== kind;
+    }
+    if (form.elements.theme.selectedOptions[0]?.hidden) form.elements.theme.value = "";
+  };
+  form.elements.kind.addEventListener("change", follow);
+  follow();
+}
+
 function prepare() {
   const newForm = $("#new-form");
+  themesFollowKind(newForm);
+  themesFollowKind($("#roster-form"));
   newForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const note = $("[data-role=message]", newForm);
@@ -100,6 +115,7 @@ function prepare() {
     note.textContent = "正在生成……";
     const body = new FormData();
     body.append("kind", rosterForm.elements.kind.value);
+    body.append("theme", rosterForm.elements.theme.value);
     body.append("roster", files[0]);
     try {
       const response = await fetch("/api/new", { method: "POST", body });
