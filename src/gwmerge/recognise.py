@@ -19,7 +19,7 @@ from pathlib import Path
 from . import kinds as kinds_mod
 from . import layout, numbering, ordinals
 from . import sheetformat as sf
-from .errors import Finding, Location, Severity
+from .errors import Finding, GwError, Location, Severity
 from .kinds import Kind
 from .model import Document, Join, Node, Section, Text
 from .text import official_date
@@ -586,23 +586,21 @@ def _minimise(source: Path, info: dict[str, Text], body: list[SourcePara], live:
 
 
 def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
-    """The kind from the title's words; else the generic kind (or the default one)."""
+    """The kind from the title's words (and who signs); else the generic kind, else the default."""
     title = _simplified("".join(title_lines))
-    available = kinds_mod.available()
-
-    def first(*words: str) -> Kind | None:
-        for kind in available.values():
-            if any(word in kind.id or word in kind.name for word in words):
-                return kind
-        return None
-
     if any(w in title for w in ("组织生活会", "检视剖析")):
-        found = first("组织生活会")
+        wanted: tuple[str, ...] = ("组织生活会",)
     elif any(w in title for w in ("民主生活会", "mzshh", "对照检查")):
-        found = (first("班子") if organisation or "班子" in title else None) or first("民主生活会")
+        team = organisation or "班子" in title
+        wanted = ("班子民主生活会", "班子", "民主生活会") if team else ("民主生活会",)
     else:
-        found = first("通用", "自查")
-    return found or kinds_mod.find(None)
+        wanted = ("通用",)
+    for name in wanted:
+        try:
+            return kinds_mod.find(name)
+        except GwError:
+            continue
+    return kinds_mod.find(None)
 
 
 def _simplified(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import kinds, ordinals
+from . import kinds, numbering, ordinals
 from . import sheetformat as sf
 from .errors import Finding
 from .model import Document, Node
@@ -40,6 +40,8 @@ def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
     info = {name: _cell(text.paragraphs) for name, text in doc.info.items() if text}
     sections = []
     used: set[str] = set()
+    # 层级 shows each row's own ordinal (（二）, 三是, 2.): a column of （一）（一）（一） reads wrong.
+    by_source = dict(zip((id(s) for s in doc.sections if s.nodes), numbering.number(doc).sections, strict=True))
     for section in doc.sections:
         heading = section.heading.value
         title = sheet_title(heading).strip() or "部分"
@@ -48,8 +50,10 @@ def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
             number += 1
             title = f"{sheet_title(heading)[:28]}{number}"
         used.add(title.casefold())
-        rows = [(node.level.value, _cell(node.heading.paragraphs), _cell(node.body.paragraphs), node.join.value,
-                 _note(node)) for node in section.nodes]
+        shown = by_source.get(id(section))
+        ordinals_shown = [n.ordinal for n in shown.nodes] if shown is not None else [""] * len(section.nodes)
+        rows = [(ordinal or node.level.value, _cell(node.heading.paragraphs), _cell(node.body.paragraphs),
+                 node.join.value, _note(node)) for node, ordinal in zip(section.nodes, ordinals_shown, strict=True)]
         if _read_back(title) != heading:
             rows.insert(0, (sf.SECTION_TITLE, heading, "", "", "工作表名称放不下完整标题，以此为准"))
         sections.append(SectionRows(title, rows, example=None))
