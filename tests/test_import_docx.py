@@ -166,3 +166,22 @@ def test_list_number_formats() -> None:
     assert numbering.render("5", 0) == "第十二部分"
     assert numbering.render("5", 1) == "①"
     assert numbering.render("7", 0) == ""
+
+
+def test_hidden_and_deleted_text_is_not_imported(tmp_path: Path) -> None:
+    doc = WordDocument()
+    lines = seed_lines()
+    for index, line in enumerate(lines):
+        para = doc.add_paragraph(line)
+        if index == 1:
+            hidden = para.add_run("（隐藏的批注）")
+            hidden.font.hidden = True
+            para._p.append(parse_xml(
+                f'<w:del {NS} w:id="1" w:author="a"><w:r><w:delText>删掉的字</w:delText></w:r></w:del>'))
+            para._p.append(parse_xml(f'<w:ins {NS} w:id="2" w:author="a"><w:r><w:t>补上的字。</w:t></w:r></w:ins>'))
+    source = tmp_path / "修订.docx"
+    doc.save(source)
+    out, _ = import_and_merge(source, tmp_path)
+    expected = list(lines)
+    expected[1] += "补上的字。"
+    assert texts(out) == expected

@@ -286,6 +286,8 @@ class _Reader:
             if tag in _SKIPPED:
                 skipped.append(_SKIPPED[tag])
                 continue
+            if tag == "r" and _hidden(child):
+                continue  # hidden text: Word does not show it, so it is not the material's text
             if tag == "t":
                 texts.append(child.text or "")
             elif tag == "tab":
@@ -330,6 +332,11 @@ class _Reader:
         if align == "center":
             return Hint.CENTER
         return Hint.SIGNATURE if align in ("right", "end") else Hint.NONE
+
+
+def _hidden(run: etree._Element) -> bool:
+    vanish = run.find(f"{w('rPr')}/{w('vanish')}")
+    return vanish is not None and _val(vanish, "1") not in ("0", "false", "off")
 
 
 def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
