@@ -389,8 +389,8 @@ def _item_parts(rest: str, points_follow: bool, hint: Hint) -> tuple[str, str]:
         return rest, ""
     if hint is Hint.BODY or (rest.endswith(tuple(_SENTENCE_END)) and _width(rest) > _SHORT_HEADING):
         return "", rest
-    if rest.endswith(tuple("；;，,、")):
-        return "", rest
+    if rest.endswith(tuple("；;，,、")) or any(mark in rest[:-1] for mark in "：:；;"):
+        return "", rest  # a clause list reads as text, not as a heading
     return rest, ""
 
 
