@@ -89,6 +89,10 @@ VARIANTS: dict[str, tuple[list[str], list[str] | None]] = {
         "（一）在压力传导方面。传导还不够到位。", "二、问题/原因分析：", "（一）思想上。认识不足。",
         "三、整改措施", "（一）加强学习。制定计划。", "四、整改措施", "（一）强化监督。定期检查。",
         "五、其他 事项", "有关情况另行报告。"], None),
+    # No title at all: the text starts with the opening paragraph.
+    "no_title": ([
+        OPENING, "一、存在的主要问题", "（一）在理论学习方面。学习还不够深入。",
+        "二、整改措施", "（一）加强学习。制定计划。"], None),
     # A name under the title and no signature at the end.
     "name_line_under_title": ([
         TITLE, "张三", OPENING, "一、存在的主要问题", "（一）在理论学习方面。学习还不够深入。"], None),
@@ -184,3 +188,16 @@ def test_pdf_copy_with_indented_first_lines(tmp_path: Path) -> None:
     source.write_text("\n".join(["\u3000" * 4 + lines[0], *broken]), encoding="utf-8")
     out, _ = import_and_merge(source, tmp_path)
     assert texts(out) == lines
+
+
+@pytest.mark.parametrize(("name", "kind"), [("banzi_title_lines_subtitle_organisation", "班子民主生活会"),
+                                            ("traditional_characters", "民主生活会"),
+                                            ("points_own_paragraphs", "民主生活会"),
+                                            ("headings_sheet_names_cannot_hold", "民主生活会"),
+                                            ("no_title", "通用")])
+def test_kind_is_guessed_from_the_title(name: str, kind: str, tmp_path: Path) -> None:
+    source = tmp_path / f"{name}.txt"
+    source.write_text("\n".join(VARIANTS[name][0]), encoding="utf-8")
+    [imported] = api.import_documents([source], tmp_path / "books")
+    assert imported.recognised is not None and imported.recognised.kind.id == kind
+    assert api.import_documents([source], tmp_path / "forced", "组织生活会")[0].recognised.kind.id == "组织生活会"

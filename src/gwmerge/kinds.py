@@ -253,6 +253,8 @@ def title_pattern(doc: Document, kind: Kind) -> str:
 def title_lines(doc: Document, kind: Kind) -> tuple[str, list[str] | None]:
     """The title, and its lines when the writer broke it (Alt+Enter); None: break it automatically."""
     typed = doc.info.get(sf.FIELD_TITLE)
+    if typed and typed.value.strip() in sf.NO_TITLE_WORDS:
+        return "", None
     if typed:
         lines = list(typed.paragraphs)
         return "".join(lines), lines if len(lines) > 1 else None

@@ -187,8 +187,8 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
     else:
-        findings.append(Finding(base, "没有识别到标题，合并时将按文种的标题格式生成，请在“基本信息”中核对标题。",
-                                Severity.WARNING))
+        put(sf.FIELD_TITLE, [sf.NO_TITLE])
+        findings.append(Finding(base, "没有识别到标题，工作簿“标题”填了“无”；如有标题请直接填写。", Severity.WARNING))
     if subtitle:
         put(sf.FIELD_SUBTITLE, [subtitle.text], subtitle.location)
     signature_text = ""

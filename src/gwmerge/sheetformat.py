@@ -30,12 +30,15 @@ FIELD_SIGNER = "署名"
 FIELD_POINTS = "要点排法"
 FIELD_NAME_LINE = "标题下署名"
 YES, NO = "是", "否"
+# 标题 filled with one of these: the material has no title (import writes the first).
+NO_TITLE = "无"
+NO_TITLE_WORDS = frozenset({NO_TITLE, "（无）", "(无)", "无标题", "不要标题", "没有标题"})
 POINTS_RUN_ON, POINTS_OWN = "接在段内", "单独成段"
 # v1's fields keep their rows (up to 落款); the v2 fields follow them.
 INFO_FIELDS: dict[str, str] = {
     FIELD_KIND: "文种，从下拉列表选择，决定格式模板和默认章节",
     FIELD_TITLE: "可留空：留空时按文种的标题格式自动生成（如“副镇长五个带头专题民主生活会对照检查材料”）；"
-                 "标题要分几行时，按 Alt+Enter 在断行处换行",
+                 "标题要分几行时，按 Alt+Enter 在断行处换行；材料本来没有标题时填“无”",
     FIELD_UNIT: "单位全称，如“某某镇”",
     FIELD_NAME: "姓名",
     FIELD_POSITION: "职务，如“副镇长”",
