@@ -288,3 +288,34 @@ def test_every_template_variable_is_known_to_the_sandbox() -> None:
 
     plan = layout.Plan(title="标题", title_lines=["标题"], name_line="", paragraphs=[])
     assert set(render.context(plan)) <= sandbox.KNOWN_VARIABLES
+
+
+def test_new_workbook_explains_v2_and_fills_like_a_person(tmp_path: Path) -> None:
+    """Start from `new`, pick 排法 from its drop-down and fill the v2 fields by their labels."""
+    [path] = api.new(tmp_path / "张三.xlsx", name="张三", position="副镇长")
+    wb = openpyxl.load_workbook(path)
+    info, sheet = wb["基本信息"], wb["存在的主要问题"]
+    labels = {row[0].value: row[0].row for row in info.iter_rows(min_row=3, max_col=1)}
+    assert {"年度", "副标题", "署名", "要点排法", "标题下署名", "格式版本"} <= set(labels)
+    assert info.cell(row=labels["格式版本"], column=2).value == "2"
+    assert [c.value for c in sheet[1]] == ["层级", "标题或引导句", "正文", "排法", "备注（不输出）"]
+    instruction = sheet["A2"].value
+    assert instruction.startswith("填写说明：按本年度主题逐条查摆")
+    assert "接上段" in instruction and "另起段" in instruction
+    joins = [dv for dv in sheet.data_validations.dataValidation if "D4" in str(dv.sqref)]
+    assert joins and joins[0].formula1 == '"接上段,另起段"'
+    info.cell(row=labels["年度"], column=2, value=2025)
+    info.cell(row=labels["要点排法"], column=2, value="单独成段")
+    for row, values in enumerate([("（一）", "在理论学习方面", "学习不够深入。"),
+                                  ("二是", "学习不系统", "满足于读原文。"),
+                                  ("二是", "运用不够", "联系实际不紧。", "接上段")], start=4):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=column, value=value)
+    wb.save(path)
+    paras = merged(path)
+    assert paras[0] == ("GwTitle", "副镇长2025年度民主生活会对照检查材料")
+    assert body_of(paras) == [
+        (H1, "一、存在的主要问题"),
+        (BODY, "（一）在理论学习方面。学习不够深入。"),
+        (BODY, "一是学习不系统。满足于读原文。二是运用不够。联系实际不紧。"),
+    ]

@@ -258,8 +258,8 @@ def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = 
     if existing and not force:
         raise GwError("已存在，为免覆盖已填写的内容，没有生成任何工作簿；确需覆盖请加 --force。", Location(existing[0]))
     written: list[Path] = []
-    sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in aspects.get(s.heading, ())])
-                for s in doc_kind.sections]
+    sections = [SectionRows(s.heading, [(sf.Level.ITEM2.value, a, "") for a in aspects.get(s.heading, ())],
+                            hint=s.hint) for s in doc_kind.sections]
     for person, target in zip(people, targets, strict=True):
         info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person.name,
                                           sf.FIELD_POSITION: person.position,

@@ -43,6 +43,7 @@ class SectionRows:
     title: str
     rows: list[tuple[str, ...]]
     example: tuple[str, str, str] | None = ("（一）", "（示例）在……方面", "（示例）具体内容……")
+    hint: str = ""  # the kind's advice for this section, shown first in the instruction line
 
 
 def write_workbook(
@@ -101,7 +102,9 @@ _COLUMNS = len(sf.SECTION_HEADER)
 def _write_section(wb: Workbook, section: SectionRows) -> None:
     ws = wb.create_sheet(_sheet_title(section.title))
     ws.append(list(sf.SECTION_HEADER))
-    ws.append([sf.SECTION_INSTRUCTION])
+    hint = section.hint.strip().rstrip("。")
+    prefix = sf.INSTRUCTION_PREFIX + "："
+    ws.append([sf.SECTION_INSTRUCTION.replace(prefix, f"{prefix}{hint}。", 1) if hint else sf.SECTION_INSTRUCTION])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=_COLUMNS)
     first = 3
     if section.example is not None:
