@@ -59,9 +59,11 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        """已生成, 内容过少 (written, but nothing beyond headings) or 失败."""
+        """已生成, 内容过少 (written, but nothing beyond headings), 失败, or 未处理 (batch stopped first)."""
         if not self.ok:
             return "失败"
+        if self.output is None:
+            return "未处理"
         if self.summary is not None and self.summary.nearly_empty:
             return "内容过少"
         return "已生成"

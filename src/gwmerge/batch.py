@@ -91,7 +91,8 @@ class BatchResult:
     Fields:
 
     * ``outcomes`` — one :class:`~gwmerge.api.Outcome` per input workbook, in input order. An
-      outcome's ``status`` is 已生成, 内容过少 (written, but nothing beyond headings) or 失败.
+      outcome's ``status`` is 已生成, 内容过少 (written, but nothing beyond headings), 失败, or
+      未处理 (the batch was stopped before it).
     * ``skipped`` — folder entries not merged (``.xls``, lock files ``~$…``, subfolders), with why.
     * ``out_dir`` — the output folder.
     * ``report`` — the 汇总表.xlsx written into the output folder, or None.
@@ -139,6 +140,11 @@ class BatchResult:
     @property
     def nearly_empty(self) -> int:
         return sum(o.status == "内容过少" for o in self.outcomes)
+
+    @property
+    def unprocessed(self) -> int:
+        """Workbooks not reached because the batch was stopped."""
+        return sum(o.status == "未处理" for o in self.outcomes)
 
     @property
     def failed(self) -> int:
@@ -346,6 +352,10 @@ def _alive(pid: int) -> bool:
 # ---------------------------------------------------------------- workers
 
 
+_HANDED: list[Path] = []  # a worker's documents not yet moved into place by the parent
+_FINISHED = threading.Event()  # a worker's main loop has cleaned up
+
+
 class _Stop(BaseException):
     """Raised in a worker by SIGTERM/SIGHUP or its parent's death: clean up and leave."""
 
@@ -364,11 +374,19 @@ def _watch_parent() -> None:
         from multiprocessing.connection import wait
 
         wait([parent.sentinel])
+        # The main thread removes its temporary files on SIGTERM; a real signal also interrupts a
+        # blocking read, which a simulated one (Windows) does not.
         with contextlib.suppress(Exception):
-            import _thread
+            if os.name == "posix":
+                os.kill(os.getpid(), signal.SIGTERM)
+            else:
+                import _thread
 
-            _thread.interrupt_main(signal.SIGTERM)  # the main thread removes its temporary file
-        threading.Event().wait(3)
+                _thread.interrupt_main(signal.SIGTERM)
+        _FINISHED.wait(2)
+        for temp in _HANDED:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
         os._exit(3)
 
     threading.Thread(target=watch, daemon=True, name="gwmerge-parent-watch").start()
@@ -381,24 +399,32 @@ def _worker(conn: Connection, settings: Settings) -> None:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _stop)
     _watch_parent()
+    # Documents handed to the parent that it has not moved into place yet; if the parent dies,
+    # they are removed here (one it has moved is no longer at its temporary path).
+    handed = _HANDED
     try:
         while True:
             try:
                 task = conn.recv()
             except (EOFError, OSError):
-                return
+                break
             if task is None:
-                return
+                handed.clear()
+                break
             index, path = task
             outcome, wanted = merge_to_temp(path, settings)
-            try:
-                conn.send((index, outcome, wanted))
-            except BaseException:
-                if outcome.output is not None:
-                    outcome.output.unlink(missing_ok=True)
-                raise
-    except (_Stop, KeyboardInterrupt):
-        return
+            if outcome.output is not None:
+                if len(handed) > 16:
+                    handed[:] = [p for p in handed if p.exists()]
+                handed.append(outcome.output)
+            conn.send((index, outcome, wanted))
+    except (_Stop, KeyboardInterrupt, OSError):
+        pass
+    finally:
+        for temp in handed:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        _FINISHED.set()
 
 
 def _context() -> Any:

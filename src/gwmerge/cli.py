@@ -189,6 +189,8 @@ def _print_batch(result: Any) -> None:
     if result.nearly_empty:
         parts.append(f"内容过少 {result.nearly_empty} 个")
     parts.append(f"失败 {result.failed} 个")
+    if result.unprocessed:
+        parts.append(f"未处理 {result.unprocessed} 个")
     if result.skipped:
         parts.append(f"跳过 {len(result.skipped)} 个")
     out.print(Text(f"完成：{'，'.join(parts)}。", style="bold red" if result.exit_code else "bold green"))

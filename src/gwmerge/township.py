@@ -54,7 +54,7 @@ def indistinguishable(result: BatchResult) -> None:
             by_title.setdefault(s.title, []).append(outcome)
     for title, group in by_title.items():
         if len(group) > 1:
-            names = "、".join(o.output.name for o in group if o.output)
+            names = "、".join(o.output.name for o in group[:5] if o.output) + (" 等" if len(group) > 5 else "")
             result.notices.append(
                 f"{len(group)} 份材料标题都是“{title}”，页面上又没有姓名，打印后无法区分（{names}）："
                 "可在各工作簿“基本信息”中将“落款”选“是”，让姓名印在文末。")
