@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from typer import rich_utils
 
-from . import api, importing
 from .errors import Finding, GwError, os_message
-from .profile import PROFILES
 from .safetext import for_markup, for_terminal
+
+if TYPE_CHECKING:
+    from . import api
+
+# The library (docxtpl, lxml, openpyxl, cn2an …) is imported inside each command, so that
+# `gwmerge --help` answers at once.
 
 app = typer.Typer(
     name="gwmerge",
@@ -105,8 +106,10 @@ def merge(
     ] = None,
 ) -> None:
     """合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import api
+
 
     if kind and template:
         raise _fail(GwError("--kind 和 -t 只能选一个。"))
@@ -210,6 +213,7 @@ def check(
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="按指定文种检查。")] = None,
 ) -> None:
     """检查工作簿，不生成文件；列出全部问题及其位置（文件 › 工作表 › 单元格）。"""
+    from . import api
     try:
         outcomes = api.check(paths, kind)
         if not outcomes:
@@ -250,6 +254,7 @@ def verify(
     ] = None,
 ) -> None:
     """检查任意 .docx 是否符合公文格式（字体、字号、行距、页边距、页码等），列出问题所在段落。"""
+    from . import api
     try:
         outcomes = api.verify(paths, profile or ())
         if not outcomes:
@@ -278,6 +283,7 @@ def new(
     ] = None,
 ) -> None:
     """生成带填写说明、示例行和下拉选项的空白工作簿。"""
+    from . import api
     notes: list[Finding] = []
 
     def written(path: Path) -> None:
@@ -297,6 +303,10 @@ def new(
 @app.command()
 def kinds() -> None:
     """列出可用的文种。"""
+    from rich.table import Table
+
+    from . import api
+    from .profile import PROFILES
     try:
         available = api.list_kinds()
     except GwError as exc:
@@ -340,6 +350,7 @@ Sources = Annotated[
 
 def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
     """Per source: where the result went, what was recognised, and where to look."""
+    from . import importing
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
@@ -374,6 +385,7 @@ def import_(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
 ) -> None:
     """把已有的材料（.docx 或 .txt）导入为工作簿，合并后与原文逐段一致。"""
+    from . import api, importing
     try:
         if not importing.collect_sources(paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
@@ -398,6 +410,7 @@ def format_(
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
 ) -> None:
     """一键排版：把 Word 或文本草稿排成公文格式，文字不变。"""
+    from . import api, importing
     try:
         if not importing.collect_sources(paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
@@ -409,6 +422,7 @@ def format_(
 
 def _chinese_help() -> None:
     """Help screens in Chinese: typer's panel titles and click's help option text."""
+    from typer import rich_utils
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
     rich_utils.COMMANDS_PANEL_TITLE = "命令"
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
