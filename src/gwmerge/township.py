@@ -121,9 +121,10 @@ def bundle_order(result: BatchResult, order: Path | None) -> list[Outcome]:
 
 
 def roster(path: Path) -> list[tuple[str, str]]:
+    """(姓名, 职务) of each person on a roster workbook, in its order."""
     from .api import read_roster
 
-    return read_roster(path)
+    return [(p.name, p.position) for p in read_roster(path)]
 
 
 def make_bundle(result: BatchResult, pdfs: dict[int, Path], order: Path | None) -> None:
