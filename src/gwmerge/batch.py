@@ -308,10 +308,11 @@ def write_temp(folder: Path, data: bytes, suffix: str) -> Path:
     return path
 
 
-def sweep_temps(folder: Path, pids: set[int] | None = None) -> None:
+def sweep_temps(folder: Path, pids: set[int] | None = None, keep: set[Path] | frozenset[Path] = frozenset()) -> None:
     """Remove temporary files of ours: those of ``pids``, or (None) those whose process is gone.
 
-    A file counts as ours by its name pattern and its content (empty, a zip or a PDF).
+    A file counts as ours by its name pattern and its content (empty, a zip or a PDF); ``keep``
+    are complete documents a worker handed over before it died.
     """
     try:
         entries = list(folder.iterdir())
@@ -322,7 +323,7 @@ def sweep_temps(folder: Path, pids: set[int] | None = None) -> None:
         if not m:
             continue
         pid = int(m.group(1))
-        if pids is not None and pid not in pids:
+        if entry in keep or (pids is not None and pid not in pids):
             continue
         if pids is None and _alive(pid):
             continue
@@ -480,6 +481,7 @@ class Pool:
         self._ctx = _context()
         self._settings = settings
         self.pids: set[int] = set()
+        self.received: set[Path] = set()  # documents handed over, to be kept if their worker dies
         self.slots = [self._start() for _ in range(size)]
 
     def _start(self) -> _Slot:
@@ -517,6 +519,8 @@ class Pool:
                         message = slot.conn.recv()
                 if message is not None:
                     slot.task = None
+                    if message[1].output is not None:
+                        self.received.add(message[1].output)
                     yield message
                     continue
                 if slot.process.is_alive() and slot.conn not in ready:
@@ -524,7 +528,8 @@ class Pool:
                 # The worker died holding this task: name the file and carry on with a new worker.
                 index, path = slot.task  # type: ignore[misc]
                 slot.process.join(1)
-                sweep_temps(self._settings.out_dir, {slot.process.pid})
+                self.received = {p for p in self.received if p.exists()}
+                sweep_temps(self._settings.out_dir, {slot.process.pid}, self.received)
                 slot.conn.close()
                 replacement = self._start()
                 slot.process, slot.conn, slot.task = replacement.process, replacement.conn, None
