@@ -285,6 +285,7 @@ def test_sweep_removes_finished_jobs(settings: Settings) -> None:
 
     store = JobStore(settings.root, Limits(job_seconds=60))
     job = store.create("session")
+    job.state = "done"
     (job.folder / "x").write_bytes(b"x")
     assert store.sweep(now=time.monotonic() + 30) == 0
     assert store.sweep(now=time.monotonic() + 61) == 1
@@ -307,3 +308,27 @@ def test_a_name_pattern_never_leaves_the_job_folder(client: TestClient, settings
     assert client.post(f"/api/jobs/{job}/merge", data={"name_pattern": "{不存在}"}).status_code == 202
     failed = _wait(client, job)
     assert failed["state"] == "failed" and "“{不存在}”不是可用的字段" in failed["message"]
+
+
+def test_job_limits_make_room_by_dropping_the_oldest_finished_job(settings: Settings) -> None:
+    from gwmerge.web.jobs import Job, JobStore
+    from gwmerge.web.multipart import Refused
+
+    store = JobStore(settings.root, Limits(jobs_per_session=2, jobs_total=2))
+
+    def finished(session: str) -> Job:
+        job = store.create(session)
+        job.state = "done"
+        return job
+
+    first = finished("a")
+    second = finished("a")
+    finished("a")  # the first one made room
+    assert store.get("a", first.id) is None and not first.folder.exists()
+    finished("b")  # all sessions together: the oldest of all goes
+    assert store.get("a", second.id) is None
+    store.create("c")
+    store.create("c")  # still receiving its files, or running: never dropped
+    with pytest.raises(Refused, match="同时进行的任务太多"):
+        store.create("c")
+    store.close()

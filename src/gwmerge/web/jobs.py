@@ -21,7 +21,7 @@ from ..errors import InternalError
 from .multipart import Refused
 from .settings import Limits
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+RECEIVING, QUEUED, RUNNING, DONE, FAILED = "receiving", "queued", "running", "done", "failed"
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Job:
     id: str
     session: str
     folder: Path
-    state: str = DONE
+    state: str = RECEIVING  # files are still arriving: nothing may remove the job yet
     phase: str = ""
     done: int = 0
     total: int = 0
@@ -47,7 +47,7 @@ class Job:
 
     @property
     def busy(self) -> bool:
-        return self.state in (QUEUED, RUNNING)
+        return self.state in (RECEIVING, QUEUED, RUNNING)
 
 
 class JobStore:
@@ -60,16 +60,21 @@ class JobStore:
 
     def create(self, session: str) -> Job:
         with self._lock:
-            mine = [j for j in self._jobs.values() if j.session == session]
-            if len(mine) >= self.limits.jobs_per_session:
-                oldest = min((j for j in mine if not j.busy), key=lambda j: j.finished, default=None)
-                if oldest is None:
-                    raise Refused("同时进行的任务太多，请等前面的任务完成后再试。", 429)
-                self._remove(oldest)
+            self._make_room([j for j in self._jobs.values() if j.session == session], self.limits.jobs_per_session)
+            self._make_room(list(self._jobs.values()), self.limits.jobs_total)
             job = Job(secrets.token_urlsafe(18), session, self.root / secrets.token_hex(12))
             job.folder.mkdir(mode=0o700)
             self._jobs[job.id] = job
             return job
+
+    def _make_room(self, jobs: list[Job], limit: int) -> None:
+        """At the limit, the oldest finished job goes; when all are running, the new one is refused."""
+        if len(jobs) < limit:
+            return
+        oldest = min((j for j in jobs if not j.busy), key=lambda j: j.finished, default=None)
+        if oldest is None:
+            raise Refused("同时进行的任务太多，请等前面的任务完成后再试。", 429)
+        self._remove(oldest)
 
     def get(self, session: str, job_id: str) -> Job | None:
         """The job, only for the session that created it."""
@@ -81,7 +86,7 @@ class JobStore:
 
     def run(self, job: Job, work: Callable[[Job], None]) -> None:
         """Start ``work(job)`` in the background; whatever it raises ends as a message on the job."""
-        if job.busy:
+        if job.state in (QUEUED, RUNNING):
             raise Refused("这项任务还在进行中，请稍候。", 409)
         job.state, job.phase, job.done, job.total, job.expires = QUEUED, "排队中……", 0, 0, None
 

@@ -22,6 +22,7 @@ class Limits:
     zip_unpacked_bytes: int = 100 * MB  # all members of the zips of one request, unpacked
     zip_ratio: int = 200  # unpacked/packed size of one member beyond which it counts as a bomb
     jobs_per_session: int = 20
+    jobs_total: int = 200  # all sessions together (a shared server)
     job_seconds: float = 30 * 60  # a finished job's files are removed after this
     after_download_seconds: float = 5 * 60  # …or this long after its zip was downloaded
 
