@@ -332,3 +332,16 @@ def test_job_limits_make_room_by_dropping_the_oldest_finished_job(settings: Sett
     with pytest.raises(Refused, match="同时进行的任务太多"):
         store.create("c")
     store.close()
+
+
+def test_a_malformed_or_endless_form_is_refused(client: TestClient, settings: Settings) -> None:
+    boundary = "b0und4ry"
+    huge_header = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{'a' * 20000}.xlsx\""
+                   f"\r\n\r\nx\r\n--{boundary}--\r\n").encode()
+    for body, content_type in ((huge_header, f"multipart/form-data; boundary={boundary}"),
+                               (b"not multipart", "text/plain"),
+                               (b"--x\r\ngarbage", "multipart/form-data; boundary=x")):
+        response = client.post("/api/workbooks", content=body, headers={"content-type": content_type})
+        assert response.status_code == 400, body[:40]
+        assert response.json()["message"]
+    assert _everything(settings.root) == []

@@ -68,9 +68,15 @@ class _Collector:
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
         self._field += data[start:end]
+        self._header_size()
 
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
         self._value += data[start:end]
+        self._header_size()
+
+    def _header_size(self) -> None:
+        if len(self._field) + len(self._value) > 8192 or len(self._headers) > 20:
+            raise Refused("上传的数据格式有误，请重新上传。")
 
     def on_header_end(self) -> None:
         self._headers[self._field.lower()] = self._value
