@@ -116,12 +116,12 @@ class Web:
                 functools.partial(api.new, out, kind=form.get("kind") or None, name=form.get("name").strip(),
                                   position=form.get("position").strip(), unit=form.get("unit").strip(),
                                   roster=roster, notes=notes, theme=form.get("theme") or None))
-        except Refused:
-            self.store.remove(job)
-            raise
         except GwError as exc:
             self.store.remove(job)
             raise Refused(work.clean(job, str(exc))) from exc
+        except BaseException:  # refused, or broken: the job's files go either way
+            self.store.remove(job)
+            raise
         done = BackgroundTask(self.store.remove, job)
         # Rows the roster skipped, names changed: the page lists them beside the download.
         said = {"x-gwmerge-notes": urllib.parse.quote(json.dumps([work.clean(job, str(n)) for n in notes],
@@ -141,7 +141,7 @@ class Web:
         job = self.store.create(self._session(request))
         try:
             _, entries = await self._intake(request, job, {intake.XLSX, intake.ZIP})
-        except Refused:
+        except BaseException:  # refused, or broken: the job's files go either way
             self.store.remove(job)
             raise
         job.data["inputs"] = [e.path for e in entries if e.path]
@@ -154,7 +154,7 @@ class Web:
         job = self.store.create(self._session(request))
         try:
             form, entries = await self._intake(request, job, {intake.DOCX, intake.TXT})
-        except Refused:
+        except BaseException:  # refused, or broken: the job's files go either way
             self.store.remove(job)
             raise
         job.data["inputs"] = [e.path for e in entries if e.path]
