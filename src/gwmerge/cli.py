@@ -332,7 +332,7 @@ def serve(
         str | None, typer.Option("--password", help="访问密码（在局域网共享时使用；不设则自动生成并显示）。")
     ] = None,
 ) -> None:
-    """启动本机网页：下载空白工作簿、检查、生成文档，不用命令行。"""
+    """启动本机网页：准备工作簿、检查、生成文档、一键排版，不用命令行。"""
     from .web import serve as run
 
     try:
