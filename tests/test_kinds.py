@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -82,7 +83,7 @@ def test_new_prefills_only_a_theme_the_user_picks(tmp_path: Path) -> None:
 
 def test_kinds_command_lists_the_themes() -> None:
     result = subprocess.run([sys.executable, "-m", "gwmerge", "kinds"], capture_output=True, text=True,
-                            encoding="utf-8", env={**__import__("os").environ, "COLUMNS": "200"}, check=False)
+                            encoding="utf-8", env={**os.environ, "COLUMNS": "200"}, check=False)
     assert result.returncode == 0, result.stderr
     assert "2021（五个带头）" in result.stdout and "班子民主生活会" in result.stdout and "通用" in result.stdout
 
@@ -121,3 +122,10 @@ def test_the_wheel_ships_the_kinds(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for kind in ("民主生活会", "组织生活会", "班子民主生活会", "通用"):
         assert f"gwmerge/templates/{kind}/kind.toml" in names and f"gwmerge/templates/{kind}/template.docx" in names
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True)
+    probe = "from gwmerge import kinds; print(kinds.BUILTIN_DIR); print(sorted(kinds.available()))"
+    shown = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(site)}, check=True).stdout.splitlines()
+    assert shown == [str(site / "gwmerge" / "templates"), str(["民主生活会", "班子民主生活会", "组织生活会", "通用"])]
