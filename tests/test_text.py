@@ -8,8 +8,15 @@ from gwmerge.text import clean, official_date, paragraphs
 
 
 def test_excel_carriage_return_escape_and_illegal_characters() -> None:
-    assert clean("第一段_x000D_\n第二段") == "第一段\n第二段"
+    assert clean("第一段_x000D_\n第二段", excel_escapes=True) == "第一段\n第二段"
     assert clean("a\x01b\x1fc\ufffe") == "abc"
+
+
+def test_excel_escapes_are_resolved_once_by_the_reader_only() -> None:
+    """A user who types _x0041_ in a cell gets _x0041_ (Excel stores it as _x005F_x0041_)."""
+    assert clean("_x005F_x0041_", excel_escapes=True) == "_x0041_"
+    assert paragraphs("_x0041_") == ["_x0041_"]
+    assert clean("_x0041_") == "_x0041_"
 
 
 def test_vertical_tab_from_word_is_a_paragraph_break() -> None:

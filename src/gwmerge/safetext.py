@@ -65,10 +65,26 @@ def for_terminal(value: object) -> str:
 
 
 def for_markup(value: object) -> str:
-    """:func:`for_terminal`, then escaped so rich prints it literally inside a markup string."""
-    from rich.markup import escape
+    """:func:`for_terminal`, then escaped so rich prints it literally inside a markup string.
 
-    return escape(for_terminal(value))
+    Every ``[`` is escaped, and the backslashes before it so that they print as typed: before
+    something that looks like a tag rich reads backslash pairs (so they are doubled), elsewhere it
+    only turns ``\\[`` into ``[``. Like rich's own ``escape``, a single backslash at the very end is
+    doubled so that it cannot escape markup that follows (it then prints twice: harmless, rare).
+    """
+    text = _MARKUP_OPEN.sub(_escape_open, for_terminal(value))
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        text += "\\"
+    return text
+
+
+# rich's tag syntax: "[" then a letter, #, / or @, up to the next "]" with no "[" in between.
+_MARKUP_OPEN = re.compile(r"(\\*)\[(?=([a-z#/@][^\[]*?\])?)")
+
+
+def _escape_open(m: re.Match[str]) -> str:
+    backslashes, tag_like = m.group(1), m.group(2)
+    return (backslashes * 2 if tag_like else backslashes) + "\\["
 
 
 # ---------------------------------------------------------------- workbook cells

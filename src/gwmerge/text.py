@@ -15,15 +15,18 @@ _NEEDS_WORK = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
 _LEADING_SPACE = re.compile(r"^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$")
 
 
-def clean(value: str) -> str:
-    """Return text with Excel escapes resolved and characters illegal in XML dropped.
+def clean(value: str, *, excel_escapes: bool = False) -> str:
+    """Return text with characters illegal in XML dropped (and, for raw cell XML, Excel's
+    ``_xHHHH_`` escapes resolved: only the workbook reader asks for that, exactly once, so that
+    ``_x0041_`` typed by a user stays as typed).
 
     Line structure is kept as ``\\n`` so callers can split paragraphs; a vertical tab (Word's
     manual line break, pasted into a cell) counts as a line break too.
     """
-    if "_x" not in value and _NEEDS_WORK.search(value) is None:
+    if ("_x" not in value or not excel_escapes) and _NEEDS_WORK.search(value) is None:
         return value  # the common case, kept cheap: most cells are plain text
-    value = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    if excel_escapes:
+        value = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     value = value.replace("\r\n", "\n")
     value = _SOFT_BREAKS.sub("\n", value)
     value = value.replace("\t", " ")

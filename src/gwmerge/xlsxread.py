@@ -247,7 +247,8 @@ class _SharedStrings:
                 if len(self.items) >= MAX_SHARED or chars > MAX_SHARED_CHARS:
                     raise GwError("工作簿里的文字条目异常多（超过一份材料正常用量的上千倍），"
                                   "可能已损坏或是恶意文件；请检查文件来源，或把内容复制到新建的工作簿中。", where)
-                self.items.append(len(text) if len(text) > MAX_CELL_CHARS else text)
+                too_long = len(text) > MAX_CELL_CHARS and _excel_length(text) > MAX_CELL_CHARS
+                self.items.append(_excel_length(text) if too_long else text)
         except etree.XMLSyntaxError as exc:
             raise _syntax(exc, part, where) from exc
 
@@ -525,18 +526,18 @@ class _Reader:
             if value is None or not value.strip():
                 return None
             return self._number(c, value, here)
-        if isinstance(text, int) or len(text) > MAX_CELL_CHARS:
-            length = text if isinstance(text, int) else len(text)
+        if isinstance(text, int) or (len(text) > MAX_CELL_CHARS and _excel_length(text) > MAX_CELL_CHARS):
+            length = text if isinstance(text, int) else _excel_length(text)
             raise GwError(f"这一格有 {length:,} 个字，超过 Excel 一格 32767 字的上限（文件可能被其他程序改动过）；"
                           "请删减或分到几格后再试。", here)
-        text = clean(text)
+        text = clean(text, excel_escapes=True)
         return Cell(text, here) if text.strip() else None
 
     def _number(self, c: etree._Element, value: str, here: Location) -> Cell | None:
         try:
             number = float(value)
         except ValueError:
-            text = clean(value)
+            text = clean(value, excel_escapes=True)
             return Cell(text, here) if text.strip() else None
         if number != number or number in (float("inf"), float("-inf")):
             return None
@@ -549,6 +550,14 @@ class _Reader:
                 return Cell(shown.date.strftime("%H:%M"), here)
             return Cell(official_date(shown.date) or "", here, True)
         return Cell(shown.text, here) if shown.text.strip() else None
+
+
+_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+def _excel_length(text: str) -> int:
+    """Characters of a cell as Excel counts them (an _xHHHH_ escape is one character)."""
+    return len(text) - 6 * len(_ESCAPE.findall(text)) if "_x" in text else len(text)
 
 
 def _is_chartsheet(part: str) -> bool:
