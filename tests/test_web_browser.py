@@ -110,7 +110,9 @@ def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> 
     page.check("input[name=pdf]")
     page.check("input[name=bundle]")
     page.click("#merge-form button[type=submit]")
+    pw.expect(page.locator("#merge-progress")).to_be_visible()  # LibreOffice takes seconds: the bar shows
     pw.expect(page.locator("#merge-summary")).to_have_text("完成：成功 1 个，失败 0 个。")
+    pw.expect(page.locator("#merge-progress")).to_be_hidden()
     pw.expect(page.locator("#merge-rows tr.ok")).to_contain_text("示例-副镇长.docx")
     pw.expect(page.locator("#merge-bundle")).to_be_visible()
     pw.expect(page.locator("#merge-report")).to_be_visible()
@@ -181,3 +183,18 @@ def test_one_click_format_of_a_draft(page, tmp_path: Path) -> None:
         paragraphs = [p.text for p in Document(done.value.path()).paragraphs if p.text.strip()]
         assert paragraphs == raw
     _shot(page, "一键排版")
+
+
+
+def test_user_text_is_shown_as_text(page, tmp_path: Path) -> None:
+    """Markup typed into a workbook is shown literally, never run as part of the page."""
+    hostile = '<img src=x onerror="window.pwned=1">'
+    book = tmp_path / "标记.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["存在的主要问题"]["A9"] = hostile
+    wb.save(book)
+    page.click("nav.steps button[data-step=check]")
+    page.set_input_files("#check-form input[type=file]", str(book))
+    pw.expect(page.locator(".finding.error")).to_contain_text(hostile)
+    assert page.locator("#check-files img").count() == 0
+    assert page.evaluate("window.pwned") is None
