@@ -319,3 +319,21 @@ def test_new_workbook_explains_v2_and_fills_like_a_person(tmp_path: Path) -> Non
         (BODY, "（一）在理论学习方面。学习不够深入。"),
         (BODY, "一是学习不系统。满足于读原文。二是运用不够。联系实际不紧。"),
     ]
+
+
+def test_text_run_on_inside_a_point_paragraph_keeps_it_open(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx", INFO, {"存在的主要问题": [
+        ("（一）", "在理论学习方面", "学习不够深入。"),
+        ("一是", "学习不系统", "满足于读原文。"),
+        ("段落", "", "这一点群众意见较多。", "接上段"),
+        ("一是", "运用不够", "联系实际不紧。"),
+        ("段落", "", "此外，还存在以下情况。"),
+        ("一是", "调研少", "下基层不多。"),
+    ]})
+    assert body_of(merged(path)) == [
+        (H1, "一、存在的主要问题"),
+        (BODY, "（一）在理论学习方面。学习不够深入。一是学习不系统。满足于读原文。这一点群众意见较多。"
+               "二是运用不够。联系实际不紧。"),
+        (BODY, "此外，还存在以下情况。"),
+        (BODY, "三是调研少。下基层不多。"),
+    ]

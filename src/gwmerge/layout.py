@@ -197,7 +197,10 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
             texts = [*node.heading.paragraphs, *body]
             for position, text in enumerate(texts):
                 last = add([Run(text)], into=on if position == 0 else None)
-            open_para = None  # a default 一是 point after a paragraph row starts its own paragraph
+            # A default 一是 point after a paragraph row starts its own paragraph, unless that row
+            # only ran on inside the item's or a point's paragraph, which then stays open.
+            if not (on is not None and on is open_para and len(texts) == 1):
+                open_para = None
 
 
 def _runs_on(nodes: tuple[Node, ...], index: int, inline: bool) -> bool:
