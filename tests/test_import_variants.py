@@ -201,3 +201,16 @@ def test_kind_is_guessed_from_the_title(name: str, kind: str, tmp_path: Path) ->
     [imported] = api.import_documents([source], tmp_path / "books")
     assert imported.recognised is not None and imported.recognised.kind.id == kind
     assert api.import_documents([source], tmp_path / "forced", "组织生活会")[0].recognised.kind.id == "组织生活会"
+
+
+def test_utf8_with_a_damaged_byte_stays_utf8(tmp_path: Path) -> None:
+    from test_import import seed_lines
+
+    data = "\n".join(seed_lines()).encode("utf-8")
+    cut = data.index("厉害关系".encode())
+    source = tmp_path / "坏字节.txt"
+    source.write_bytes(data[:cut] + b"\xff" + data[cut:])
+    [imported] = api.import_documents([source], tmp_path / "books")
+    assert imported.ok
+    assert any("损坏" in f.message for f in imported.findings)
+    assert imported.recognised is not None and imported.recognised.sections[1][0] == "产生问题的主要原因"

@@ -25,19 +25,32 @@ _PAGE_NUMBER = re.compile(r"[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,4}\
 _MIN_FULL = 12  # lines narrower than this never decide the page width
 
 
-def decode(data: bytes, where: Location) -> str:
-    """Text from bytes in the encodings Chinese .txt files come in."""
+def decode(data: bytes, where: Location) -> tuple[str, int]:
+    """Text from bytes in the encodings Chinese .txt files come in, and how many bytes were bad.
+
+    A UTF-8 file with a few damaged bytes stays UTF-8 (read as GB18030 it would turn entirely
+    into other characters); the damaged places are counted so the user is told.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        text = data[3:].decode("utf-8", errors="replace")
+        return text, text.count("\ufffd")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        text = data.decode("utf-16", errors="replace")
+        return text, text.count("\ufffd")
     if b"\x00" in data[:4096]:
         raise GwError("不是文本文件（含有二进制内容），请另存为 .txt 或 .docx 后再导入。", where)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        pass
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad <= max(3, len(lenient) // 1000):
+        return lenient, bad
+    try:
+        return data.decode("gb18030"), 0
+    except UnicodeDecodeError:
+        pass
     raise GwError("无法识别文字编码，请用记事本“另存为”UTF-8 编码后再导入。", where)
 
 
@@ -56,7 +69,12 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
         raise GwError("文件不存在，请检查路径。", where) from exc
     except OSError as exc:
         raise GwError(f"文件无法读取（{exc.strerror or exc}）。", where) from exc
-    return paragraphs(decode(data, where), path)
+    text, bad = decode(data, where)
+    paras, findings = paragraphs(text, path)
+    if bad:
+        findings.insert(0, Finding(where, f"文件中有 {bad} 处字节已损坏，无法识别，显示为“\ufffd”，请核对原文。",
+                                   Severity.WARNING))
+    return paras, findings
 
 
 def paragraphs(text: str, path: Path) -> tuple[list[SourcePara], list[Finding]]:
