@@ -115,8 +115,8 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
         if level_cell is None and head_cell is None and body_cell is None:
             continue  # empty row; a note alone is not content
         if level_cell is not None and _SPACES.sub("", level_cell.text) == sf.SECTION_TITLE:
-            if head_cell is not None and head_cell.text.strip():
-                heading = Text((one_line(head_cell.text),), head_cell.location)
+            heading = Text((one_line(head_cell.text) if head_cell is not None else "",),
+                           where.at(row.ref(col_head)))
             continue
         level = _level(level_cell, head_cell, findings, where.at(row.ref(col_level)))
         if level is None:
@@ -131,13 +131,13 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
         head = _text(head_cell, where.at(row.ref(col_head)))
         body = _text(body_cell, where.at(row.ref(col_body)))
         if level is not sf.Level.PARA:
-            head, body = _strip_typed(level, head, body)
+            head, body = strip_typed(level, head, body)
         join = _join(row.get(col_join), findings)
         nodes.append(Node(level, head, body, where.at(row.ref(col_level)), join=join))
     return Section(heading, tuple(nodes))
 
 
-def _strip_typed(level: sf.Level, head: Text, body: Text) -> tuple[Text, Text]:
+def strip_typed(level: sf.Level, head: Text, body: Text) -> tuple[Text, Text]:
     """Drop ordinals typed at the start of the heading or the body: the tool writes its own.
 
     A body that starts with an ordinal was often pasted whole; if it then repeats the heading,

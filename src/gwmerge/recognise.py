@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 
 from . import kinds as kinds_mod
-from . import layout, numbering, ordinals
+from . import layout, numbering, ordinals, outline
 from . import sheetformat as sf
 from .errors import Finding, GwError, Location, Severity
 from .kinds import Kind
@@ -415,8 +415,12 @@ def _nodes(sec: _Sec, body: list[SourcePara], joins: dict[int, Join]) -> list[No
             level, head, text = sf.Level.PARA, "", body[piece.para].text
         elif piece.mode == 1:
             head, text = "", piece.rest
-        nodes.append(Node(level, Text((head,) if head else (), where), Text((text,) if text else (), where),
-                          where, join=joins.get(id(piece), Join.DEFAULT)))
+        head_text, body_text = Text((head,) if head else (), where), Text((text,) if text else (), where)
+        if level is not sf.Level.PARA:
+            # What the workbook reader will make of these cells (it drops typed ordinals), so
+            # that the check below sees what a merge of the workbook gives.
+            head_text, body_text = outline.strip_typed(level, head_text, body_text)
+        nodes.append(Node(level, head_text, body_text, where, join=joins.get(id(piece), Join.DEFAULT)))
     return nodes
 
 
@@ -536,11 +540,13 @@ def _expected(numbered: Document, body: list[SourcePara], live: list[_Sec]) -> t
         owners.append(sec.para)
         current = -1
         for piece, node in zip(sec.pieces, section.nodes, strict=True):
+            # The source's own words (never the node's, which the reader may have trimmed).
             if piece.mode >= 2:
                 text = body[piece.para].text
+            elif piece.mode == 1:
+                text = node.ordinal + piece.rest
             else:
-                parts = [node.ordinal, node.heading.value, node.body.value]
-                text = "".join(parts)
+                text = node.ordinal + piece.head + piece.body
             if not text:
                 continue  # the empty row of a heading with nothing under it
             if piece.starts or piece.para != current:
