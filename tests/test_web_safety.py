@@ -345,3 +345,9 @@ def test_a_malformed_or_endless_form_is_refused(client: TestClient, settings: Se
         assert response.status_code == 400, body[:40]
         assert response.json()["message"]
     assert _everything(settings.root) == []
+
+
+def test_unknown_addresses_answer_in_chinese(client: TestClient) -> None:
+    assert client.get("/nothing-here").json()["message"] == "没有这个页面。"
+    assert client.put("/api/workbooks").json()["message"] == "不支持这种请求方式。"
+    assert client.get("/static/../app.py").status_code == 404

@@ -16,6 +16,7 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -225,7 +226,8 @@ class Web:
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
         app = Starlette(routes=routes, lifespan=lifespan,
-                        exception_handlers={Refused: _refused, Exception: _internal})  # type: ignore[dict-item]
+                        exception_handlers={Refused: _refused, HTTPException: _http,  # type: ignore[dict-item]
+                                            Exception: _internal})
         app.add_middleware(Guard, settings=self.settings)
         return app
 
@@ -238,6 +240,14 @@ class Web:
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
     return _message(exc.status, exc.message)
+
+
+_HTTP = {404: "没有这个页面。", 405: "不支持这种请求方式。"}
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _message(exc.status_code, _HTTP.get(exc.status_code, "请求有误。"))
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
