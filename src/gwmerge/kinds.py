@@ -202,8 +202,22 @@ def available() -> dict[str, Kind]:
             continue
         for folder in sorted(base.iterdir()):
             if (folder / DEFINITION).is_file() and folder.name not in kinds:
-                kinds[folder.name] = load_kind(folder)
+                kinds[folder.name] = _load_cached(folder)
     return kinds
+
+
+_LOADED: dict[tuple[str, int, int], Kind] = {}
+
+
+def _load_cached(folder: Path) -> Kind:
+    """A kind read once per process while its definition file stays the same (batches ask per workbook)."""
+    stat = (folder / DEFINITION).stat()
+    key = (str(folder), stat.st_mtime_ns, stat.st_size)
+    if key not in _LOADED:
+        if len(_LOADED) > 64:
+            _LOADED.clear()
+        _LOADED[key] = load_kind(folder)
+    return _LOADED[key]
 
 
 def default_kind_id() -> str:

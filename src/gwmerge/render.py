@@ -214,7 +214,11 @@ class CompiledTemplate:
     def _render_part(self, template: Template, ctx: dict[str, object]) -> str:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self._tpl.resolve_listing(xml)
+        # Tabs, breaks and page breaks typed into plain {{ }} values become Word markup; most
+        # documents have none, and looking costs far less than the rewrite.
+        if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
+            xml = self._tpl.resolve_listing(xml)
+        return xml
 
     def document(self, plan: Plan) -> bytes:
         """The complete .docx for one plan, as bytes."""
