@@ -286,3 +286,22 @@ def test_bundle_starts_every_document_on_an_odd_page(tmp_path: Path) -> None:
     rows = {row["姓名"]: row for row in _report_rows(result.report)}
     assert rows["赵六"]["状态"] == "未提交"
     assert rows["张三"]["页数来源"] == "PDF" and rows["张三"]["页数"] == counts["张三"]
+
+
+def test_debug_shows_why_libreoffice_made_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from gwmerge import pdf
+    from gwmerge.cli import app
+
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 81\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: fake)
+    args = ["merge", str(SHEETS / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "--pdf"]
+    plain = CliRunner().invoke(app, args)
+    assert plain.exit_code == 1 and "PDF 未能生成" in plain.output
+    assert "退出码" not in plain.output
+    debug = CliRunner().invoke(app, ["--debug", *args])
+    assert debug.exit_code == 1
+    assert "LibreOffice 退出码 81：Error: source file could not be loaded" in debug.output

@@ -121,13 +121,25 @@ class PdfUnavailable(Exception):
 
 
 def find_soffice() -> Path | None:
-    """Locate the LibreOffice executable: PATH first, then the usual install directories."""
+    """Locate the LibreOffice executable: PATH first, then the usual install directories.
+
+    On Windows: ``%ProgramFiles%\\LibreOffice\\program`` (and the x86 one); on Linux also versioned
+    folders such as ``/opt/libreoffice7.6/program`` (the Document Foundation's packages).
+    """
     for name in ("soffice", "libreoffice", "soffice.exe", "soffice.com"):
         found = shutil.which(name)
         if found:
             return Path(found)
     exe = "soffice.exe" if sys.platform == "win32" else "soffice"
-    for folder in _SOFFICE_DIRS:
+    folders = list(_SOFFICE_DIRS)
+    for var in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432"):
+        if os.environ.get(var):
+            folders.append(Path(os.environ[var]) / "LibreOffice" / "program")
+    opt = Path("/opt")
+    if sys.platform != "win32" and opt.is_dir():
+        with contextlib.suppress(OSError):
+            folders += sorted(opt.glob("libreoffice*/program"), reverse=True)
+    for folder in folders:
         candidate = folder / exe
         if candidate.is_file():
             return candidate
