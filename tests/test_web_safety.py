@@ -351,3 +351,16 @@ def test_unknown_addresses_answer_in_chinese(client: TestClient) -> None:
     assert client.get("/nothing-here").json()["message"] == "没有这个页面。"
     assert client.put("/api/workbooks").json()["message"] == "不支持这种请求方式。"
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_browser_tests_fail_in_ci_without_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
+    from webserver import chromium
+
+    monkeypatch.delenv("GWMERGE_CHROMIUM", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("GWMERGE_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="没有找到 chromium"):
+        chromium()
+    monkeypatch.delenv("GWMERGE_REQUIRE_BROWSER")
+    with pytest.raises(pytest.skip.Exception):
+        chromium()
