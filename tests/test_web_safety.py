@@ -250,7 +250,9 @@ def test_good_files_go_on_when_others_are_refused(client: TestClient) -> None:
                       ("包.zip", _zip(**{"里面/李四.xlsx": EXAMPLE.read_bytes(), "__MACOSX/._李四.xlsx": b"x",
                                          "说明.txt": b"hello"})))
     assert response.status_code == 202
-    files = {f["name"]: f for f in _wait(client, response.json()["job"])["check"]["files"]}
+    check = _wait(client, response.json()["job"])["check"]
+    assert check["errors"] == 2  # the refused files count as errors, as the page says
+    files = {f["name"]: f for f in check["files"]}
     assert files["好的.xlsx"]["ok"] and files["李四.xlsx"]["ok"]
     assert files["坏的.xlsx"]["refused"] and "而是文本文件" in files["坏的.xlsx"]["findings"][0]["text"]
     assert "不是可接受的文件类型" in files["包.zip › 说明.txt"]["findings"][0]["text"]

@@ -70,8 +70,8 @@ def run_check(job: Job) -> None:
         files.append({"name": outcome.source.name, "ok": outcome.ok and not any(f["error"] for f in findings),
                       "refused": False, "findings": findings})
         job.done += 1
-    job.data["check"] = {"files": files + [refused_view(e) for e in job.data.get("refused", [])],
-                         "errors": sum(f["error"] for x in files for f in x["findings"]),
+    files += [refused_view(e) for e in job.data.get("refused", [])]
+    job.data["check"] = {"files": files, "errors": sum(f["error"] for x in files for f in x["findings"]),
                          "warnings": sum(not f["error"] for x in files for f in x["findings"])}
 
 
