@@ -189,3 +189,13 @@ def test_main_is_the_last_line_of_defence(monkeypatch, capsys) -> None:
         cli.main()
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError" in err and "\x1b" not in err
+
+
+@pytest.mark.parametrize(("suffix", "words"), [(".xls", "另存为"), (".csv", "gwmerge new"), (".et", "WPS")])
+def test_roster_in_another_format_is_one_sentence(tmp_path: Path, suffix: str, words: str) -> None:
+    roster = tmp_path / f"名单{suffix}"
+    roster.write_text("姓名,职务\n张三,党员\n", encoding="utf-8")
+    result = run_gwmerge("new", "-o", tmp_path / "out", "--roster", roster)
+    assert result.code == 1
+    line = one_sentence(result)
+    assert line.startswith(f"错误：名单{suffix}：") and words in line, line

@@ -322,6 +322,9 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     ``姓 名``. Rows without a name are skipped and reported in ``notes``.
     """
     notes = notes if notes is not None else []
+    refused = refuse_format(path)
+    if refused:
+        raise GwError(refused, Location(path))
     grid = read_grid(path)
     sheet = next((s for s in grid.sheets if s.rows), None)
     people: list[Person] = []
