@@ -16,7 +16,9 @@ from gwmerge.workbook import SectionRows, write_workbook
 ROOT = Path(__file__).resolve().parents[1]
 SHEETS = ROOT / "sheets"
 SEED = Path(__file__).parent / "data" / "seed.txt"
-CORRECTIONS = {"mzshh": "民主生活会", "dangshi": "党史", "厉害关系": "利害关系", "编大": "偏大", "红线意线": "红线意识"}
+CORRECTIONS = {"mzshh": "民主生活会", "dangshi": "党史", "厉害关系": "利害关系", "编大": "偏大", "红线意线": "红线意识",
+               # a quotation inside a quotation takes single quotes
+               "对照“带头深刻感悟“两个确立”的决定性意义": "对照“带头深刻感悟‘两个确立’的决定性意义"}
 
 
 def seed_paragraphs() -> list[str]:

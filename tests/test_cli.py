@@ -43,7 +43,11 @@ def test_failed_workbook_leaves_no_file(sheets: Path, tmp_path: Path) -> None:
 
 
 def test_check_reports_every_problem_and_exit_codes(sheets: Path) -> None:
-    assert _run("check", str(sheets)).exit_code == 0
+    # The examples have no errors; the 党员 example's one lone 一是 is a 提醒 (exit 1, as for any finding).
+    clean = _run("check", str(sheets))
+    assert "✓ 示例-副镇长.xlsx：没有发现问题" in clean.output
+    assert "提醒 示例-党员.xlsx › 存在的问题 › A8：这一条下只有一个“一是”" in clean.output
+    assert "共 0 处错误、1 处提醒" in clean.output
     book = sheets / "示例-副镇长.xlsx"
     wb = openpyxl.load_workbook(book)
     wb["存在的主要问题"]["A9"] = "乱填"
@@ -52,8 +56,8 @@ def test_check_reports_every_problem_and_exit_codes(sheets: Path) -> None:
     result = _run("check", str(book))
     assert result.exit_code == 1
     assert "示例-副镇长.xlsx › 存在的主要问题 › A9" in result.output
-    assert "示例-副镇长.xlsx › 下步的改进措施 › C5：“dangshi”像是拼音缩写占位" in result.output
-    assert "共 1 处错误、1 处提醒" in result.output
+    assert "示例-副镇长.xlsx › 下步的改进措施 › C5：有拼音缩写“dangshi”，应改为汉字（如“党史”）" in result.output
+    assert "共 1 处错误、2 处提醒" in result.output
 
 
 def test_hand_edited_output_is_not_overwritten_without_force(sheets: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from lxml import etree
 
 from . import checks, importing, kinds, layout, numbering, outline, render, to_workbook
 from . import sheetformat as sf
+from .checks.similarity import Para
 from .errors import Finding, GwError, InputInvalid, InternalError, Location, Severity, os_message
 from .kinds import Kind
 from .model import Document
@@ -28,7 +29,7 @@ from .safetext import for_cell, safe_filename
 from .template_build import template_bytes
 from .text import one_line
 from .verify import verify as check_format
-from .workbook import Grid, SectionRows, read_grid, refuse_format, write_workbook
+from .workbook import Grid, SectionRows, read_grid, refuse_format, rewrite_cells, write_workbook
 from .xmlsafe import Unsafe
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Outcome:
     summary: DocSummary | None = None
     #: The system error number when writing failed (a full disk is reported once per batch).
     os_errno: int | None = None
+    #: This workbook's paragraphs for the checks across the batch (雷同); dropped once they ran.
+    paragraphs: list[Para] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +83,8 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
     return scan(paths)[0]
 
 
-def read(path: Path, kind_name: str | None = None) -> tuple[Document, Kind, list[Finding]]:
+def read(path: Path, kind_name: str | None = None,
+         rules_off: Iterable[str] = ()) -> tuple[Document, Kind, list[Finding]]:
     """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
     refused = refuse_format(path)
     if refused:
@@ -95,7 +99,7 @@ def read(path: Path, kind_name: str | None = None) -> tuple[Document, Kind, list
         if kind_name or kind_cell is None:
             raise
         raise GwError(exc.message, kind_cell.location) from exc
-    findings.extend(checks.run(doc, kind))
+    findings.extend(checks.run(doc, kind, grid, rules_off))
     return doc, kind, sorted(findings, key=_reading_order([sheet.title for sheet in grid.sheets]))
 
 
@@ -112,19 +116,76 @@ def _reading_order(sheets: list[str]) -> Callable[[Finding], tuple[int, int, int
     return key
 
 
-def check(paths: Iterable[Path], kind: str | None = None) -> list[Outcome]:
-    """Validate without writing; every finding of every input, with its location."""
+def check(paths: Iterable[Path], kind: str | None = None, rules_off: Iterable[str] = ()) -> list[Outcome]:
+    """Validate without writing; every finding of every input, with its location.
+
+    Several workbooks are also compared with each other (雷同).
+    """
+    rules_off = checks.validate_off(rules_off)
     outcomes = []
     for path in collect_inputs(paths):
         outcome = Outcome(path)
         try:
-            _, _, outcome.findings = read(path, kind)
+            doc, doc_kind, outcome.findings = read(path, kind, rules_off)
+            outcome.paragraphs = checks.batch_input(doc, doc_kind, rules_off)
         except GwError as exc:
             outcome.error = exc
         except Exception as exc:  # reported per input, the batch goes on
             outcome.crash = InternalError.wrap(exc)
         outcomes.append(outcome)
+    add_batch_findings(outcomes, rules_off)
     return outcomes
+
+
+def add_batch_findings(outcomes: Iterable[Outcome], rules_off: Iterable[str] = ()) -> None:
+    """雷同 across the batch, added to the outcome of the workbook each pair is reported on."""
+    outcomes = list(outcomes)
+    found = checks.compare([o.paragraphs for o in outcomes if o.paragraphs], rules_off)
+    for outcome in outcomes:
+        outcome.findings.extend(found.get(outcome.source, []))
+        outcome.paragraphs = None
+
+
+@dataclass
+class Fixed:
+    """What ``fix`` did to one workbook: the copy written and the changes by cell."""
+
+    source: Path
+    output: Path
+    changes: list[tuple[Location, list[str]]]
+
+
+def fix(path: Path, dest: Path, *, kind: str | None = None, rules_off: Iterable[str] = (),
+        force: bool = False) -> Fixed:
+    """Write a copy of ``path`` to ``dest`` with the mechanical fixes applied (never in place)."""
+    rules_off = checks.validate_off(rules_off)
+    if dest.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise GwError("改正后的副本应保存为 .xlsx 文件。", Location(dest))
+    if dest.resolve() == path.resolve() or (dest.exists() and path.exists() and dest.samefile(path)):
+        raise GwError("不能把改正写回原工作簿，请用 -o 指定另一个文件名（如“改正-原名.xlsx”）。", Location(dest))
+    if dest.exists() and not force:
+        raise GwError("已存在，为免覆盖没有写入；确需覆盖请加 --force。", Location(dest))
+    doc, doc_kind, _ = read(path, kind, rules_off)
+    off = checks.switched_off(doc_kind, rules_off)
+    cells: dict[tuple[str, str], Location] = {}
+    for text in checks.base.texts(doc):
+        loc = text.location
+        if text and loc.sheet and loc.cell and re.fullmatch(r"[A-Z]+\d+", loc.cell):
+            cells[(loc.sheet, loc.cell)] = loc
+    for name in (sf.FIELD_KIND, sf.FIELD_DATE, sf.FIELD_NAME, sf.FIELD_SIGNATURE):
+        field_text = doc.info.get(name)
+        if field_text is not None:  # names, dates and choices are not prose
+            cells.pop((field_text.location.sheet, field_text.location.cell), None)
+    changes: dict[tuple[str, str], list[str]] = {}
+
+    def edit(sheet: str, ref: str, value: str) -> str | None:
+        new, done = checks.fix_text(value, off)
+        if done:
+            changes[(sheet, ref)] = done
+        return new
+
+    rewrite_cells(path, dest, list(cells), edit)
+    return Fixed(path, dest, [(loc, changes[key]) for key, loc in cells.items() if key in changes])
 
 
 @functools.cache
@@ -143,7 +204,7 @@ def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, temp
           profiles: Iterable[str] = (), pdf: bool = False, zip: bool = False, bundle: bool = False,
           name_pattern: str | None = None, jobs: int | None = None, force: bool = False,
           progress: Callable[[Outcome], None] | None = None, report: bool | None = None,
-          order: Path | None = None) -> BatchResult:
+          order: Path | None = None, rules_off: Iterable[str] = ()) -> BatchResult:
     """Merge workbooks (files or folders) into ``out_dir``; failures are reported, never fatal.
 
     * ``jobs``: worker processes (default: the CPU count; each workbook runs in a worker, so one
@@ -157,6 +218,7 @@ def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, temp
     * ``zip``: ``合并结果.zip`` with the documents, PDFs and the 汇总表.
     * ``report``: write ``汇总表.xlsx`` (default: when the batch has more than one entry, or for zip/bundle).
     * ``progress``: called with each outcome once its document is in place.
+    * ``rules_off``: check rules switched off (ids from ``gwmerge check --rules``).
 
     Returns a :class:`~gwmerge.batch.BatchResult` (iterable over the outcomes). Raises GwError for
     mistakes in the options themselves, before any input is touched.
@@ -164,7 +226,8 @@ def merge(paths: Iterable[Path], out_dir: Path, *, kind: str | None = None, temp
     from .batch import run
 
     return run(paths, out_dir, kind=kind, template=template, profiles=profiles, pdf=pdf, zip=zip, bundle=bundle,
-               name_pattern=name_pattern, jobs=jobs, force=force, progress=progress, report=report, order=order)
+               name_pattern=name_pattern, jobs=jobs, force=force, progress=progress, report=report, order=order,
+               rules_off=rules_off)
 
 
 def export_pdfs(outcomes: Iterable[Outcome], out_dir: Path, jobs: int = 1) -> None:

@@ -229,6 +229,7 @@ class Settings:
     template: Path | None = None
     profiles: tuple[str, ...] = ()
     name_pattern: str | None = None
+    rules_off: tuple[str, ...] = ()  # check rules switched off for this run
 
 
 def _width(text: str) -> float:
@@ -262,12 +263,13 @@ def merge_to_temp(path: Path, settings: Settings) -> tuple[Outcome, str]:
 
     Returns the outcome (``output`` is the temporary file) and the name the output should get.
     """
-    from . import api, layout, numbering, render
+    from . import api, checks, layout, numbering, render
 
     outcome = api.Outcome(path)
     wanted = path.stem
     try:
-        doc, doc_kind, outcome.findings = api.read(path, settings.kind)
+        doc, doc_kind, outcome.findings = api.read(path, settings.kind, settings.rules_off)
+        outcome.paragraphs = checks.batch_input(doc, doc_kind, settings.rules_off)  # for 雷同
         if any(f.is_error for f in outcome.findings):
             raise InputInvalid(outcome.findings)
         tpl = settings.template or api._kind_template(doc_kind, settings.profiles)
@@ -577,9 +579,10 @@ def run(
     progress: Callable[[Outcome], None] | None = None,
     report: bool | None = None,
     order: Path | None = None,
+    rules_off: Iterable[str] = (),
 ) -> BatchResult:
     """Merge a batch; see :func:`gwmerge.api.merge`."""
-    from . import api, kinds, render
+    from . import api, checks, kinds, render
     from .profile import DEFAULT, combine
 
     profiles = tuple(profiles)
@@ -595,6 +598,7 @@ def run(
         raise GwError("使用自己的模板（-t）时不能再指定格式方案，格式以模板中的样式为准。")
     if name_pattern is not None:
         check_pattern(name_pattern)
+    rules_off = tuple(checks.validate_off(rules_off))
     inputs, skipped = scan(paths)
     if not inputs and not skipped:
         raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
@@ -605,7 +609,7 @@ def run(
         raise GwError(f"无法创建输出文件夹（{os_error(exc, out_dir).message.removeprefix('无法写入：')}），"
                       "请换一个位置。", Location(out_dir)) from exc
     sweep_temps(out_dir)
-    settings = Settings(out_dir, kind, template, profiles, name_pattern)
+    settings = Settings(out_dir, kind, template, profiles, name_pattern, rules_off)
     # Compiled here, before the workers start: forked workers find them ready.
     with contextlib.suppress(GwError, OSError):
         if template is not None:
@@ -636,6 +640,7 @@ def run(
                             progress(outcome)
                 pool.close()
                 pool = None
+            api.add_batch_findings(result.outcomes, rules_off)  # 雷同, before the 汇总表 counts findings
             _after(result, pdf=pdf, zip=zip, bundle=bundle, report=report, order=order, jobs=jobs)
         except Interrupted as exc:
             result.interrupted = exc.signum

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from .errors import Finding, GwError, os_message
+from .errors import Finding, GwError, Location, os_message
 from .safetext import for_markup, for_terminal
 
 if TYPE_CHECKING:
@@ -63,11 +63,19 @@ def _print_traceback(text: str) -> None:
 
 def _finding(finding: Finding) -> str:
     color = "red" if finding.is_error else "yellow"
-    return f"[{color}]{finding.severity.value}[/] {for_markup(finding)}"
+    rule = f"〔{finding.rule}〕" if finding.rule else ""
+    return f"[{color}]{finding.severity.value}[/] {for_markup(finding)}{rule}"
 
 
 Paths = Annotated[
     list[Path], typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False, metavar="工作簿或文件夹…")
+]
+
+
+Off = Annotated[
+    list[str] | None,
+    typer.Option("--off", help="关闭某条检查规则，可写多次，如 --off 段末标点（规则见 gwmerge check --rules）。",
+                 show_default=False, metavar="规则"),
 ]
 
 
@@ -104,6 +112,7 @@ def merge(
         typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列）：合订本和汇总表按名单顺序，并列出未提交的人。",
                      show_default=False),
     ] = None,
+    off: Off = None,
 ) -> None:
     """合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -125,7 +134,7 @@ def merge(
 
             result = api.merge(paths, output, kind=kind, template=template, force=force, profiles=profile or (),
                                jobs=jobs, progress=step, pdf=pdf, zip=zip_, bundle=bundle, name_pattern=name_pattern,
-                               order=roster)
+                               order=roster, rules_off=off or ())
     except GwError as exc:
         raise _fail(exc) from None
     _print_batch(result)
@@ -209,18 +218,95 @@ def _safe(text: str) -> str:
 
 @app.command()
 def check(
-    paths: Paths,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False, metavar="工作簿或文件夹…"),
+    ] = None,
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="按指定文种检查。")] = None,
+    off: Off = None,
+    rules: Annotated[bool, typer.Option("--rules", help="列出全部检查规则及其说明。")] = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="把能机械改正的问题（标点、空格、错别字、拼音缩写）改好，另存到 -o 指定的文件。"),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="--fix 时改正后的副本（.xlsx；多个工作簿时为文件夹）。")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="--fix 时覆盖已存在的副本。")] = False,
 ) -> None:
     """检查工作簿，不生成文件；列出全部问题及其位置（文件 › 工作表 › 单元格）。"""
     from . import api
+
+    if rules:
+        _print_rules()
+        return
     try:
-        outcomes = api.check(paths, kind)
+        if not paths:
+            raise GwError("请给出要检查的工作簿或文件夹（gwmerge check --rules 可查看检查规则）。")
+        if fix:
+            inputs = api.collect_inputs(paths)
+            if not inputs:
+                raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
+            _fix(inputs, output, kind, off or (), force)
+            return
+        if output is not None:
+            raise GwError("-o 只在 --fix 时使用：check 本身不写任何文件。")
+        outcomes = api.check(paths, kind, off or ())
         if not outcomes:
             raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
     except GwError as exc:
         raise _fail(exc) from None
     _print_findings(outcomes, clean="没有发现问题")
+
+
+def _print_rules() -> None:
+    from rich.text import Text
+
+    from . import checks
+
+    family = None
+    for r in checks.rules():
+        if r.family != family:
+            family = r.family
+            out.print(Text(f"【{family}】", style="bold"))
+        notes = ("（必需，不能关闭）" if r.required else "") + ("（--fix 可自动改正）" if r.fixer else "")
+        out.print(Text.assemble("  ", (r.id, "cyan"), f"：{r.description}{notes}"))
+    out.print("关闭某条规则：gwmerge check --off 规则名（可写多次）；文种可在 kind.toml 中写 "
+              "checks_off = [\"规则名\"]。", markup=False, highlight=False)
+
+
+def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[str], force: bool) -> None:
+    """check --fix: corrected copies, the changes listed, then what is left to do by hand."""
+    from rich.text import Text
+
+    from . import api
+
+    if output is None:
+        raise GwError("--fix 需要用 -o 指定改正后的副本（如 -o 改正.xlsx），原工作簿不会被修改。")
+    single = output.suffix.lower() in api.WORKBOOK_SUFFIXES
+    if single and len(inputs) > 1:
+        raise GwError("有多个工作簿时，-o 请指定一个文件夹。", Location(output))
+    targets = [output] if single else [output / path.name for path in inputs]
+    for path, dest in zip(inputs, targets, strict=True):
+        if dest.resolve() == path.resolve():
+            raise GwError("不能把改正写回原工作簿，请用 -o 指定另一个文件名或文件夹。", Location(dest))
+    written: list[Path] = []
+    for path, dest in zip(inputs, targets, strict=True):
+        try:
+            fixed = api.fix(path, dest, kind=kind, rules_off=off, force=force)
+        except GwError as exc:
+            out.print(Text.assemble(("错误 ", "red"), _safe(str(exc))))
+            continue
+        for where, changes in fixed.changes:
+            out.print(Text.assemble(("已改 ", "green"), _safe(f"{where}：{'；'.join(changes)}")))
+        count = sum(len(c) for _, c in fixed.changes)
+        out.print(Text.assemble(("✓ ", "green"), _safe(f"{path.name} → {dest}：改正 {len(fixed.changes)} 个单元格"
+                                                       f"（{count} 处），原工作簿未改动。")))
+        written.append(dest)
+    if not written:
+        raise typer.Exit(1)
+    out.print("改正后的副本还需人工处理的问题：", highlight=False)
+    _print_findings(api.check(written, kind, off), clean="没有发现问题")
 
 
 def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:

@@ -39,6 +39,7 @@ class Finding:
     location: Location
     message: str
     severity: Severity = Severity.ERROR
+    rule: str = ""  # the check rule that found it (what ``check --off`` takes), if any
 
     @property
     def is_error(self) -> bool:

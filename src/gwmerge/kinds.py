@@ -71,6 +71,7 @@ class Kind:
     sections: tuple[SectionDef, ...]
     aliases: tuple[str, ...] = field(default=())
     themes: tuple[Theme, ...] = field(default=())
+    checks_off: tuple[str, ...] = field(default=())  # check rule ids switched off for this kind
 
     @property
     def title_pattern(self) -> str:
@@ -167,6 +168,7 @@ def load_kind(folder: Path) -> Kind:
         sections=tuple(sections),
         aliases=tuple(get("aliases", list, [])),
         themes=tuple(themes),
+        checks_off=tuple(str(r) for r in get("checks_off", list, [])),
     )
 
 

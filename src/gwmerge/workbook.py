@@ -8,19 +8,21 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import sheetformat as sf
-from .safetext import text_only
+from .errors import GwError, Location
+from .safetext import put_text, text_only
 from .xlsxread import Cell, Grid, Row, Sheet, read_grid, refuse_format
 
-__all__ = ["Cell", "Grid", "Row", "SectionRows", "Sheet", "read_grid", "refuse_format", "write_workbook"]
+__all__ = ["Cell", "Grid", "Row", "SectionRows", "Sheet", "read_grid", "refuse_format", "rewrite_cells",
+           "write_workbook"]
 
 # ---------------------------------------------------------------- writing blank workbooks
 
@@ -173,9 +175,11 @@ def _style_note(ws, row: int, height: float) -> None:
     ws.row_dimensions[row].height = height
 
 
-def _save_atomic(wb: Workbook, dest: Path) -> None:
+def _save_atomic(wb: Workbook, dest: Path, *, own: bool = True) -> None:
     # User text (names, units, roster rows) is never a live formula in a workbook the tool writes.
-    text_only(wb)
+    # A user's workbook copied with a few cells edited (``own=False``) keeps its own formulas.
+    if own:
+        text_only(wb)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=dest.parent)
     os.close(fd)
@@ -185,3 +189,36 @@ def _save_atomic(wb: Workbook, dest: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# ---------------------------------------------------------------- editing a copy of a user's workbook
+
+
+def rewrite_cells(src: Path, dest: Path, cells: Iterable[tuple[str, str]],
+                  edit: Callable[[str, str, str], str | None]) -> dict[tuple[str, str], str]:
+    """Copy ``src`` to ``dest`` with the text of some cells edited; the rest stays as it was.
+
+    ``cells`` are (sheet, cell) pairs; ``edit`` gets the sheet, the cell and its text and returns
+    the new text or None. Only text cells are edited (numbers, dates and formulas are left alone)
+    and they are written back as text, never as a formula. The copy is saved atomically; ``src``
+    is only read. Returns the new text by cell.
+    """
+    import zipfile
+
+    try:
+        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise GwError("工作簿无法用 openpyxl 打开，未能生成改正后的副本。", Location(src)) from exc
+    changed: dict[tuple[str, str], str] = {}
+    for sheet, ref in cells:
+        if sheet not in wb.sheetnames:
+            continue
+        cell = wb[sheet][ref]
+        if not isinstance(cell.value, str) or cell.data_type == "f":
+            continue
+        new = edit(sheet, ref, cell.value)
+        if new is not None and new != cell.value:
+            put_text(cell, new)
+            changed[(sheet, ref)] = new
+    _save_atomic(wb, dest, own=False)
+    return changed

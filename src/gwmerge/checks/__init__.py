@@ -1,0 +1,90 @@
+"""Checks run on the outline before anything is generated: one module per family of rules.
+
+``run`` gives every finding of one document; ``batch`` the 雷同 findings of several;
+``fix_text`` applies the mechanical fixes (``check --fix``). Rules are listed by
+``gwmerge check --rules`` and switched off by id (``--off``, a kind's ``checks_off``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import Finding, GwError, Location
+from ..kinds import Kind, fill_pattern, wants_signature
+from ..model import Document
+from ..workbook import Grid
+from . import info, placeholders, punctuation, repeats, similarity, structure, typos  # noqa: F401 - registers
+from .base import REGISTRY, Context, Rule
+
+__all__ = ["REGISTRY", "Rule", "batch_input", "compare", "fill_pattern", "fix_text", "rules", "run", "validate_off",
+           "wants_signature"]
+
+
+FAMILIES = ("基本信息", "结构", "内容", "标点", "用字", "雷同")
+
+
+def rules() -> list[Rule]:
+    """All rules, family by family (the order of ``--rules``)."""
+    return sorted(REGISTRY.values(), key=lambda r: FAMILIES.index(r.family) if r.family in FAMILIES else 99)
+
+
+def validate_off(off: Iterable[str], where: Location | None = None) -> frozenset[str]:
+    """Rule ids to switch off; an unknown or required one is one sentence naming the choices."""
+    chosen = frozenset(o.strip() for o in off if o.strip())
+    unknown = sorted(chosen - set(REGISTRY))
+    if unknown:
+        names = "、".join(REGISTRY)
+        raise GwError(f"没有名为“{'、'.join(unknown)}”的检查规则，可选：{names}（gwmerge check --rules 可查看说明）。",
+                      where)
+    required = sorted(o for o in chosen if REGISTRY[o].required)
+    if required:
+        raise GwError(f"“{'、'.join(required)}”是生成文档必需的检查，不能关闭。", where)
+    return chosen
+
+
+def switched_off(kind: Kind, off: Iterable[str] = ()) -> frozenset[str]:
+    """This run's switched-off rules plus the kind's ``checks_off``."""
+    own = getattr(kind, "checks_off", ()) or ()
+    return validate_off(own, Location(kind.folder / "kind.toml")) | frozenset(off)
+
+
+def run(doc: Document, kind: Kind, grid: Grid | None = None, off: Iterable[str] = ()) -> list[Finding]:
+    """Every finding of one document, rule by rule, skipping the switched-off rules."""
+    skip = switched_off(kind, off)
+    ctx = Context(doc, kind, grid)
+    return [replace(finding, rule=r.id) for r in REGISTRY.values() if r.func is not None and r.id not in skip
+            for finding in r.func(ctx)]
+
+
+def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[similarity.Para]:
+    """What one workbook brings to the checks across a batch (none when its kind or the run
+    switches 雷同 off); small and picklable, so a worker process can send it back."""
+    try:
+        skip = switched_off(kind, off)
+    except GwError:
+        return []  # a kind's bad checks_off is reported on the workbook itself
+    return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc)
+
+
+def compare(groups: Iterable[list[similarity.Para]], off: Iterable[str] = ()) -> dict[Path, list[Finding]]:
+    """Findings across a batch (雷同), by workbook."""
+    if similarity.RULE_ID in frozenset(off):
+        return {}
+    paras = [p for group in groups for p in group]
+    if len({p.owner for p in paras}) < 2:
+        return {}
+    found = similarity.findings(paras)
+    return {path: [replace(f, rule=similarity.RULE_ID) for f in items] for path, items in found.items()}
+
+
+def fix_text(text: str, off: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """Apply every mechanical fix (typos first: a pinyin or punctuation fix never creates one)."""
+    skip = frozenset(off)
+    changes: list[str] = []
+    for r in REGISTRY.values():
+        if r.fixer is not None and r.id not in skip:
+            text, done = r.fixer(text)
+            changes.extend(done)
+    return text, changes

@@ -1,0 +1,175 @@
+"""What every rule shares: the registry, the context a rule sees, and walking the user's text.
+
+A rule is a small function registered under a stable Chinese id (what ``gwmerge check --rules``
+lists, ``--off`` and a kind's ``checks_off`` name). A rule that can be applied mechanically also
+registers a *fixer*: ``text -> (fixed text, what changed)``, used by ``check --fix``.
+
+Every rule is linear in the length of the text: regexes here are either plain character classes
+or anchored on a single character, never nested repetitions that can backtrack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .. import sheetformat as sf
+from ..errors import Finding, Location, Severity
+from ..kinds import Kind
+from ..model import Document, Node, Text
+from ..workbook import Grid
+
+Fixer = Callable[[str], tuple[str, list[str]]]
+
+
+@dataclass
+class Context:
+    """What a rule sees: the outline, its kind, and (for workbooks) the cells as read."""
+
+    doc: Document
+    kind: Kind
+    grid: Grid | None = None
+
+
+RuleFunc = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    description: str
+    func: RuleFunc | None = None  # None: a batch rule (雷同) run over several documents
+    fixer: Fixer | None = None
+    required: bool = False  # the document cannot be generated without it: never switched off
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, family: str, description: str, *, fixer: Fixer | None = None,
+         required: bool = False) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule; the order of registration is the order of ``--rules``."""
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in REGISTRY:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        REGISTRY[rule_id] = Rule(rule_id, family, description, func, fixer, required)
+        return func
+    return register
+
+
+def batch_rule(rule_id: str, family: str, description: str) -> None:
+    REGISTRY[rule_id] = Rule(rule_id, family, description)
+
+
+# ----------------------------------------------------------------------------- characters
+
+
+def is_han(ch: str) -> bool:
+    """A CJK ideograph (basic block and extension A)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+# Chinese text for the purpose of "Chinese context": ideographs and full-width punctuation.
+CJK_PUNCT = "\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2026\u2014"
+CHINESE = HAN + CJK_PUNCT
+
+
+def excerpt(text: str, start: int, end: int, width: int = 6) -> str:
+    """The matched text with a few characters either side, quoted, for a message."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+# ----------------------------------------------------------------------------- the user's text
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One paragraph of user text, where it is, and what it is (for rules that care)."""
+
+    text: str
+    location: Location
+    role: str  # title, info, heading (section or item), lead, body
+    index: int = 0  # paragraph number within the cell (0-based)
+    count: int = 1  # paragraphs in the cell
+
+    def where(self) -> str:
+        """"第 N 段" when the cell holds several paragraphs, for the message."""
+        return f"（单元格内第 {self.index + 1} 段）" if self.count > 1 else ""
+
+
+# Information fields that are prose (the others are names, dates and choices).
+PROSE_FIELDS = {sf.FIELD_TITLE: "title", "副标题": "title", sf.FIELD_OPENING: "body", sf.FIELD_CLOSING: "body"}
+
+
+def pieces(doc: Document, *, headings: bool = True) -> Iterator[Piece]:
+    """Every paragraph of prose the document will print, in reading order."""
+    for name, role in PROSE_FIELDS.items():
+        text = doc.info.get(name)
+        if text:
+            yield from _split(text, role)
+    for section in doc.sections:
+        if headings:
+            yield from _split(section.heading, "heading")
+        for node in section.nodes:
+            yield from node_pieces(node, headings=headings)
+
+
+def node_pieces(node: Node, *, headings: bool = True) -> Iterator[Piece]:
+    if node.level is sf.Level.PARA:
+        yield from _split(node.heading, "body")
+    elif headings:
+        yield from _split(node.heading, "lead" if node.level is sf.Level.POINT else "heading")
+    yield from _split(node.body, "body")
+
+
+def _split(text: Text, role: str) -> Iterator[Piece]:
+    count = len(text.paragraphs)
+    for index, paragraph in enumerate(text.paragraphs):
+        yield Piece(paragraph, text.location, role, index, count)
+
+
+def texts(doc: Document) -> Iterator[Text]:
+    yield from doc.info.values()
+    for section in doc.sections:
+        yield section.heading
+        for node in section.nodes:
+            yield node.heading
+            yield node.body
+
+
+def info_sheet(doc: Document) -> Location:
+    return Location(doc.source, sf.INFO_SHEET)
+
+
+@dataclass
+class Tally:
+    """Occurrences of one problem in one cell, reported as one finding with the first example."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, example: str) -> None:
+        self.count += 1
+        if len(self.examples) < 2:
+            self.examples.append(example)
+
+    def describe(self) -> str:
+        shown = "、".join(f"“{e}”" for e in self.examples)
+        more = f"等 {self.count} 处" if self.count > len(self.examples) else ""
+        return f"{shown}{more}"
+
+
+def per_cell(found: Iterable[tuple[Piece, str, str]], severity: Severity = Severity.WARNING) -> Iterator[Finding]:
+    """Fold (piece, problem, example) triples into one finding per cell and problem.
+
+    ``problem`` is a message template with ``{}`` where the examples go.
+    """
+    tallies: dict[tuple[Location, str], Tally] = {}
+    for piece, problem, example in found:
+        tallies.setdefault((piece.location, problem), Tally()).add(example)
+    for (location, problem), tally in tallies.items():
+        yield Finding(location, problem.format(tally.describe()), severity)

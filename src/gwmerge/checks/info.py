@@ -1,0 +1,101 @@
+"""Rules on the information sheet and the levels of rows: what generating the document needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import ordinals
+from .. import sheetformat as sf
+from ..errors import Finding, Severity
+from ..kinds import fill_pattern, signer, title_pattern, wants_signature
+from ..text import official_date
+from .base import Context, info_sheet, rule
+
+__all__ = ["fill_pattern", "wants_signature"]  # kept importable from here for older callers
+
+
+@rule("标题", "基本信息", "标题为空且无法按文种的标题格式生成", required=True)
+def title_rule(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    if doc.field(sf.FIELD_TITLE):
+        return
+    where = doc.info.get(sf.FIELD_TITLE)
+    pattern = title_pattern(doc, ctx.kind)
+    if not pattern:
+        yield Finding(where.location if where is not None else info_sheet(doc), "标题为空，请在“基本信息”中填写标题。")
+        return
+    _, missing = fill_pattern(pattern, doc)
+    for name in missing:
+        text = doc.info.get(name)
+        yield Finding(text.location if text is not None else info_sheet(doc),
+                      f"标题为空时要用“{name}”生成标题，请填写“{name}”或直接填写标题。")
+
+
+@rule("日期", "基本信息", "日期无法识别", required=True)
+def date_rule(ctx: Context) -> Iterator[Finding]:
+    date = ctx.doc.info.get(sf.FIELD_DATE)
+    if date and official_date(date.value) is None:
+        yield Finding(date.location, f"日期“{date.value}”无法识别，请写成 2025-01-15 或 2025年1月15日。")
+
+
+@rule("选项", "基本信息", "“落款”“标题下署名”“要点排法”填写的值无法识别", required=True)
+def choices_rule(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    for name in (sf.FIELD_SIGNATURE, sf.FIELD_NAME_LINE):
+        choice = doc.info.get(name)
+        if choice and choice.value not in sf.YES_WORDS | sf.NO_WORDS:
+            yield Finding(choice.location,
+                          f"“{name}”填“{sf.YES}”或“{sf.NO}”（留空按文种默认），现在是“{choice.value}”。")
+    points = doc.info.get(sf.FIELD_POINTS)
+    if points and "".join(points.value.split()) not in sf.POINTS_ALIASES:
+        yield Finding(points.location, f"“{sf.FIELD_POINTS}”填“{sf.POINTS_RUN_ON}”或“{sf.POINTS_OWN}”"
+                                       f"（留空按文种默认），现在是“{points.value}”。")
+
+
+@rule("落款", "基本信息", "要落款却没有姓名（或署名）或日期")
+def signature_rule(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    choice = doc.info.get(sf.FIELD_SIGNATURE)
+    if choice and choice.value not in sf.YES_WORDS | sf.NO_WORDS:
+        return  # reported by 选项
+    if not wants_signature(doc, ctx.kind):
+        return
+    if not signer(doc):
+        where = doc.info.get(sf.FIELD_NAME)
+        yield Finding(where.location if where is not None else info_sheet(doc), "要落款就要填写“姓名”（或“署名”）。")
+    if not doc.field(sf.FIELD_DATE):
+        where = doc.info.get(sf.FIELD_DATE)
+        yield Finding(where.location if where is not None else info_sheet(doc),
+                      "要落款但“日期”为空，文末将没有成文日期；请填写日期（如 2025-01-15），"
+                      "或把“落款”改为“否”。", Severity.WARNING)
+
+
+@rule("层级", "结构", "空条目、层级跳级、手打的其他层级序号、“段落”行填了标题列、标题内换行")
+def items_rule(ctx: Context) -> Iterator[Finding]:
+    for section in ctx.doc.sections:
+        depth_seen = 1
+        for node in section.nodes:
+            depth = node.level.depth
+            if depth and not node.heading and not node.body:
+                yield Finding(node.heading.location,
+                              f"“{node.level.value}”条目是空的，请填写“{sf.COL_HEADING}”或“{sf.COL_BODY}”，"
+                              "或删去这一行。")
+            if depth > depth_seen + 1:
+                yield Finding(node.location,
+                              f"“{node.level.value}”前面没有上一级条目，层级跳过了一级，请检查层级。",
+                              Severity.WARNING)
+            if depth:
+                depth_seen = depth
+            if node.level is not sf.Level.PARA and node.heading:
+                typed = ordinals.match(node.heading.paragraphs[0])
+                if typed is not None:
+                    yield Finding(node.heading.location,
+                                  "开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",
+                                  Severity.WARNING)
+            if node.level is sf.Level.PARA and node.heading:
+                yield Finding(node.heading.location,
+                              f"“段落”行只需填“{sf.COL_BODY}”；“{sf.COL_HEADING}”中的文字也会作为一段正文输出。",
+                              Severity.WARNING)
+            if node.level is not sf.Level.PARA and len(node.heading.paragraphs) > 1:
+                yield Finding(node.heading.location, "标题或引导句只能是一段，请去掉单元格内的换行。",
+                              Severity.WARNING)

@@ -1,0 +1,210 @@
+"""Punctuation and spacing: half-width marks in Chinese, doubled marks, end punctuation, pairs.
+
+Each scanner returns (start, end, replacement or None) spans so that the rule that reports a
+problem and the fixer that repairs it can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..errors import Finding
+from .base import CHINESE, Context, Piece, excerpt, is_han, per_cell, pieces, rule
+
+Span = tuple[int, int, str | None]
+
+_CJK_MARKS = frozenset("，。、；：！？“”‘’（）《》【】……—")
+_HALF = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", ".": "。"}
+_MARKS = re.compile(r"[,;:!?.]")
+_PARENS = re.compile(r"\(([^()\n]*)\)")
+_LONE_PAREN = re.compile(r"[()]")
+_SPACES = re.compile(rf"(?<=[{CHINESE}])[ \u3000\u00a0\t]+(?=[{CHINESE}])")
+_DOUBLED = re.compile(r"([，。；：、！？])\1+")
+_MIXED = re.compile(r"[，、；：][。！？]|[。！？][，、；：]|[，、；：][，、；：]")
+_END_OK = "。！？；：…—"
+_CLOSERS = "”’）》」』】〕)\"'"
+_PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "「": "」", "『": "』"}
+_CLOSING = {v: k for k, v in _PAIRS.items()}
+_PAIR_CHARS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSING)) + "]")
+
+
+def _near_han(text: str, start: int, end: int) -> bool:
+    """Is the character before ``start`` or at ``end`` (looking past one space) Chinese?"""
+    for index, step in ((start - 1, -1), (end, 1)):
+        if 0 <= index < len(text) and text[index] == " ":
+            index += step
+        if 0 <= index < len(text) and is_han(text[index]):
+            return True
+    return False
+
+
+def _chinese(ch: str) -> bool:
+    """Chinese for deciding a mark's width: an ideograph, full-width punctuation, or a bracket
+    or straight quote (in a paragraph with Chinese, these are being made full-width too)."""
+    return bool(ch) and (is_han(ch) or ch in _CJK_MARKS or ch in ")\"")
+
+
+def halfwidth_spans(text: str) -> list[Span]:
+    """Half-width , ; : ! ? . ( ) and straight quotes used in Chinese text, with their full-width form."""
+    spans: list[Span] = []
+    if not re.search(f"[{CHINESE}]", text):
+        return spans
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group()
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if before.isdigit() and after.isdigit():
+            continue  # 1,000  8:30  3.5
+        if ch == ".":
+            # only a Chinese sentence ended by a period: 学习. or 学习.工作
+            if is_han(before) and (not after or is_han(after) or after in " \n"):
+                spans.append((i, i + 1, "。"))
+            continue
+        if _chinese(before) or _chinese(after) or (after == " " and i + 2 < len(text) and is_han(text[i + 2])):
+            spans.append((i, i + 1, _HALF[ch]))
+    paired: set[int] = set()
+    for m in _PARENS.finditer(text):
+        inside = m.group(1)
+        if any(is_han(c) for c in inside) or _near_han(text, m.start(), m.end()):
+            spans.append((m.start(), m.start() + 1, "（"))
+            spans.append((m.end() - 1, m.end(), "）"))
+        paired.update((m.start(), m.end() - 1))
+    for m in _LONE_PAREN.finditer(text):
+        if m.start() not in paired and _near_han(text, m.start(), m.end()):
+            spans.append((m.start(), m.end(), _HALF[m.group()]))
+    spans.extend(_straight_quotes(text))
+    return sorted(spans)
+
+
+def _straight_quotes(text: str) -> list[Span]:
+    doubles = [i for i, ch in enumerate(text) if ch == '"']
+    spans: list[Span] = []
+    if doubles:
+        even = len(doubles) % 2 == 0
+        for n, i in enumerate(doubles):
+            spans.append((i, i + 1, ("“" if n % 2 == 0 else "”") if even else None))
+    singles = [i for i, ch in enumerate(text) if ch == "'" and _near_han(text, i, i + 1)]
+    even = len(singles) % 2 == 0
+    for n, i in enumerate(singles):
+        spans.append((i, i + 1, ("‘" if n % 2 == 0 else "’") if even else None))
+    return spans
+
+
+def apply(text: str, spans: list[Span]) -> str:
+    out, last = [], 0
+    for start, end, new in sorted(spans):
+        if new is None or start < last:
+            continue
+        out.append(text[last:start])
+        out.append(new)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _fixer(scan):
+    def fix(text: str) -> tuple[str, list[str]]:
+        spans = [s for s in scan(text) if s[2] is not None]
+        if not spans:
+            return text, []
+        changes = [f"“{excerpt(text, s, e, 3)}”中“{text[s:e]}”→“{new}”" for s, e, new in spans[:5]]
+        if len(spans) > 5:
+            changes.append(f"等共 {len(spans)} 处")
+        return apply(text, spans), changes
+    return fix
+
+
+def _report(ctx: Context, scan, problem: str) -> Iterator[Finding]:
+    found: list[tuple[Piece, str, str]] = []
+    for piece in pieces(ctx.doc):
+        for start, end, _ in scan(piece.text):
+            found.append((piece, problem, excerpt(piece.text, start, end, 4)))
+    yield from per_cell(found)
+
+
+fix_halfwidth = _fixer(halfwidth_spans)
+
+
+@rule("半角标点", "标点", "中文里用了半角的 , ; : ! ? . ( ) 或直引号 \" '", fixer=fix_halfwidth)
+def halfwidth_rule(ctx: Context) -> Iterator[Finding]:
+    yield from _report(ctx, halfwidth_spans,
+                       "中文里用了半角标点{}，应改为全角（，；：！？。（）“”），可用 gwmerge check --fix 自动改正。")
+
+
+def space_spans(text: str) -> list[Span]:
+    return [(m.start(), m.end(), "") for m in _SPACES.finditer(text)]
+
+
+fix_spaces = _fixer(space_spans)
+
+
+@rule("汉字间空格", "标点", "汉字之间有空格（多见于从 PDF 复制的文字），排版后会出现空隙", fixer=fix_spaces)
+def space_rule(ctx: Context) -> Iterator[Finding]:
+    yield from _report(ctx, space_spans, "汉字之间有空格{}，排版后是空隙，请删去空格（--fix 可自动删除）。")
+
+
+def doubled_spans(text: str) -> list[Span]:
+    return [(m.start(), m.end(), m.group(1)) for m in _DOUBLED.finditer(text)]
+
+
+fix_doubled = _fixer(doubled_spans)
+
+
+@rule("重复标点", "标点", "“。。”“，，”等重复的标点和“，。”等连用的标点", fixer=fix_doubled)
+def doubled_rule(ctx: Context) -> Iterator[Finding]:
+    yield from _report(ctx, doubled_spans, "标点重复{}，请只保留一个（--fix 可自动改正）。")
+    yield from _report(ctx, lambda t: [(m.start(), m.end(), None) for m in _MIXED.finditer(t)],
+                       "标点连用{}，请只保留应有的一个。")
+
+
+def _end_missing(text: str) -> bool:
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] not in _END_OK and stripped[-1] not in ".!?;:"
+
+
+@rule("段末标点", "标点", "正文段落末尾没有句号等标点")
+def end_rule(ctx: Context) -> Iterator[Finding]:
+    found = []
+    for piece in pieces(ctx.doc, headings=False):
+        if piece.role == "body" and _end_missing(piece.text):
+            end = len(piece.text)
+            found.append((piece, "段落末尾没有标点{}，请补上句号等标点。", excerpt(piece.text, end, end, 10)))
+    yield from per_cell(found)
+
+
+def pair_problems(text: str) -> Iterator[tuple[int, str]]:
+    """Unbalanced, crossed or wrongly nested quotes and brackets: (offset, problem)."""
+    stack: list[tuple[str, int]] = []
+    nested_reported = False
+    for m in _PAIR_CHARS.finditer(text):
+        ch, i = m.group(), m.start()
+        if ch in _PAIRS:
+            if ch == "“" and any(o == "“" for o, _ in stack) and not nested_reported:
+                nested_reported = True
+                yield i, "双引号里又用了双引号{}，内层应改用单引号‘’（或是把右引号误打成了左引号）"
+            stack.append((ch, i))
+            continue
+        opener = _CLOSING[ch]
+        if ch == "’" and not any(o == "‘" for o, _ in stack) and i and text[i - 1].isascii():
+            continue  # an apostrophe in English: don’t
+        if stack and stack[-1][0] == opener:
+            stack.pop()
+        elif any(o == opener for o, _ in stack):
+            while stack and stack[-1][0] != opener:
+                o, at = stack.pop()
+                yield at, f"“{o}”在“{opener}{ch}”里面没有配对的“{_PAIRS[o]}”{{}}（引号、括号交叉或缺少一半）"
+            stack.pop()
+        else:
+            yield i, f"“{ch}”前面没有配对的“{opener}”{{}}"
+    for o, at in stack:
+        yield at, f"“{o}”后面没有配对的“{_PAIRS[o]}”{{}}"
+
+
+@rule("引号括号", "标点", "引号、括号、书名号不成对、交叉或双引号套双引号")
+def pairs_rule(ctx: Context) -> Iterator[Finding]:
+    found = []
+    for piece in pieces(ctx.doc):
+        for at, problem in pair_problems(piece.text):
+            found.append((piece, problem + "，请检查。", excerpt(piece.text, at, at + 1, 6)))
+    yield from per_cell(found)
