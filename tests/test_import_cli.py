@@ -25,7 +25,7 @@ def test_import_prints_what_it_recognised_and_never_overwrites(tmp_path: Path) -
     book = tmp_path / "副镇长.xlsx"
     assert book.is_file()
     assert "第 1 部分“存在的主要问题”：条目 5 个，要点 15 个" in done.stdout
-    assert "“mzshh”像是拼音缩写占位" in done.stdout  # where to look, with the line
+    assert "有拼音缩写“mzshh”" in done.stdout  # where to look, with the line
     assert "第 3 行" in done.stdout
     before = book.read_bytes()
     again = gwmerge("import", source, cwd=tmp_path)
