@@ -32,7 +32,7 @@ POINTS_SEPARATE = "separate"
 
 # Every key a kind.toml may use; anything else is a typo that would silently change nothing.
 _KEYS = {"name", "aliases", "description", "title_pattern", "name_line_pattern", "points", "signature",
-         "profile", "profile_overrides", "sections", "themes"}
+         "profile", "profile_overrides", "sections", "themes", "checks_off"}
 _SECTION_KEYS = {"heading", "hint", "aspects"}
 _THEME_KEYS = {"year", "name", "aspects"}
 
