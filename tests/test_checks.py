@@ -290,8 +290,11 @@ def test_sections_missing_extra_renamed_and_out_of_order(tmp_path: Path) -> None
 def test_a_fresh_workbook_does_not_pass(tmp_path: Path) -> None:
     [path] = api.new(tmp_path / "新.xlsx", name="张三", position="副镇长")
     [outcome] = api.check([path])
+    assert [str(f) for f in outcome.findings] == ["新.xlsx › 存在的主要问题：所有正文工作表都是空的，请先填写内容。"]
+    [path] = api.new(tmp_path / "预填.xlsx", name="张三", position="副镇长", theme="2021")
+    [outcome] = api.check([path])
     errors = [str(f) for f in outcome.findings if f.is_error]
-    assert errors == ["新.xlsx › 存在的主要问题：工作簿还没有填写正文（只有预填的条目标题），请先在“正文”列填写内容。"]
+    assert errors == ["预填.xlsx › 存在的主要问题：工作簿还没有填写正文（只有预填的条目标题），请先在“正文”列填写内容。"]
     assert any("这一条还是预填的方面" in f.message and f.location.cell == "B4" for f in outcome.findings)
 
 

@@ -143,12 +143,13 @@ def empty_items_rule(ctx: Context) -> Iterator[Finding]:
 @rule("没有内容", "结构", "工作簿还没有填写正文（如刚用 gwmerge new 生成）或某部分为空")
 def no_content_rule(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
-    for section in doc.sections:
-        if not section.nodes:
-            yield Finding(section.heading.location, "这一部分没有内容，不会输出；如需输出请填写内容。",
-                          Severity.WARNING)
     if not doc.info or not doc.sections:
         return
+    if any(s.nodes for s in doc.sections):  # (all empty: one error below says it all)
+        for section in doc.sections:
+            if not section.nodes:
+                yield Finding(section.heading.location, "这一部分没有内容，不会输出；如需输出请填写内容。",
+                              Severity.WARNING)
     aspects = _aspects(ctx)
     written = any(node.body or (node.heading and (node.level is sf.Level.PARA
                                                   or _norm(node.heading.value) not in aspects))
