@@ -357,3 +357,21 @@ def test_reader_errors_are_gwerrors_with_the_file(tmp_path: Path) -> None:
     with pytest.raises(GwError) as caught:
         read_grid(tmp_path / "没有.xlsx")
     assert str(caught.value) == "没有.xlsx：文件不存在，请检查路径。"
+
+
+# ---------------------------------------------------------------- long titles, end to end
+
+@pytest.mark.parametrize("length", [201, 32767])
+def test_paragraph_pasted_into_the_title(tmp_path: Path, length: int) -> None:
+    """201 characters took 139 s in titlebreak; 32,767 overflowed the stack. Now: a document or a
+    located sentence, in well under the test's time limit."""
+    book = Path(shutil.copy(EXAMPLE, tmp_path / "长标题.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    info = wb["基本信息"]
+    row = next(r for r in info.iter_rows() if r[0].value == "标题")
+    row[1].value = (_random_cjk(length - 1) + "。")[:length]
+    wb.save(book)
+    [outcome] = api.merge([book], tmp_path / "out")
+    assert outcome.crash is None, outcome.crash
+    if outcome.error is not None:
+        assert str(outcome.error).startswith("长标题.xlsx › 基本信息"), outcome.error

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ MAX_CELLS = 200_000
 #: Row slots (a row's cells up to its last non-empty one) in one workbook: stray cells far right
 #: are fine, a sheet of them padded out to column XFD is not.
 MAX_SLOTS = 4_000_000
+#: Time for reading one workbook; the byte budgets already bound it, this is the backstop.
+MAX_SECONDS = 60.0
 #: Shared strings: entries and characters.
 MAX_SHARED = 500_000
 MAX_SHARED_CHARS = 20_000_000
@@ -348,6 +351,7 @@ class _Reader:
         self.package = package
         self.cells = 0
         self.slots = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
 
     def read(self) -> Grid:
         package, loc = self.package, Location(self.path)
@@ -416,6 +420,9 @@ class _Reader:
                         if not 1 <= number <= MAX_ROW:
                             raise GwError(f"行号 {number} 超出 Excel 的范围，文件已损坏；{_REPAIR}。", sheet.location)
                         next_row = number + 1
+                        if number % 4096 == 0 and time.monotonic() > self.deadline:
+                            raise GwError(f"读取超过 {MAX_SECONDS:.0f} 秒仍未完成（内容异常多），已停止；"
+                                          "请删除多余的行和列，或把内容复制到新建的工作簿中。", sheet.location)
                         row = self._row(elem, number, sheet, grid)
                         if streamed:
                             release(elem)
