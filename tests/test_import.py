@@ -147,3 +147,33 @@ def test_import_never_overwrites_without_force(tmp_path: Path) -> None:
     assert book.read_bytes() == b"filled in by hand"
     [outcome] = api.import_documents([SEED], book, force=True)
     assert outcome.ok
+
+
+def test_every_hand_typed_workbook_variant_round_trips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each workbook that test_workbook_v2 types cell by cell merges to a document which imports
+    and merges back to identical paragraphs (text and paragraph style)."""
+    import inspect
+
+    import test_workbook_v2
+
+    written: list[Path] = []
+    real_merge = api.merge
+
+    def recording(*args: object, **kwargs: object) -> list[api.Outcome]:
+        outcomes = real_merge(*args, **kwargs)  # type: ignore[arg-type]
+        written.extend(o.output for o in outcomes if o.output is not None)
+        return outcomes
+
+    monkeypatch.setattr(api, "merge", recording)
+    cases = [f for name, f in vars(test_workbook_v2).items()
+             if name.startswith("test_") and list(inspect.signature(f).parameters) == ["tmp_path"]]
+    assert len(cases) >= 10
+    for number, case in enumerate(cases):
+        folder = tmp_path / f"case{number}"
+        folder.mkdir()
+        case(folder)
+    monkeypatch.setattr(api, "merge", real_merge)
+    assert len(written) >= 10
+    for number, first in enumerate(written):
+        again, _ = import_and_merge(first, tmp_path / f"again{number}")
+        assert paragraphs(again) == paragraphs(first), first

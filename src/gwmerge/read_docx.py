@@ -358,6 +358,8 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
         raise GwError(f"文件无法读取（{os_message(exc)}）。", where) from exc
     body = document.find(w("body"))
     if body is None:
+        if "purl.oclc.org" in str(document.tag):
+            raise GwError("这是“严格 Open XML”格式的文档，请在 Word 中另存为普通的“Word 文档 (.docx)”后再导入。", where)
         raise GwError("文档没有正文。", where)
     reader.block(body)
     if reader.auto_numbered:

@@ -234,7 +234,7 @@ def _title_like(para: SourcePara) -> bool:
     text = para.text
     return (para.hint in (Hint.NONE, Hint.CENTER, Hint.TITLE)
             and ordinals.match(text) is None
-            and _width(text) <= _MAX_TITLE_WIDTH
+            and _width(text) <= (_MAX_TITLE_WIDTH if para.hint is Hint.NONE else 2 * _MAX_TITLE_WIDTH)
             and not text.endswith(tuple(_TITLE_STOP))
             and "。" not in text
             and official_date(text) is None)
