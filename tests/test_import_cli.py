@@ -24,7 +24,7 @@ def test_import_prints_what_it_recognised_and_never_overwrites(tmp_path: Path) -
     assert done.returncode == 0, done.stdout + done.stderr
     book = tmp_path / "副镇长.xlsx"
     assert book.is_file()
-    assert "第 1 部分“存在的主要问题”：条目 5 个，要点 15 个" in done.stdout
+    assert "第 1 部分“存在的主要问题”（第 6 行）：条目 5 个，要点 15 个" in done.stdout
     assert "有拼音缩写“mzshh”" in done.stdout  # where to look, with the line
     assert "第 3 行" in done.stdout
     before = book.read_bytes()

@@ -63,11 +63,13 @@ def describe(found: Recognised) -> list[str]:
     subtitle = found.document.info.get("副标题")
     if subtitle:
         lines.append(f"副标题：{subtitle.value}")
-    for number, (heading, items, points) in enumerate(found.sections, 1):
+    sections = found.document.sections
+    for number, ((heading, items, points), section) in enumerate(zip(found.sections, sections, strict=True), 1):
         parts = [f"条目 {items} 个"] if items else []
         if points:
             parts.append(f"要点 {points} 个")
-        lines.append(f"第 {number} 部分“{heading}”：{'，'.join(parts) or '段落'}")
+        where = f"（{section.heading.location.cell}）" if section.heading.location.cell else ""
+        lines.append(f"第 {number} 部分“{heading}”{where}：{'，'.join(parts) or '段落'}")
     if found.points_run_on is not None:
         lines.append(f"一是、二是：{'多数接在段内' if found.points_run_on else '多数单独成段'}")
     lines.append(f"落款：{found.signature}" if found.signature else "落款：无")
