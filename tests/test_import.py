@@ -17,6 +17,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from gwmerge import api
+from gwmerge.errors import GwError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -177,3 +178,16 @@ def test_every_hand_typed_workbook_variant_round_trips(tmp_path: Path, monkeypat
     for number, first in enumerate(written):
         again, _ = import_and_merge(first, tmp_path / f"again{number}")
         assert paragraphs(again) == paragraphs(first), first
+
+
+def test_format_never_writes_over_its_source_or_a_twin(tmp_path: Path) -> None:
+    source = plain_docx(tmp_path / "草稿.docx", seed_lines())
+    twin = tmp_path / "草稿.txt"
+    twin.write_text("\n".join(seed_lines()), encoding="utf-8")
+    before = source.read_bytes()
+    outcomes = api.format_documents([source, twin], tmp_path)
+    assert [o.ok for o in outcomes] == [False, False]
+    assert "原文件" in str(outcomes[0].error) and "同名" in str(outcomes[1].error)
+    assert source.read_bytes() == before
+    with pytest.raises(GwError):
+        api.import_documents([source, twin], tmp_path / "一个.xlsx")

@@ -435,6 +435,8 @@ def import_documents(paths: Iterable[Path], out: Path | None = None, kind: str |
     if kind is not None:
         kinds.find(kind)
     sources = importing.collect_sources(paths)
+    if out is not None and out.suffix.lower() == ".xlsx" and len(sources) > 1:
+        raise GwError("导入多个文件时，-o 应是一个文件夹。", Location(out))
     targets = importing.destinations(sources, out, ".xlsx")
     taken: dict[Path, Path] = {}
     outcomes = []
@@ -482,10 +484,14 @@ def format_documents(paths: Iterable[Path], out_dir: Path, kind: str | None = No
     except ValueError as exc:
         raise GwError(f"{exc}。") from exc
     outcomes = []
+    taken: dict[Path, Path] = {}
     for source in importing.collect_sources(paths):
         outcome = Outcome(source)
         dest = out_dir / f"{source.stem}.docx"
         try:
+            other = taken.setdefault(dest, source)
+            if other != source:
+                raise GwError(f"与 {other.name} 会生成同名文档，请给其中一个改名。", Location(source))
             if dest.exists() and dest.resolve() == source.resolve():
                 raise GwError("输出会覆盖原文件，请用 -o 指定另一个文件夹。", Location(source))
             if dest.exists() and not force and render.edited_by_hand(dest):
