@@ -22,6 +22,7 @@ import secrets
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -332,7 +333,7 @@ def sweep_temps(folder: Path, pids: set[int] | None = None, keep: set[Path] | fr
         pid = int(m.group(1))
         if entry in keep or (pids is not None and pid not in pids):
             continue
-        if pids is None and _alive(pid):
+        if pids is None and _alive(pid, entry):
             continue
         with contextlib.suppress(OSError):
             if entry.is_symlink() or not entry.is_file():
@@ -343,11 +344,15 @@ def sweep_temps(folder: Path, pids: set[int] | None = None, keep: set[Path] | fr
                 entry.unlink()
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, path: Path | None = None) -> bool:
     if pid == os.getpid():
         return True
     if os.name != "posix":
-        return False  # a stale file from another run: its process is long gone on a rerun
+        # No cheap process check: a file untouched for an hour belongs to a run that is over.
+        try:
+            return path is not None and time.time() - path.stat().st_mtime < 3600
+        except OSError:
+            return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -620,6 +625,8 @@ def run(
                     render.compiled(api._kind_template(k, profiles))
 
     result = BatchResult([api.Outcome(p) for p in inputs], skipped, out_dir, pdf_wanted=pdf, bundle_wanted=bundle)
+    # LibreOffice needs a few hundred MB per converter: by default at most four run at once.
+    converters = jobs or min(os.cpu_count() or 1, 4)
     jobs = jobs or os.cpu_count() or 1
     pool: Pool | None = None
     done: dict[int, tuple[Outcome, str]] = {}
@@ -641,7 +648,7 @@ def run(
                 pool.close()
                 pool = None
             api.add_batch_findings(result.outcomes, rules_off)  # 雷同, before the 汇总表 counts findings
-            _after(result, pdf=pdf, zip=zip, bundle=bundle, report=report, order=order, jobs=jobs)
+            _after(result, pdf=pdf, zip=zip, bundle=bundle, report=report, order=order, jobs=converters)
         except Interrupted as exc:
             result.interrupted = exc.signum
         finally:

@@ -117,7 +117,7 @@ def merge(
     """合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import api
+    from . import api, batch
 
 
     if kind and template:
@@ -126,7 +126,7 @@ def merge(
         # auto_refresh off: no drawing thread while worker processes start.
         with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, auto_refresh=False) as bar:
-            task = bar.add_task("", total=None)
+            task = bar.add_task("", total=len(batch.scan(paths)[0]) or None)
 
             def step(outcome: api.Outcome) -> None:
                 bar.update(task, advance=1)
