@@ -232,11 +232,12 @@ class CompiledTemplate:
         core = _core_xml(plan, _MARK + content_hash(main, core))
         buf = io.BytesIO(self._prefix)
         buf.seek(0, io.SEEK_END)
+        # Level 1: half the time of the default level for a file about 9 % larger.
         with zipfile.ZipFile(buf, "a") as out:
-            out.writestr(_entry(self._main), main)
-            out.writestr(_entry(_CORE), core)
+            out.writestr(_entry(self._main), main, compresslevel=1)
+            out.writestr(_entry(_CORE), core, compresslevel=1)
             for name, data in parts.items():
-                out.writestr(_entry(name), data)
+                out.writestr(_entry(name), data, compresslevel=1)
         return buf.getvalue()
 
 
