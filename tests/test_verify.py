@@ -174,3 +174,53 @@ def test_overridden_theme_font_is_only_a_warning(sample: Path) -> None:
     _rewrite(sample, _theme_on_defaults)
     (finding,) = verify(sample)
     assert not finding.is_error and finding.location.sheet == "样式"
+
+
+# ----------------------------------------------------------------------------- every profile, measures
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_merge_with_each_profile_passes_verify_with_it(name: str, tmp_path: Path) -> None:
+    """What `merge -p X` writes, `verify -p X` accepts (bold leads run on inside items included)."""
+    outcomes = merge([SHEETS], tmp_path, profiles=[name])
+    assert all(o.ok for o in outcomes), [str(o.error or o.crash) for o in outcomes]
+    for outcome in outcomes:
+        assert format_findings(verify(outcome.output, PROFILES[name])) == [], (name, outcome.output.name)
+
+
+def test_bold_lead_checked_by_place_not_by_paragraph(tmp_path: Path) -> None:
+    """With 引导句加粗, only the 一是… sentences may be bold: a bold item heading is still wrong."""
+    [outcome] = [o for o in merge([SHEETS], tmp_path, profiles=["引导句加粗"]) if "副镇长" in o.source.name]
+    bad = Path(shutil.copy(outcome.output, tmp_path / "bad.docx"))
+
+    def bold_heading(texts: dict[str, str]) -> None:
+        # the first run in the 楷体 heading character style gets bold on top
+        texts["word/document.xml"], n = re.subn(r'(<w:rStyle w:val="GwHeading2Char"/>)', r"\1<w:b/>",
+                                                  texts["word/document.xml"], count=1)
+        assert n
+
+    _rewrite(bad, bold_heading)
+    found = format_findings(verify(bad, PROFILES["引导句加粗"]))
+    assert any("使用了加粗，二级标题不应加粗" in f for f in found), found
+
+
+@pytest.mark.parametrize(("value", "twips"), [("2098", 2098), ("37mm", 2098), ("3.7cm", 2098), ("1in", 1440),
+                                              ("72pt", 1440), ("6pc", 1440), ("-0.5in", -720), (" 25.4mm ", 1440)])
+def test_universal_measures(value: str, twips: int) -> None:
+    from gwmerge.effective import EMU_PER_HALF_POINT, measure
+
+    assert measure(value) == twips
+    assert measure("16pt", EMU_PER_HALF_POINT) == 32
+    assert measure("junk") is None
+
+
+def test_margins_written_in_millimetres(sample: Path) -> None:
+    """Word accepts w:top="37mm": that is 37 mm, not the 25.4 mm default."""
+    def mm(texts: dict[str, str]) -> None:
+        _sub_once("word/document.xml", r'w:top="\d+"', 'w:top="37mm"')(texts)
+        _sub_once("word/document.xml", r'w:left="\d+"', 'w:left="2.8cm"')(texts)
+
+    _rewrite(sample, mm)
+    assert not [f for f in format_findings(verify(sample)) if "边距" in f]
+    _rewrite(sample, _sub_once("word/document.xml", 'w:top="37mm"', 'w:top="20mm"'))
+    assert any("上边距为 20 毫米，应为 37 毫米" in f for f in format_findings(verify(sample)))

@@ -19,6 +19,7 @@ Not modelled: table styles, numbering-level properties, conditional formatting.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,11 +202,11 @@ class Run:
 
     @property
     def sz(self) -> int | None:
-        return _int(self.props.get("sz"), "val")
+        return measure((self.props.get("sz") or {}).get("val"), EMU_PER_HALF_POINT)
 
     @property
     def sz_cs(self) -> int | None:
-        return _int(self.props.get("szCs"), "val")
+        return measure((self.props.get("szCs") or {}).get("val"), EMU_PER_HALF_POINT)
 
     szCs = sz_cs  # OOXML spelling
 
@@ -216,7 +217,7 @@ class Run:
     @property
     def spacing(self) -> int | None:
         """Character spacing in twips (``w:spacing`` in rPr)."""
-        return _int(self.props.get("spacing"), "val")
+        return measure((self.props.get("spacing") or {}).get("val"))
 
     @property
     def lang(self) -> dict[str, str]:
@@ -545,6 +546,33 @@ def _int(attrs: dict[str, str] | None, key: str) -> int | None:
         return int(attrs[key])
     except ValueError:
         return None
+
+
+# OOXML universal measures (ST_UniversalMeasure: "37mm", "1.5in", "-2pt"), in EMU per unit, as
+# python-docx's simpletypes reads them. Twips and half-point measures may be written this way.
+_UNIVERSAL = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|pc|pi)\s*")
+_EMU = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "pi": 152400}
+EMU_PER_TWIP = 635
+EMU_PER_HALF_POINT = 6350
+
+
+def measure(value: str | None, emu_per_unit: int = EMU_PER_TWIP) -> int | None:
+    """A twips (ST_TwipsMeasure/ST_SignedTwipsMeasure) or, with ``EMU_PER_HALF_POINT``, a
+    half-point (ST_HpsMeasure) value: a plain integer in that unit or a universal measure."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    m = _UNIVERSAL.fullmatch(value)
+    if m is None:
+        try:
+            return round(float(value))  # some writers put "1440.0"
+        except ValueError:
+            return None
+    return round(float(m.group(1)) * _EMU[m.group(2)] / emu_per_unit)
 
 
 def _truthy(attrs: dict[str, str] | None) -> bool:

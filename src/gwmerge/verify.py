@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import ordinals, roles
-from .effective import EffectiveDoc, Footer, Paragraph, Run, w
+from .effective import EffectiveDoc, Footer, Paragraph, Run, measure, w
 from .errors import Finding, Location, Severity
 from .profile import DEFAULT, Profile
 
@@ -115,6 +115,12 @@ def _excerpt(text: str) -> str:
     return f"“{flat[:EXCERPT_CHARS]}…”" if len(flat) > EXCERPT_CHARS else f"“{flat}”"
 
 
+def _tw(value: str | None, default: int = 0) -> int:
+    """A twips measure as Word reads it: an integer or a universal measure (``37mm``)."""
+    parsed = measure(value)
+    return default if parsed is None else parsed
+
+
 def _int(value: str | None, default: int = 0) -> int:
     try:
         return int(value) if value is not None else default
@@ -152,11 +158,11 @@ def _first_line_chars(p: Paragraph, char_twips: int) -> float:
     ind = p.ppr("ind") or {}
     if _int(ind.get("hangingChars")):
         return -_int(ind.get("hangingChars")) / 100
-    if _int(ind.get("hanging")):
-        return -_int(ind.get("hanging")) / char_twips
+    if _tw(ind.get("hanging")):
+        return -_tw(ind.get("hanging")) / char_twips
     if _int(ind.get("firstLineChars")):
         return _int(ind.get("firstLineChars")) / 100
-    return _int(ind.get("firstLine")) / char_twips
+    return _tw(ind.get("firstLine")) / char_twips
 
 
 def _side_indent(ind: dict[str, str], side: str, char_twips: int) -> float:
@@ -166,7 +172,7 @@ def _side_indent(ind: dict[str, str], side: str, char_twips: int) -> float:
         chars = _int(ind.get(f"{name}Chars"))
         if chars:
             return chars * char_twips / 100
-    return _int(ind.get(side, ind.get(alias)))
+    return _tw(ind.get(side, ind.get(alias)))
 
 
 def _heading_end(text: str) -> int:
@@ -254,12 +260,35 @@ def _expected_fonts(q: Para, profile: Profile) -> Iterator[tuple[Run, str, froze
 
 
 def _bold_allowed(q: Para, start: int, run: Run, profile: Profile) -> bool:
-    """Bold only where the profile asks for it: level-3 headings or 一是… lead sentences."""
-    if q.role != "body":
+    """Bold only where the profile asks for it: level-3 headings or 一是… lead sentences.
+
+    A lead may sit in a body paragraph of its own or run on inside an item's paragraph (the
+    kind's inline layout: ``（一）heading。body。一是lead。…``), so leads are found by their
+    place in the text, not by the paragraph's role.
+    """
+    if q.role not in (roles.BODY, roles.HEADING2):
         return False
-    if profile.heading3_bold and ordinals.match(q.text.lstrip(), 3) and start < _heading_end(q.text):
+    if (q.role == roles.BODY and profile.heading3_bold and ordinals.match(q.text.lstrip(), 3)
+            and start < _heading_end(q.text)):
         return True
-    return profile.lead_bold and ordinals.match(run.text.lstrip(), ordinals.POINT) is not None
+    if not profile.lead_bold:
+        return False
+    end = start + len(run.text.rstrip())
+    start += len(run.text) - len(run.text.lstrip())
+    return any(lead_start <= start and end <= lead_end for lead_start, lead_end in _lead_spans(q.text))
+
+
+_SENTENCE_START = re.compile(r"(?:^|(?<=[。；！？：:;!?]))\s*")
+
+
+def _lead_spans(text: str) -> list[tuple[int, int]]:
+    """Where the 一是/二是 lead sentences are: from the ordinal to the end of their sentence."""
+    spans = []
+    for m in _SENTENCE_START.finditer(text):
+        begin = m.end()
+        if ordinals.match(text[begin:begin + 12], ordinals.POINT) is not None:
+            spans.append((begin, begin + _heading_end(text[begin:])))
+    return spans
 
 
 # --------------------------------------------------------------------------- rules: page
@@ -274,17 +303,17 @@ def rule_page(ctx: Context) -> Iterator[Issue]:
         return
     for index, sect in enumerate(sections, 1):
         where = "页面设置" if len(sections) == 1 else f"第{index}节页面设置"
-        width, height = _int(sect.pg_sz.get("w")), _int(sect.pg_sz.get("h"))
+        width, height = _tw(sect.pg_sz.get("w")), _tw(sect.pg_sz.get("h"))
         if abs(width - pr.page_width) > TOLERANCE or abs(height - pr.page_height) > TOLERANCE:
             yield Issue(where, f"纸张为 {_mm(width)}×{_mm(height)} 毫米，应为 "
                                f"{_mm(pr.page_width)}×{_mm(pr.page_height)} 毫米（A4 纵向）。")
         for key, label, expected in (("top", "上", pr.margin_top), ("bottom", "下", pr.margin_bottom),
                                      ("left", "左", pr.margin_left), ("right", "右", pr.margin_right)):
             value = sect.pg_mar.get(key)
-            actual = abs(_int(value, 1440))  # Word's default margin when pgMar omits it
+            actual = abs(_tw(value, 1440))  # Word's default margin when pgMar omits it
             if abs(actual - expected) > TOLERANCE:
                 yield Issue(where, f"{label}边距为 {_mm(actual)} 毫米，应为 {_mm(expected)} 毫米。")
-        gutter = _int(sect.pg_mar.get("gutter"))
+        gutter = _tw(sect.pg_mar.get("gutter"))
         if abs(gutter - pr.margin_gutter) > TOLERANCE:
             yield Issue(where, f"装订线为 {_mm(gutter)} 毫米，应为 {_mm(pr.margin_gutter)} 毫米。")
         grid = sect.doc_grid
@@ -305,14 +334,14 @@ def rule_spacing(ctx: Context) -> Iterator[Issue]:
         if q.role == "table":
             continue
         sp = q.p.ppr("spacing") or {}
-        line, rule = _int(sp.get("line"), 240), sp.get("lineRule", "auto")
+        line, rule = _tw(sp.get("line"), 240), sp.get("lineRule", "auto")
         if rule != "exact" or line != pitch:
             now = {"exact": f"固定值 {_pt(line)} 磅", "atLeast": f"最小值 {_pt(line)} 磅"}.get(
                 rule, f" {line / 240:g} 倍")
             yield Issue(q, f"行距为{now}，应为固定值 {_pt(pitch)} 磅。")
         for side, label in (("before", "段前"), ("after", "段后")):
             lines = _int(sp.get(f"{side}Lines"))
-            twips = _int(sp.get(side))
+            twips = _tw(sp.get(side))
             auto = sp.get(f"{side}Autospacing", "0").lower() in ("1", "true", "on")
             if auto:
                 yield Issue(q, f"{label}间距为自动，应为 0。")
