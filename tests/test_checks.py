@@ -450,3 +450,13 @@ def test_cli_rules_off_and_fix(tmp_path: Path) -> None:
     assert "✓ 改正.xlsx：没有发现问题" in fixed.stdout and fixed.returncode == 0
     bad = _cli("check", str(path), "--off", "没有的规则")
     assert bad.returncode == 1 and "没有名为“没有的规则”的检查规则" in bad.stderr
+
+
+def test_stand_alone_heading_end_punctuation(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "张三.xlsx", [SectionRows("存在的主要问题。", [
+        ("（一）", "在学习方面。", ""), ("一是", "学得不深", CLEAN), ("一是", "用得不够", CLEAN),
+        ("（一）", "在作风方面。", ""), ("段落", "", CLEAN),
+        ("（一）", "在纪律方面。", CLEAN)]), *OTHER])
+    assert found(path, "标题末尾标点") == [
+        "张三.xlsx › 存在的主要问题。：部分标题“存在的主要问题。”单独成行，末尾不加标点，请删去“。”（改工作表名称或“部分标题”行）。",
+        "张三.xlsx › 存在的主要问题。 › B7：这一条的小标题单独成行，末尾不加标点，请删去“。”。"]

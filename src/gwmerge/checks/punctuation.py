@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import Finding
+from ..errors import Finding, Severity
 from .base import CHINESE, Context, Piece, excerpt, is_han, per_cell, pieces, rule
 
 Span = tuple[int, int, str | None]
@@ -208,3 +208,29 @@ def pairs_rule(ctx: Context) -> Iterator[Finding]:
         for at, problem in pair_problems(piece.text):
             found.append((piece, problem + "，请检查。", excerpt(piece.text, at, at + 1, 6)))
     yield from per_cell(found)
+
+
+_HEADING_END = "。．.，,；;：:、"
+
+
+@rule("标题末尾标点", "标点", "单独成行的标题（部分标题、下面没有正文的条目标题）末尾有标点（GB/T 9704 7.3.3）")
+def heading_end_rule(ctx: Context) -> Iterator[Finding]:
+    from .. import sheetformat as sf
+    from ..model import Join
+
+    for section in ctx.doc.sections:
+        title = section.heading.value.rstrip()
+        if title and title[-1] in _HEADING_END:
+            yield Finding(section.heading.location, f"部分标题“{title}”单独成行，末尾不加标点，请删去“{title[-1]}”"
+                                                    "（改工作表名称或“部分标题”行）。", Severity.WARNING)
+        nodes = section.nodes
+        for index, node in enumerate(nodes):
+            if not node.level.depth or not node.heading:
+                continue
+            following = nodes[index + 1] if index + 1 < len(nodes) else None
+            points_follow = following is not None and following.level is sf.Level.POINT
+            alone = node.join is Join.NEW or (not node.body and not points_follow)
+            text = node.heading.value.rstrip()
+            if alone and text and text[-1] in _HEADING_END:
+                yield Finding(node.heading.location, f"这一条的小标题单独成行，末尾不加标点，请删去“{text[-1]}”。",
+                              Severity.WARNING)
