@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SHEETS, make_workbook, seed_paragraphs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gwmerge import api, checks
 from gwmerge import sheetformat as sf
@@ -460,3 +462,27 @@ def test_stand_alone_heading_end_punctuation(tmp_path: Path) -> None:
     assert found(path, "标题末尾标点") == [
         "张三.xlsx › 存在的主要问题。：部分标题“存在的主要问题。”单独成行，末尾不加标点，请删去“。”（改工作表名称或“部分标题”行）。",
         "张三.xlsx › 存在的主要问题。 › B7：这一条的小标题单独成行，末尾不加标点，请删去“。”。"]
+
+
+# ----------------------------------------------------------------------------- properties
+
+_MIXED = list('学习工作,.;:!?()"\' 。，；：！？（）“”‘’《》【】abcxXZz*×某一是二 　\n厉害关系编大年龄相对红线意线mzshhdangshi12')
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_MIXED), max_size=40))
+def test_fixing_twice_changes_nothing_more(text: str) -> None:
+    once, _ = checks.fix_text(text)
+    assert checks.fix_text(once) == (once, [])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=200))
+def test_text_scanners_take_any_text(text: str) -> None:
+    piece = checks.base.Piece(text, api.Location(None, "表", "C4"), "body")
+    list(placeholders._latin_words(piece))
+    list(placeholders._symbols(piece))
+    punctuation.halfwidth_spans(text)
+    list(punctuation.pair_problems(text))
+    fixed, _ = checks.fix_text(text)
+    assert isinstance(fixed, str)

@@ -83,8 +83,13 @@ def fix_text(text: str, off: Iterable[str] = ()) -> tuple[str, list[str]]:
     """Apply every mechanical fix (typos first: a pinyin or punctuation fix never creates one)."""
     skip = frozenset(off)
     changes: list[str] = []
-    for r in REGISTRY.values():
-        if r.fixer is not None and r.id not in skip:
-            text, done = r.fixer(text)
-            changes.extend(done)
+    for _ in range(3):  # one fix can make room for another (a removed space joins a typo); bounded
+        found = False
+        for r in REGISTRY.values():
+            if r.fixer is not None and r.id not in skip:
+                text, done = r.fixer(text)
+                changes.extend(done)
+                found = found or bool(done)
+        if not found:
+            break
     return text, changes

@@ -16,7 +16,8 @@ Span = tuple[int, int, str | None]
 
 _CJK_MARKS = frozenset("，。、；：！？“”‘’（）《》【】……—")
 _HALF = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", ".": "。"}
-_MARKS = re.compile(r"[,;:!?.]")
+_MARK_RUNS = re.compile(r"[,;:!?]+")
+_PERIODS = re.compile(r"\.")
 _PARENS = re.compile(r"\(([^()\n]*)\)")
 _LONE_PAREN = re.compile(r"[()]")
 _SPACES = re.compile(rf"(?<=[{CHINESE}])[ \u3000\u00a0\t]+(?=[{CHINESE}])")
@@ -50,19 +51,22 @@ def halfwidth_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     if not re.search(f"[{CHINESE}]", text):
         return spans
-    for m in _MARKS.finditer(text):
-        i, ch = m.start(), m.group()
+    for m in _MARK_RUNS.finditer(text):
+        # A run of marks (",!" or "?!") is Chinese as a whole when either end touches Chinese.
+        start, end = m.span()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if end - start == 1 and before.isdigit() and after.isdigit():
+            continue  # 1,000  8:30
+        if _chinese(before) or _chinese(after) or (after == " " and end + 1 < len(text) and is_han(text[end + 1])):
+            spans.extend((i, i + 1, _HALF[text[i]]) for i in range(start, end))
+    for m in _PERIODS.finditer(text):
+        i = m.start()
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
-        if before.isdigit() and after.isdigit():
-            continue  # 1,000  8:30  3.5
-        if ch == ".":
-            # only a Chinese sentence ended by a period: 学习. or 学习.工作
-            if is_han(before) and (not after or is_han(after) or after in " \n"):
-                spans.append((i, i + 1, "。"))
-            continue
-        if _chinese(before) or _chinese(after) or (after == " " and i + 2 < len(text) and is_han(text[i + 2])):
-            spans.append((i, i + 1, _HALF[ch]))
+        # only a Chinese sentence ended by a period: 学习. or 学习.工作 (never 3.5 or a.b)
+        if is_han(before) and (not after or is_han(after) or after in " \n"):
+            spans.append((i, i + 1, "。"))
     paired: set[int] = set()
     for m in _PARENS.finditer(text):
         inside = m.group(1)
