@@ -11,10 +11,12 @@ reading is used instead, down to an unnumbered paragraph kept verbatim.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from . import kinds as kinds_mod
 from . import layout, numbering, ordinals, outline
@@ -36,6 +38,8 @@ _MAX_TITLE_LINES = 4
 _MAX_TITLE_WIDTH = 50
 _MAX_SIGNER_WIDTH = 30
 _SHORT_HEADING = 30  # a stand-alone sentence longer than this is text, not a heading
+# A short last title line ends in one of these; a name under the title does not.
+_TITLE_WORDS = ("报告", "材料", "提纲", "发言", "讲话", "总结", "方案", "汇报", "意见", "通知", "剖析", "检查")
 _CLOSING_STARTS = ("以上", "总之", "最后", "恳请", "敬请", "不妥之处", "不当之处", "不足之处", "对照检查到此")
 
 
@@ -259,7 +263,8 @@ def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | 
         elif lines and subtitle is None and name_line is None and _subtitle_like(para):
             subtitle = para
         elif lines and name_line is None and (para.hint is Hint.NAME_LINE or (
-                para.hint in (Hint.NONE, Hint.CENTER) and _PERSON.fullmatch(para.text))):
+                para.hint in (Hint.NONE, Hint.CENTER) and _PERSON.fullmatch(para.text)
+                and not para.text.endswith(_TITLE_WORDS))):
             name_line = para
         elif (subtitle is None and name_line is None and len(lines) < _MAX_TITLE_LINES and _title_like(para)
               and index + 1 < len(paras)):
@@ -611,8 +616,14 @@ def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
 
 def _simplified(text: str) -> str:
     """Traditional characters read as simplified, only to match words (the text is never changed)."""
+    converter = _converter()
+    return converter.convert(text) if converter is not None else text
+
+
+@functools.cache
+def _converter() -> Any:
     try:
         from opencc import OpenCC
-    except ImportError:  # optional: without it, traditional titles fall back to the generic kind
-        return text
-    return OpenCC("t2s").convert(text)
+    except ImportError:  # a broken install: traditional titles then fall back to the generic kind
+        return None
+    return OpenCC("t2s")
