@@ -473,6 +473,11 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
                  if initial.get(key, ordinal) != ordinal}
         bad = _mismatches(expected, got) | {i for i, owner in enumerate(owners) if owner in moved}
         if not bad:
+            # A reading that merge would refuse (an item with no words of its own) is no reading.
+            refused = _refused(doc, kind, body)
+            bad = {i for i, owner in enumerate(owners) if owner in refused and any(
+                p.para == owner and p.mode < 2 for s in sections for p in s.pieces)}
+        if not bad:
             for para in sorted({p.para for s in live for p in s.pieces if p.mode >= 2}):
                 findings.append(Finding(body[para].location, "这一段的序号或层级无法按原样还原，"
                                         "已作为普通段落原文导入，请在工作簿中核对。", Severity.WARNING))
@@ -492,6 +497,16 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
             findings.append(Finding(body[owners[i]].location,
                                     "这一段合并后可能与原文不完全一致，请核对。", Severity.WARNING))
     return doc
+
+
+def _refused(doc: Document, kind: Kind, body: list[SourcePara]) -> set[int]:
+    """Source paragraphs whose rows ``check`` reports as errors (merge would stop there)."""
+    from . import checks  # checks import the layout side of the package; only needed here
+
+    where = {}
+    for index, para in enumerate(body):
+        where.setdefault(para.location, index)
+    return {where[f.location] for f in checks.run(doc, kind) if f.is_error and f.location in where}
 
 
 def _ordinals(numbered: Document, live: list[_Sec]) -> dict[int, tuple[_Piece, str]]:
