@@ -476,7 +476,7 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
             # A reading that merge would refuse (an item with no words of its own) is no reading.
             refused = _refused(doc, kind, body)
             bad = {i for i, owner in enumerate(owners) if owner in refused and any(
-                p.para == owner and p.mode < 2 for s in sections for p in s.pieces)}
+                p.para == owner and _plainer(p) for s in sections for p in s.pieces)}
         if not bad:
             for para in sorted({p.para for s in live for p in s.pieces if p.mode >= 2}):
                 findings.append(Finding(body[para].location, "这一段的序号或层级无法按原样还原，"
@@ -487,7 +487,7 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
             owner = owners[i]
             for sec in sections:
                 for piece in sec.pieces:
-                    if piece.para == owner and piece.mode < 2:
+                    if piece.para == owner and _plainer(piece):
                         piece.mode += 1
                         escalated = True
         if not escalated:
@@ -497,6 +497,11 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
             findings.append(Finding(body[owners[i]].location,
                                     "这一段合并后可能与原文不完全一致，请核对。", Severity.WARNING))
     return doc
+
+
+def _plainer(piece: _Piece) -> bool:
+    """Whether a plainer reading of the piece exists (the empty row of a bare heading has none)."""
+    return piece.mode < 2 and (piece.level is not sf.Level.PARA or bool(piece.body))
 
 
 def _refused(doc: Document, kind: Kind, body: list[SourcePara]) -> set[int]:
