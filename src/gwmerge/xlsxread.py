@@ -192,6 +192,8 @@ def _rels(package: SafeZip, part: str) -> dict[str, str]:
 
 
 def _main_part(package: SafeZip) -> str:
+    if package.has("xl/workbook.xml"):
+        return "xl/workbook.xml"  # where every writer puts it; the package relationships say otherwise rarely
     for target in _rels(package, "").values():
         if target.casefold().endswith(".xml") and package.has(target) and "workbook" in target.casefold():
             return target
@@ -367,7 +369,8 @@ class _Reader:
         rels = _rels(package, main)
         kinds = self._content_kinds(main, rels)
         self.date1904 = any(_local(c.tag) == "workbookPr" and c.get("date1904") in ("1", "true") for c in root)
-        self.styles = _styles(package, kinds.get("styles"))
+        self._styles_part = kinds.get("styles")
+        self._styles: _Styles | None = None  # read when the first number needs its format
         self.shared = _SharedStrings(package, kinds.get("sharedStrings"), loc)
         grid = Grid(self.path, [])
         sheets_elem = next((c for c in root if _local(c.tag) == "sheets"), None)
@@ -550,7 +553,9 @@ class _Reader:
             return None
         if number.is_integer() and abs(number) < 1e15:
             number = int(number)
-        code = self.styles.code(_int(c.get("s"), 0))
+        if self._styles is None:
+            self._styles = _styles(self.package, self._styles_part)
+        code = self._styles.code(_int(c.get("s"), 0))
         shown = numfmt.show_number(number, code, self.date1904)
         if shown.date is not None:
             if shown.date.date() == dt.date(1899, 12, 30):
