@@ -505,6 +505,16 @@ class Pool:
         self.pids.add(process.pid)
         return _Slot(process, parent_end)
 
+    def _replace(self, slot: _Slot) -> None:
+        """A new worker in a dead one's place; what the dead one was writing is removed."""
+        slot.process.join(1)
+        self.received = {p for p in self.received if p.exists()}
+        sweep_temps(self._settings.out_dir, {slot.process.pid}, self.received)
+        with contextlib.suppress(OSError):
+            slot.conn.close()
+        replacement = self._start()
+        slot.process, slot.conn, slot.task = replacement.process, replacement.conn, None
+
     def run(self, tasks: Iterable[tuple[int, Path]]) -> Iterator[tuple[int, Outcome, str]]:
         """Yield ``(index, outcome, wanted name)`` as workers finish, in any order."""
         from multiprocessing.connection import wait
@@ -515,6 +525,8 @@ class Pool:
         while True:
             for slot in self.slots:
                 if slot.task is None and queue:
+                    if not slot.process.is_alive():  # died between tasks: no workbook to blame
+                        self._replace(slot)
                     slot.task = queue.popleft()
                     with contextlib.suppress(OSError):  # a dead worker: found below through its sentinel
                         slot.conn.send(slot.task)
@@ -539,12 +551,7 @@ class Pool:
                     continue
                 # The worker died holding this task: name the file and carry on with a new worker.
                 index, path = slot.task  # type: ignore[misc]
-                slot.process.join(1)
-                self.received = {p for p in self.received if p.exists()}
-                sweep_temps(self._settings.out_dir, {slot.process.pid}, self.received)
-                slot.conn.close()
-                replacement = self._start()
-                slot.process, slot.conn, slot.task = replacement.process, replacement.conn, None
+                self._replace(slot)
                 yield index, api.Outcome(path, error=GwError(DIED, Location(path))), path.stem
 
     def close(self, *, stop: bool = False) -> None:
