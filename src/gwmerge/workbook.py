@@ -206,7 +206,8 @@ def rewrite_cells(src: Path, dest: Path, cells: Iterable[tuple[str, str]],
     import zipfile
 
     try:
-        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+        # Macros are kept only in a copy that can hold them (.xlsm); an .xlsx copy drops them.
+        wb = load_workbook(src, keep_vba=src.suffix.lower() == dest.suffix.lower() == ".xlsm")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise GwError("工作簿无法用 openpyxl 打开，未能生成改正后的副本。", Location(src)) from exc
     changed: dict[tuple[str, str], str] = {}
