@@ -486,3 +486,10 @@ def test_text_scanners_take_any_text(text: str) -> None:
     list(punctuation.pair_problems(text))
     fixed, _ = checks.fix_text(text)
     assert isinstance(fixed, str)
+
+
+def test_a_hidden_blank_section_sheet_is_not_reported(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "张三.xlsx", [SectionRows("存在的主要问题", [("（一）", "在学习方面", CLEAN)]),
+                                                *OTHER, SectionRows("备用", [])])
+    _edit(path, "备用", lambda ws: setattr(ws, "sheet_state", "hidden"))
+    assert found(path, "隐藏内容") == []

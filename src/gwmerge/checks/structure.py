@@ -24,8 +24,18 @@ def _norm(heading: str) -> str:
     return _PUNCT.sub("", ordinals.strip(heading.strip(), 1))
 
 
+_TEMPLATE_ROWS = (sf.COL_LEVEL, sf.INFO_HEADER[0], sf.Level.EXAMPLE.value)
+
+
 def _has_text(sheet: Sheet) -> bool:
-    return any(cell is not None for row in sheet.rows for cell in row.cells)
+    """Any text beyond what gwmerge new writes (header, instruction line, example row)."""
+    for row in sheet.rows:
+        first = (row.cells[0].text.strip() if row.cells and row.cells[0] is not None else "")
+        if first in _TEMPLATE_ROWS or first.startswith(sf.INSTRUCTION_PREFIX):
+            continue
+        if any(cell is not None for cell in row.cells):
+            return True
+    return False
 
 
 @rule("隐藏内容", "结构", "隐藏的工作表、行或列中有文字")
