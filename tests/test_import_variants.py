@@ -214,3 +214,16 @@ def test_utf8_with_a_damaged_byte_stays_utf8(tmp_path: Path) -> None:
     assert imported.ok
     assert any("损坏" in f.message for f in imported.findings)
     assert imported.recognised is not None and imported.recognised.sections[1][0] == "产生问题的主要原因"
+
+
+def test_out_of_order_numbers_are_renumbered_and_said(tmp_path: Path) -> None:
+    source = tmp_path / "序号.txt"
+    source.write_text("\n".join([TITLE, OPENING, "一、存在的问题", "（一）思想认识方面：对学习重视不够。",
+                                 "（三）作风方面。不够扎实。", "三、整改措施", "（一）加强学习。每天学习。"]),
+                      encoding="utf-8")
+    out, imported = import_and_merge(source, tmp_path)
+    assert texts(out) == [TITLE, OPENING, "一、存在的问题", "（一）思想认识方面：对学习重视不够。",
+                          "（二）作风方面。不够扎实。", "二、整改措施", "（一）加强学习。每天学习。"]
+    said = [str(f) for f in imported.findings]
+    assert any("第 5 行" in m and "“（三）”不连续" in m for m in said), said
+    assert any("第 6 行" in m and "“三、”不连续" in m for m in said), said

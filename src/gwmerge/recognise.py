@@ -319,6 +319,9 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
         if found is not None:
             sections.append(_Sec(para.text[found.end:].strip(), index, found.number, para.text[:found.end].strip()))
             blocks.append([])
+            if found.number != len(sections):
+                findings.append(Finding(para.location, f"原文序号“{sections[-1].typed_form}”不连续，合并时按顺序编为"
+                                                       f"“{ordinals.format(1, len(sections))}”。", Severity.WARNING))
             if para.text.startswith("第"):
                 findings.append(Finding(para.location, f"“{para.text[:found.end].strip()}”合并时按公文格式写作"
                                                        f"“{ordinals.format(1, found.number)}”。", Severity.WARNING))
@@ -388,6 +391,9 @@ def _item_parts(rest: str, points_follow: bool, hint: Hint) -> tuple[str, str]:
     if not rest:
         return "", ""
     end = _sentence_end(rest)
+    colon = min((rest.find(mark) for mark in "：:" if mark in rest), default=-1)
+    if 0 < colon < _SHORT_HEADING and (end is None or colon < end) and rest[colon + 1:].strip():
+        return rest[:colon + 1].strip(), rest[colon + 1:].strip()  # 思想认识方面：text…
     if end is not None and rest[end:].strip():
         return rest[:end].strip(), rest[end:].strip()
     if points_follow or hint is Hint.HEADING:
