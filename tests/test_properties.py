@@ -52,14 +52,26 @@ def _excel_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _workbook(text: str, tmp: Path) -> Path:
-    rows = (f'<row r="1"><c r="A1" t="inlineStr"><is><t>层级</t></is></c><c r="C1" t="inlineStr"><is><t>正文</t>'
-            f'</is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>段落</t></is></c><c r="C2" t="inlineStr">'
-            f'<is><t xml:space="preserve">{_excel_escape(text)}</t></is></c></row>')
-    data = sheet_xml(rows.encode("utf-8", "surrogatepass"))
+def _workbook(text: str, tmp: Path, shared: bool = False) -> Path:
+    """The example workbook with ``text`` in 存在的问题 › C2: inline, or (``shared``) as a shared string
+    split into two formatted runs, as Excel writes text with mixed formatting."""
+    head = ('<row r="1"><c r="A1" t="inlineStr"><is><t>层级</t></is></c><c r="C1" t="inlineStr"><is><t>正文</t>'
+            '</is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>段落</t></is></c>')
+    extra: dict[str, bytes] = {}
+    if shared:
+        cut = len(text) // 2
+        runs = "".join(f'<r><rPr><b/></rPr><t xml:space="preserve">{_excel_escape(piece)}</t></r>'
+                       for piece in (text[:cut], text[cut:]))
+        rows = head + '<c r="C2" t="s"><v>0</v></c></row>'
+        extra["xl/sharedStrings.xml"] = (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<si>{runs}<rPh sb=\"0\" eb=\"1\"><t>ㄅ</t></rPh></si></sst>").encode()
+    else:
+        rows = head + f'<c r="C2" t="inlineStr"><is><t xml:space="preserve">{_excel_escape(text)}</t></is></c></row>'
+    data = sheet_xml(rows.encode())
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zout:
-        for name, part in _example_parts().items():
+        for name, part in {**_example_parts(), **extra}.items():
             zout.writestr(name, data if name == SHEET else part)
     tmp.write_bytes(buf.getvalue())
     return tmp
@@ -83,9 +95,9 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.timeout(300)
 @settings(max_examples=READ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(text=CELL_TEXT)
-def test_reader_keeps_any_cell_text(scratch: Path, text: str) -> None:
-    grid = read_grid(_workbook(text, scratch))
+@given(text=CELL_TEXT, shared=st.booleans())
+def test_reader_keeps_any_cell_text(scratch: Path, text: str, shared: bool) -> None:
+    grid = read_grid(_workbook(text, scratch, shared))
     sheet = next(s for s in grid.sheets if s.title == "存在的问题")
     cells = [c.text for row in sheet.rows if row.number == 2 for c in row.cells if c]
     got = cells[1] if len(cells) > 1 else ""
@@ -95,11 +107,11 @@ def test_reader_keeps_any_cell_text(scratch: Path, text: str) -> None:
 
 @pytest.mark.timeout(600)
 @settings(max_examples=DOC_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(text=CELL_TEXT)
-def test_any_cell_text_reaches_a_document_that_opens(scratch: Path, text: str) -> None:
+@given(text=CELL_TEXT, shared=st.booleans())
+def test_any_cell_text_reaches_a_document_that_opens(scratch: Path, text: str, shared: bool) -> None:
     from docx import Document
 
-    grid = read_grid(_workbook(text, scratch))
+    grid = read_grid(_workbook(text, scratch, shared))
     doc, _ = outline.build(grid)  # findings do not matter here: the text must survive
     kind = kinds.find(doc.info["文种"].value if "文种" in doc.info else None)
     plan = layout.plan(numbering.number(doc), kind)

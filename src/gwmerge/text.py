@@ -15,6 +15,11 @@ _NEEDS_WORK = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
 _LEADING_SPACE = re.compile(r"^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$")
 
 
+def unescape_excel(value: str) -> str:
+    """Resolve Excel's ``_xHHHH_`` escapes in one stored string (one ``<t>`` or ``<v>``)."""
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
+
+
 def clean(value: str, *, excel_escapes: bool = False) -> str:
     """Return text with characters illegal in XML dropped (and, for raw cell XML, Excel's
     ``_xHHHH_`` escapes resolved: only the workbook reader asks for that, exactly once, so that

@@ -29,7 +29,7 @@ from lxml import etree
 
 from . import numfmt
 from .errors import Finding, GwError, Location
-from .text import _NEEDS_WORK, clean, official_date
+from .text import _NEEDS_WORK, clean, official_date, unescape_excel
 from .xmlsafe import SafeZip, Unsafe, iterparse, parse, release
 
 __all__ = ["Cell", "Grid", "Row", "Sheet", "column_letter", "read_grid", "refuse_format"]
@@ -246,14 +246,13 @@ class _SharedStrings:
         try:
             for si in _elements(package, part, _tags("si")):
                 simple = len(si) == 1 and si[0].tag in _T
-                text = (si[0].text or "") if simple else "".join(_si_text(si))
+                text = unescape_excel(si[0].text or "") if simple else "".join(_si_text(si))
                 release(si)
                 chars += len(text)
                 if len(self.items) >= MAX_SHARED or chars > MAX_SHARED_CHARS:
                     raise GwError("工作簿里的文字条目异常多（超过一份材料正常用量的上千倍），"
                                   "可能已损坏或是恶意文件；请检查文件来源，或把内容复制到新建的工作簿中。", where)
-                too_long = len(text) > MAX_CELL_CHARS and _excel_length(text) > MAX_CELL_CHARS
-                self.items.append(_excel_length(text) if too_long else text)
+                self.items.append(len(text) if len(text) > MAX_CELL_CHARS else text)
         except etree.XMLSyntaxError as exc:
             raise _syntax(exc, part, where) from exc
 
@@ -265,13 +264,14 @@ class _SharedStrings:
 
 
 def _si_text(si: etree._Element) -> list[str]:
-    """The text of a shared string or inline string: its t elements, without phonetic runs."""
+    """The text of a shared string or inline string: its t elements, without phonetic runs, each
+    with Excel's escapes resolved on its own (as Excel reads them: an escape never spans two runs)."""
     parts = []
     for child in si:
         if child.tag in _T:
-            parts.append(child.text or "")
+            parts.append(unescape_excel(child.text or ""))
         elif child.tag in _R:
-            parts.extend(t.text or "" for t in child if t.tag in _T)
+            parts.extend(unescape_excel(t.text or "") for t in child if t.tag in _T)
     return parts
 
 
@@ -471,9 +471,8 @@ class _Reader:
                 if kind == "s" and first.tag in _V:
                     text = self.shared.get(first.text)
                 elif kind == "inlineStr" and first.tag in _IS and len(first) == 1 and first[0].tag in _T:
-                    text = first[0].text or ""
-                if type(text) is str and len(text) <= MAX_CELL_CHARS and "_x" not in text \
-                        and _NEEDS_WORK.search(text) is None:
+                    text = unescape_excel(first[0].text or "")
+                if type(text) is str and len(text) <= MAX_CELL_CHARS and _NEEDS_WORK.search(text) is None:
                     if text.strip():
                         cells[col] = Cell(text, Location(path, title, f"{column_letter(col)}{number}"))
                     continue
@@ -520,7 +519,7 @@ class _Reader:
         elif kind == "inlineStr":
             text = "".join(inline or [])
         elif kind in ("str", "d"):
-            text = value or ""
+            text = unescape_excel(value or "")
             if kind == "d":
                 text = _iso_date(text)
                 if text is None:
@@ -536,11 +535,11 @@ class _Reader:
             if value is None or not value.strip():
                 return None
             return self._number(c, value, here)
-        if isinstance(text, int) or (len(text) > MAX_CELL_CHARS and _excel_length(text) > MAX_CELL_CHARS):
-            length = text if isinstance(text, int) else _excel_length(text)
+        if isinstance(text, int) or len(text) > MAX_CELL_CHARS:
+            length = text if isinstance(text, int) else len(text)
             raise GwError(f"这一格有 {length:,} 个字，超过 Excel 一格 32767 字的上限（文件可能被其他程序改动过）；"
                           "请删减或分到几格后再试。", here)
-        text = clean(text, excel_escapes=True)
+        text = clean(text)  # escapes were resolved where the text was stored
         return Cell(text, here) if text.strip() else None
 
     def _number(self, c: etree._Element, value: str, here: Location) -> Cell | None:
@@ -562,14 +561,6 @@ class _Reader:
                 return Cell(shown.date.strftime("%H:%M"), here)
             return Cell(official_date(shown.date) or "", here, True)
         return Cell(shown.text, here) if shown.text.strip() else None
-
-
-_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-
-
-def _excel_length(text: str) -> int:
-    """Characters of a cell as Excel counts them (an _xHHHH_ escape is one character)."""
-    return len(text) - 6 * len(_ESCAPE.findall(text)) if "_x" in text else len(text)
 
 
 def _is_chartsheet(part: str) -> bool:
