@@ -305,3 +305,19 @@ def test_debug_shows_why_libreoffice_made_no_pdf(tmp_path: Path, monkeypatch: py
     debug = CliRunner().invoke(app, ["--debug", *args])
     assert debug.exit_code == 1
     assert "LibreOffice 退出码 81：Error: source file could not be loaded" in debug.output
+
+
+def test_new_workbooks_and_single_documents_get_ordinary_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        written = api.new(tmp_path / "张三.xlsx", name="张三", position="副镇长")
+        assert [p.stat().st_mode & 0o777 for p in written] == [0o644]
+        from gwmerge import layout, numbering
+
+        doc, kind, _ = api.read(SHEETS / "示例-党员.xlsx")
+        dest = tmp_path / "单份.docx"
+        render.render(layout.plan(numbering.number(doc), kind), kind.template, dest)
+        assert dest.stat().st_mode & 0o777 == 0o644
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    finally:
+        os.umask(old)

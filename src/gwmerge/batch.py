@@ -316,6 +316,15 @@ def write_temp(folder: Path, data: bytes, suffix: str) -> Path:
     return path
 
 
+def publish(temp: Path, dest: Path) -> None:
+    """Move a finished temporary file to its final name (visible again on Windows)."""
+    if os.name == "nt":  # a renamed file keeps its attributes: the hidden flag must go first
+        import ctypes
+
+        ctypes.windll.kernel32.SetFileAttributesW(str(temp), 0x80)  # type: ignore[attr-defined]
+    os.replace(temp, dest)
+
+
 def sweep_temps(folder: Path, pids: set[int] | None = None, keep: set[Path] | frozenset[Path] = frozenset()) -> None:
     """Remove temporary files of ours: those of ``pids``, or (None) those whose process is gone.
 
@@ -693,7 +702,7 @@ def _place(outcome: Outcome, wanted: str, out_dir: Path, taken: dict[str, Path],
             return
         if dest.is_symlink():
             dest.unlink()
-        os.replace(temp, dest)
+        publish(temp, dest)
         outcome.output = dest
     except PermissionError:
         temp.unlink(missing_ok=True)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -278,24 +276,26 @@ def _drop_empty_runs(body: Any) -> None:
 
 
 def write_atomic(dest: Path, save: Callable[[str], object]) -> None:
-    """Write through a temp file in the same folder, so no half-written file is ever left."""
+    """Write through a hidden temporary file in the same folder, so no half-written file is ever
+    left; the file gets ordinary permissions (the user's umask), like any file a program saves."""
+    from .batch import publish, write_temp
+    from .errors import os_message
+
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=dest.suffix, dir=dest.parent)
+        tmp = write_temp(dest.parent, b"", dest.suffix)
     except OSError as exc:
-        raise GwError(f"无法创建输出文件夹（{exc.strerror or exc}），请换一个位置。", Location(dest.parent)) from exc
-    os.close(fd)
+        raise GwError(f"无法创建输出文件夹（{os_message(exc)}），请换一个位置。", Location(dest.parent)) from exc
     try:
-        save(tmp)
-        os.replace(tmp, dest)
+        save(str(tmp))
+        publish(tmp, dest)
     except PermissionError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise GwError("无法写入（文件可能正在 Word 或 WPS 中打开），请关闭后重试。", Location(dest)) from exc
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise GwError(f"无法写入（{exc.strerror or exc}），请检查输出文件夹。", Location(dest)) from exc
+        tmp.unlink(missing_ok=True)
+        raise GwError(f"无法写入：{os_message(exc)}。", Location(dest)) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

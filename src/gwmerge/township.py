@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import BUNDLE_NAME, NEARLY_EMPTY_CHARS, REPORT_NAME, ZIP_NAME, BatchResult, write_temp
+from .batch import BUNDLE_NAME, NEARLY_EMPTY_CHARS, REPORT_NAME, ZIP_NAME, BatchResult, publish, write_temp
 from .errors import GwError
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def _put(ws: Any, row: int, column: int, value: object) -> None:
 def _move_into_place(data: bytes, dest: Path) -> None:
     temp = write_temp(dest.parent, data, dest.suffix)
     try:
-        os.replace(temp, dest)
+        publish(temp, dest)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -301,7 +300,7 @@ def make_zip(result: BatchResult) -> None:
                 info.flag_bits |= 0x800  # names are UTF-8 (zipfile sets it too for non-ASCII names)
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, member.read_bytes())
-        os.replace(temp, dest)
+        publish(temp, dest)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         from .batch import os_error

@@ -5,9 +5,7 @@ re-exported here so ``from gwmerge.workbook import read_grid, Grid, ...`` keeps 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,14 +178,15 @@ def _save_atomic(wb: Workbook, dest: Path, *, own: bool = True) -> None:
     # A user's workbook copied with a few cells edited (``own=False``) keeps its own formulas.
     if own:
         text_only(wb)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
+    from .batch import publish, write_temp
+
+    # A hidden temporary file with ordinary permissions (the user's umask; mkstemp would give 0600).
+    tmp = write_temp(dest.parent, b"", ".xlsx")
     try:
         wb.save(tmp)
-        os.replace(tmp, dest)
+        publish(tmp, dest)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
