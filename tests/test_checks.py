@@ -115,7 +115,8 @@ def test_someone_left_in_title(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("text", ["a" * 32767, "ab " * 10922, "学" + "x" * 32766, "a学" * 16000])
+@pytest.mark.parametrize("text", ["a" * 32767, "ab " * 10922, "学" + "x" * 32766, "a学" * 16000],
+                         ids=["latin", "words", "placeholder-run", "alternating"])
 def test_placeholder_scan_is_linear(text: str) -> None:
     piece = checks.base.Piece(text, api.Location(None, "表", "C4"), "body")
     list(placeholders._latin_words(piece))
@@ -493,3 +494,25 @@ def test_a_hidden_blank_section_sheet_is_not_reported(tmp_path: Path) -> None:
                                                 *OTHER, SectionRows("备用", [])])
     _edit(path, "备用", lambda ws: setattr(ws, "sheet_state", "hidden"))
     assert found(path, "隐藏内容") == []
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("text", ["a" * 32767, "学" + "ab" * 16383, "学 " * 16383, "“（" * 16383],
+                         ids=["latin", "pinyin-like", "spaced", "open-pairs"])
+def test_check_of_a_full_cell_ends(tmp_path: Path, text: str) -> None:
+    """A cell at Excel's 32,767-character limit goes through every rule of check (no time assert)."""
+    [outcome] = api.check([book(tmp_path, [("（一）", "在学习方面", text)])])
+    assert outcome.ok
+
+
+def test_merge_off_through_the_command(tmp_path: Path) -> None:
+    a = book(tmp_path, [("（一）", "在学习方面", t) for t in SHARED], name="张三.xlsx")
+    book(tmp_path, [("（一）", "在学习方面", t) for t in SHARED], name="李四.xlsx")
+    out = tmp_path / "out"
+    result = _cli("merge", str(a.parent), "-o", str(out), "-j", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "的段落雷同（完全相同）" in result.stdout
+    quiet = _cli("merge", str(a.parent), "-o", str(out), "-j", "1", "--off", "雷同", "--force")
+    assert quiet.returncode == 0 and "雷同" not in quiet.stdout
+    bad = _cli("merge", str(a.parent), "-o", str(out), "--off", "雷铜")
+    assert bad.returncode == 1 and "没有名为“雷铜”的检查规则" in bad.stderr
