@@ -33,6 +33,7 @@ _SENTENCE_END = "。！？!?"
 _CLOSERS = "”’」』）)】"
 _TITLE_STOP = "。！？!?；;，,、：:"
 _SUBTITLE_START = ("——", "—", "--", "－－", "“——", "\"——")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 _MAX_TITLE_LINES = 4
 _MAX_TITLE_WIDTH = 50
@@ -190,6 +191,9 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     body = paras[start:end]
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
+        year = _YEAR.search("".join(title_lines))
+        if year:
+            put(sf.FIELD_YEAR, [year.group(1)], paras[0].location)
     else:
         put(sf.FIELD_TITLE, [sf.NO_TITLE])
         findings.append(Finding(base, "没有识别到标题，工作簿“标题”填了“无”；如有标题请直接填写。", Severity.WARNING))
