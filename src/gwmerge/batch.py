@@ -52,7 +52,10 @@ NEARLY_EMPTY_CHARS = 50
 #: Page estimate from the layout: GB/T 9704 gives 22 lines of 28 characters.
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 DIED = "处理时进程意外终止（可能内存不足），已跳过此文件，其余文件照常处理。"
-PATTERN_FIELDS = (*sf.INFO_FIELDS, "年度", "副标题", "署名", "文件名")
+#: Fields a name pattern may use (any field of the information sheet, and the workbook's name);
+#: the ones worth suggesting come first.
+PATTERN_HINT = ("单位", "姓名", "职务", "文种", "年度", "日期", "标题", "署名", "文件名")
+PATTERN_FIELDS = tuple(dict.fromkeys((*PATTERN_HINT, *sf.INFO_FIELDS, "年度", "副标题", "署名")))
 
 
 # ---------------------------------------------------------------- results
@@ -199,9 +202,12 @@ def scan(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
 def check_pattern(pattern: str) -> None:
     """A name pattern may use the information sheet's fields and {文件名}; anything else is a typo."""
     unknown = [f for f in re.findall(r"\{([^{}]*)\}", pattern) if f not in PATTERN_FIELDS]
-    if unknown or not re.search(r"\{[^{}]+\}", pattern):
-        raise GwError(f"--name-pattern 中的“{{{unknown[0] if unknown else ''}}}”不是可用的字段；"
-                      f"可用：{'、'.join('{' + f + '}' for f in PATTERN_FIELDS)}。")
+    fields = "、".join("{" + f + "}" for f in PATTERN_HINT)
+    if unknown:
+        raise GwError(f"--name-pattern 中的“{{{unknown[0]}}}”不是可用的字段；可用：{fields}。")
+    if not re.search(r"\{[^{}]+\}", pattern):
+        raise GwError("--name-pattern 至少要用一个字段，否则每份文件同名，如 \"{单位}-{姓名}-{职务}\"；"
+                      f"可用：{fields}。")
 
 
 def name_from_pattern(pattern: str, doc: Document, stem: str) -> str:
