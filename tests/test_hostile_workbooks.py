@@ -375,3 +375,12 @@ def test_paragraph_pasted_into_the_title(tmp_path: Path, length: int) -> None:
     assert outcome.crash is None, outcome.crash
     if outcome.error is not None:
         assert str(outcome.error).startswith("长标题.xlsx › 基本信息"), outcome.error
+
+
+@pytest.mark.timeout(20)
+def test_a_pipe_named_like_a_workbook(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "管道.xlsx"
+    os.mkfifo(pipe)
+    assert "不是普通文件" in _error(pipe)

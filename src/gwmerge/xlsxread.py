@@ -321,6 +321,8 @@ def read_grid(path: Path) -> Grid:
         raise GwError("文件不存在，请检查路径。", loc)
     if path.is_dir():
         raise GwError("这是一个文件夹，不是工作簿。", loc)
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise GwError("这不是普通文件（可能是管道或设备），不是工作簿。", loc)
     _sniff(path)
     try:
         with SafeZip(path) as package:
