@@ -498,7 +498,13 @@ def _signals_raise() -> Iterator[None]:
 class _Slot:
     process: Any
     conn: Connection
-    task: tuple[int, Path] | None = None
+    # Sent and not yet answered, oldest first; the worker takes them in this order.
+    tasks: deque[tuple[int, Path]] = field(default_factory=deque)
+
+
+#: Tasks in flight per worker: the next one waits in the pipe, so a worker never sits idle
+#: while the main process files the result it has just sent.
+AHEAD = 2
 
 
 class Pool:
@@ -528,7 +534,7 @@ class Pool:
         with contextlib.suppress(OSError):
             slot.conn.close()
         replacement = self._start()
-        slot.process, slot.conn, slot.task = replacement.process, replacement.conn, None
+        slot.process, slot.conn, slot.tasks = replacement.process, replacement.conn, deque()
 
     def run(self, tasks: Iterable[tuple[int, Path]]) -> Iterator[tuple[int, Outcome, str]]:
         """Yield ``(index, outcome, wanted name)`` as workers finish, in any order."""
@@ -539,13 +545,14 @@ class Pool:
         queue = deque(tasks)
         while True:
             for slot in self.slots:
-                if slot.task is None and queue:
-                    if not slot.process.is_alive():  # died between tasks: no workbook to blame
+                while len(slot.tasks) < AHEAD and queue:
+                    if not slot.tasks and not slot.process.is_alive():  # died between tasks: none to blame
                         self._replace(slot)
-                    slot.task = queue.popleft()
+                    task = queue.popleft()
+                    slot.tasks.append(task)
                     with contextlib.suppress(OSError):  # a dead worker: found below through its sentinel
-                        slot.conn.send(slot.task)
-            busy = [s for s in self.slots if s.task is not None]
+                        slot.conn.send(task)
+            busy = [s for s in self.slots if s.tasks]
             if not busy:
                 return
             ready = set(wait([s.conn for s in busy] + [s.process.sentinel for s in busy]))
@@ -557,15 +564,17 @@ class Pool:
                     if slot.conn.poll():
                         message = slot.conn.recv()
                 if message is not None:
-                    slot.task = None
+                    slot.tasks.popleft()
                     if message[1].output is not None:
                         self.received.add(message[1].output)
                     yield message
                     continue
                 if slot.process.is_alive() and slot.conn not in ready:
                     continue
-                # The worker died holding this task: name the file and carry on with a new worker.
-                index, path = slot.task  # type: ignore[misc]
+                # The worker died holding its oldest task: name that file, give the tasks queued
+                # behind it to the next worker, and carry on with a new worker.
+                index, path = slot.tasks.popleft()
+                queue.extendleft(reversed(slot.tasks))
                 self._replace(slot)
                 yield index, api.Outcome(path, error=GwError(DIED, Location(path))), path.stem
 
@@ -659,6 +668,8 @@ def run(
                 pool = Pool(min(jobs, len(inputs)), settings)
                 next_index = 0
                 for index, outcome, wanted in pool.run(enumerate(inputs)):
+                    if outcome.paragraphs:  # the 雷同 grams while the workers go on, not all at the end
+                        checks.similarity.prepare(outcome.paragraphs)
                     done[index] = (outcome, wanted)
                     while next_index in done:
                         outcome, wanted = done.pop(next_index)

@@ -29,6 +29,13 @@ class Context:
     doc: Document
     kind: Kind
     grid: Grid | None = None
+    _pieces: dict[bool, list[Piece]] = field(default_factory=dict, repr=False)
+
+    def pieces(self, *, headings: bool = True) -> list[Piece]:
+        """:func:`pieces` of the document, split once for all the rules of one run."""
+        if headings not in self._pieces:
+            self._pieces[headings] = list(pieces(self.doc, headings=headings))
+        return self._pieces[headings]
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]

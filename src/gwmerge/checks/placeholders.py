@@ -11,12 +11,13 @@ from collections.abc import Iterator
 
 from .. import sheetformat as sf
 from ..errors import Finding, Severity
-from .base import Context, Piece, excerpt, is_han, per_cell, pieces, rule
+from .base import Context, Piece, excerpt, is_han, per_cell, rule
 
 _LATIN = re.compile(r"[A-Za-z]+")
 _HAN_ANY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _STARS = re.compile(r"[*＊]+")
 _TIMES = re.compile(r"×+")
+_ANY_SIGN = re.compile(r"[A-Za-z*＊×]")  # most paragraphs have no letter or star: nothing to scan
 
 # Pinyin abbreviations (initials or whole syllables) seen in drafts, and the word they stand for.
 PINYIN: dict[str, str] = {
@@ -86,6 +87,8 @@ def _neighbour(text: str, index: int, step: int) -> str:
 
 def _latin_words(piece: Piece) -> Iterator[tuple[Piece, str, str]]:
     text = piece.text
+    if not _ANY_SIGN.search(text):
+        return
     whole = text.strip()
     if not _HAN_ANY.search(text):
         # No Chinese at all: only a cell that is nothing but a placeholder (XX, xxx) is one.
@@ -112,6 +115,8 @@ def _latin_words(piece: Piece) -> Iterator[tuple[Piece, str, str]]:
 
 def _symbols(piece: Piece) -> Iterator[tuple[Piece, str, str]]:
     text = piece.text
+    if not _ANY_SIGN.search(text):
+        return
     for m in _STARS.finditer(text):
         yield piece, "有占位符{}，请填写实际内容（星号不应出现在正文中）。", excerpt(text, m.start(), m.end(), 3)
     for m in _TIMES.finditer(text):
@@ -125,7 +130,7 @@ def _symbols(piece: Piece) -> Iterator[tuple[Piece, str, str]]:
 @rule("占位符", "内容", "XX、ZZ、X、xxx、**、××、20**年、*年度、x人 等没有替换的占位符")
 def placeholder_rule(ctx: Context) -> Iterator[Finding]:
     found = []
-    for piece in pieces(ctx.doc):
+    for piece in ctx.pieces():
         found.extend(f for f in _latin_words(piece) if "拼音" not in f[1])
         found.extend(_symbols(piece))
     yield from per_cell(found)
@@ -157,7 +162,7 @@ def fix_pinyin(text: str) -> tuple[str, list[str]]:
 @rule("拼音缩写", "内容", "mzshh、dangshi 等拼音缩写占位，已知的给出对应汉字", fixer=fix_pinyin)
 def pinyin_rule(ctx: Context) -> Iterator[Finding]:
     found = []
-    for piece in pieces(ctx.doc):
+    for piece in ctx.pieces():
         found.extend(f for f in _latin_words(piece) if "拼音" in f[1])
     yield from per_cell(found)
 

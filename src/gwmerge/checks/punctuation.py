@@ -10,17 +10,20 @@ import re
 from collections.abc import Iterator
 
 from ..errors import Finding, Severity
-from .base import CHINESE, Context, Piece, excerpt, is_han, per_cell, pieces, rule
+from .base import CHINESE, Context, Piece, excerpt, is_han, per_cell, rule
 
 Span = tuple[int, int, str | None]
 
 _CJK_MARKS = frozenset("，。、；：！？“”‘’（）《》【】……—")
 _HALF = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", ".": "。"}
+_ANY_HALF = re.compile(r"[,;:!?.()\"']")  # most Chinese paragraphs have none: nothing to scan
+_ANY_CHINESE = re.compile(f"[{CHINESE}]")
 _MARK_RUNS = re.compile(r"[,;:!?]+")
 _PERIODS = re.compile(r"\.")
 _PARENS = re.compile(r"\(([^()\n]*)\)")
 _LONE_PAREN = re.compile(r"[()]")
 _SPACES = re.compile(rf"(?<=[{CHINESE}])[ \u3000\u00a0\t]+(?=[{CHINESE}])")
+_ANY_SPACE = re.compile("[ \u3000\u00a0\t]")
 _DOUBLED = re.compile(r"([，。；：、！？])\1+")
 _MIXED = re.compile(r"[，、；：][。！？]|[。！？][，、；：]|[，、；：][，、；：]")
 _END_OK = "。！？；：…—"
@@ -49,7 +52,7 @@ def _chinese(ch: str) -> bool:
 def halfwidth_spans(text: str) -> list[Span]:
     """Half-width , ; : ! ? . ( ) and straight quotes used in Chinese text, with their full-width form."""
     spans: list[Span] = []
-    if not re.search(f"[{CHINESE}]", text):
+    if not _ANY_HALF.search(text) or not _ANY_CHINESE.search(text):
         return spans
     for m in _MARK_RUNS.finditer(text):
         # A run of marks (",!" or "?!") is Chinese as a whole when either end touches Chinese.
@@ -121,7 +124,7 @@ def _fixer(scan):
 
 def _report(ctx: Context, scan, problem: str) -> Iterator[Finding]:
     found: list[tuple[Piece, str, str]] = []
-    for piece in pieces(ctx.doc):
+    for piece in ctx.pieces():
         for start, end, _ in scan(piece.text):
             found.append((piece, problem, excerpt(piece.text, start, end, 4)))
     yield from per_cell(found)
@@ -137,6 +140,8 @@ def halfwidth_rule(ctx: Context) -> Iterator[Finding]:
 
 
 def space_spans(text: str) -> list[Span]:
+    if not _ANY_SPACE.search(text):
+        return []
     return [(m.start(), m.end(), "") for m in _SPACES.finditer(text)]
 
 
@@ -170,7 +175,7 @@ def _end_missing(text: str) -> bool:
 @rule("段末标点", "标点", "正文段落末尾没有句号等标点")
 def end_rule(ctx: Context) -> Iterator[Finding]:
     found = []
-    for piece in pieces(ctx.doc, headings=False):
+    for piece in ctx.pieces(headings=False):
         if piece.role == "body" and _end_missing(piece.text):
             end = len(piece.text)
             found.append((piece, "段落末尾没有标点{}，请补上句号等标点。", excerpt(piece.text, end, end, 10)))
@@ -208,7 +213,7 @@ def pair_problems(text: str) -> Iterator[tuple[int, str]]:
 @rule("引号括号", "标点", "引号、括号、书名号不成对、交叉或双引号套双引号")
 def pairs_rule(ctx: Context) -> Iterator[Finding]:
     found = []
-    for piece in pieces(ctx.doc):
+    for piece in ctx.pieces():
         for at, problem in pair_problems(piece.text):
             found.append((piece, problem + "，请检查。", excerpt(piece.text, at, at + 1, 6)))
     yield from per_cell(found)

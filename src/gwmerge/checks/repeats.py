@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..errors import Finding, Location, Severity
-from .base import Context, pieces, rule
+from .base import Context, rule
 
 _NOT_TEXT = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 MIN_CHARS = 15  # shorter paragraphs ("认真学习。") may well repeat on purpose
@@ -20,7 +20,7 @@ def normalise(text: str) -> str:
 @rule("段落重复", "内容", "同一工作簿中有两段文字相同（只差标点、空格也算）")
 def repeat_rule(ctx: Context) -> Iterator[Finding]:
     seen: dict[str, Location] = {}
-    for piece in pieces(ctx.doc, headings=False):
+    for piece in ctx.pieces(headings=False):
         key = normalise(piece.text)
         if len(key) < MIN_CHARS:
             continue

@@ -11,8 +11,10 @@ the message reports, where MinHash only estimates a Jaccard index of shingles.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +43,12 @@ class Para:
     text: str
     key: str  # normalised
 
+    @functools.cached_property
+    def grams(self) -> frozenset[int]:
+        """Sampled grams, computed once: a batch computes them as each workbook's result
+        arrives (see :func:`prepare`), while the workers go on with the next ones."""
+        return _grams(self.key)
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -58,13 +66,19 @@ def paragraphs(doc: Document) -> list[Para]:
     return found
 
 
-def _grams(key: str) -> set[int]:
+def prepare(paras: Iterable[Para]) -> None:
+    """Compute the grams of one workbook's paragraphs now rather than all at the end."""
+    for para in paras:
+        para.grams  # noqa: B018 - fills the cached property
+
+
+def _grams(key: str) -> frozenset[int]:
     grams = set()
     for i in range(len(key) - GRAM + 1):
         h = zlib.crc32(key[i:i + GRAM].encode("utf-8"))
         if h % SAMPLE == 0:
             grams.add(h)
-    return grams
+    return frozenset(grams)
 
 
 def similar(paras: list[Para]) -> list[Pair]:
@@ -74,7 +88,7 @@ def similar(paras: list[Para]) -> list[Pair]:
     grows with the number of copies, not with its square.
     """
     owners = {p.owner for p in paras}
-    grams = [_grams(p.key) for p in paras]
+    grams = [p.grams for p in paras]
     index: dict[int, list[int]] = defaultdict(list)
     for i, gs in enumerate(grams):
         for g in gs:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import Finding
-from .base import Context, excerpt, per_cell, pieces, rule
+from .base import Context, excerpt, per_cell, rule
 
 # wrong → right
 TYPOS: dict[str, str] = {
@@ -144,7 +144,7 @@ def fix_typos(text: str) -> tuple[str, list[str]]:
 @rule("错别字", "用字", f"常见错别字（{len(TYPOS)} 组，如“厉害关系”应为“利害关系”）", fixer=fix_typos)
 def typo_rule(ctx: Context) -> Iterator[Finding]:
     found = []
-    for piece in pieces(ctx.doc):
+    for piece in ctx.pieces():
         for start, end, right in typo_spans(piece.text):
             found.append((piece, f"错别字：{{}}中的“{piece.text[start:end]}”应为“{right}”（--fix 可自动改正）。",
                           excerpt(piece.text, start, end, 4)))
@@ -172,16 +172,21 @@ def traditional() -> dict[str, str]:
 
 
 @functools.cache
-def _traditional_re() -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(c) for c in traditional()) + "]")
+def _traditional_chars() -> frozenset[str]:
+    return frozenset(traditional())
 
 
 @rule("繁体字", "用字", "简体文稿中夹有繁体字（多见于从网上复制的文字）")
 def traditional_rule(ctx: Context) -> Iterator[Finding]:
+    # A character class of thousands of characters makes the regex engine slow on every
+    # character; a set intersection finds the few that occur, and only those are searched for.
     table = traditional()
-    pattern = _traditional_re()
+    present = _traditional_chars().intersection("".join(piece.text for piece in ctx.pieces()))
+    if not present:
+        return
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(present)) + "]")
     found = []
-    for piece in pieces(ctx.doc):
+    for piece in ctx.pieces():
         for m in pattern.finditer(piece.text):
             found.append((piece, "简体文稿中有繁体字{}，请改为简体。",
                           f"{m.group()}→{table[m.group()]}"))
