@@ -153,3 +153,14 @@ def test_user_text_is_not_jinja(tmp_path: Path) -> None:
     assert outcome.ok, outcome.error
     texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs()]
     assert any("{{ 7*7 }}{% for x in range(9) %}x{% endfor %}</w:t>&amp;" in t for t in texts)
+
+
+def test_tags_that_unbalance_the_document_are_an_error_not_a_broken_file(tmp_path: Path) -> None:
+    # {% if %} in one paragraph and {% endif %} inside a link two paragraphs on: when the
+    # condition is false the paragraph structure between them is cut unevenly.
+    tpl = _template(tmp_path / "跨段.docx", "甲{% if false %}乙", "丙", "丁{% endif %}戊", *LOOP)
+    run = b"<w:r><w:t>\xe4\xb8\x81{% endif %}\xe6\x88\x8a</w:t></w:r>"
+    _patch(tpl, "word/document.xml",
+           lambda d: d.replace(run, b'<w:hyperlink w:anchor="x">' + run + b"</w:hyperlink>"))
+    message = _merge_error(tmp_path, tpl)
+    assert "模板生成的文档结构有误" in message and "{% %} 标记是否成对" in message

@@ -30,12 +30,20 @@ class Context:
     kind: Kind
     grid: Grid | None = None
     _pieces: dict[bool, list[Piece]] = field(default_factory=dict, repr=False)
+    _text: str | None = field(default=None, repr=False)
 
     def pieces(self, *, headings: bool = True) -> list[Piece]:
         """:func:`pieces` of the document, split once for all the rules of one run."""
         if headings not in self._pieces:
             self._pieces[headings] = list(pieces(self.doc, headings=headings))
         return self._pieces[headings]
+
+    def any_in(self, found: Callable[[str], object]) -> bool:
+        """Does ``found`` find anything in the document's text as a whole? A rule asks first
+        and looks paragraph by paragraph only then: most documents have nothing to report."""
+        if self._text is None:
+            self._text = "\n".join(piece.text for piece in self.pieces())
+        return bool(found(self._text))
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]

@@ -25,6 +25,7 @@ _LONE_PAREN = re.compile(r"[()]")
 _SPACES = re.compile(rf"(?<=[{CHINESE}])[ \u3000\u00a0\t]+(?=[{CHINESE}])")
 _ANY_SPACE = re.compile("[ \u3000\u00a0\t]")
 _DOUBLED = re.compile(r"([，。；：、！？])\1+")
+_TWO_MARKS = re.compile("[，。；：、！？]{2}")  # what both patterns below need
 _MIXED = re.compile(r"[，、；：][。！？]|[。！？][，、；：]|[，、；：][，、；：]")
 _END_OK = "。！？；：…—"
 _CLOSERS = "”’）》」』】〕)\"'"
@@ -162,6 +163,8 @@ fix_doubled = _fixer(doubled_spans)
 
 @rule("重复标点", "标点", "“。。”“，，”等重复的标点和“，。”等连用的标点", fixer=fix_doubled)
 def doubled_rule(ctx: Context) -> Iterator[Finding]:
+    if not ctx.any_in(_TWO_MARKS.search):
+        return
     yield from _report(ctx, doubled_spans, "标点重复{}，请只保留一个（--fix 可自动改正）。")
     yield from _report(ctx, lambda t: [(m.start(), m.end(), None) for m in _MIXED.finditer(t)],
                        "标点连用{}，请只保留应有的一个。")

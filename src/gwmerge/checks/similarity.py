@@ -1,8 +1,8 @@
 """雷同: paragraphs of different people (workbooks) in one batch that are identical or nearly so.
 
-Candidates come from an index of sampled character 5-grams (a gram is kept when its hash falls
-in one bucket of four, so the same text keeps the same grams in every workbook); grams that
-occur in many workbooks (the kind's stock phrases) are dropped. Each candidate pair is then
+Candidates come from an index of sampled character 5-grams (a gram is kept when its first
+character falls in one bucket of four, so the same text keeps the same grams in every workbook);
+grams that occur in many workbooks (the kind's stock phrases) are dropped. Each candidate pair is then
 measured with rapidfuzz's LCS (C++), so the cost grows with the number of candidates, not with
 the square of the number of paragraphs. rapidfuzz was chosen over datasketch's MinHash LSH:
 it is already a dependency, needs no numpy/scipy, and gives the exact share of shared text that
@@ -73,12 +73,14 @@ def prepare(paras: Iterable[Para]) -> None:
 
 
 def _grams(key: str) -> frozenset[int]:
-    grams = set()
-    for i in range(len(key) - GRAM + 1):
-        h = zlib.crc32(key[i:i + GRAM].encode("utf-8"))
-        if h % SAMPLE == 0:
-            grams.add(h)
-    return frozenset(grams)
+    """The 5-grams starting at a character whose code point is a multiple of SAMPLE, hashed.
+
+    Choosing by the first character costs a fraction of hashing every gram, and is as much a
+    property of the text: the same text keeps the same grams in every workbook and every run.
+    """
+    crc = zlib.crc32
+    return frozenset([crc(key[i:i + GRAM].encode("utf-8"))
+                      for i, ch in enumerate(key[:len(key) - GRAM + 1]) if not ord(ch) % SAMPLE])
 
 
 def similar(paras: list[Para]) -> list[Pair]:
@@ -87,20 +89,22 @@ def similar(paras: list[Para]) -> list[Pair]:
     Groups of many alike paragraphs are reported against their first member only, so the list
     grows with the number of copies, not with its square.
     """
-    owners = {p.owner for p in paras}
+    numbers: dict[Path, int] = {}
+    owner = [numbers.setdefault(p.owner, len(numbers)) for p in paras]  # ints compare fast
     grams = [p.grams for p in paras]
     index: dict[int, list[int]] = defaultdict(list)
     for i, gs in enumerate(grams):
         for g in gs:
             index[g].append(i)
-    common = max(10, len(owners) // 5)
+    common = max(10, len(numbers) // 5)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in index.values():
-        if len({paras[i].owner for i in members}) > common:
+        if len(members) > common and len({owner[i] for i in members}) > common:
             continue  # a stock phrase of the kind, in many workbooks
         for a_pos, a in enumerate(members):
+            mine = owner[a]
             for b in members[a_pos + 1:]:
-                if paras[a].owner != paras[b].owner:
+                if owner[b] != mine:
                     shared[(a, b)] += 1
     leader = list(range(len(paras)))  # union-find: each paragraph's group
 

@@ -143,6 +143,8 @@ def fix_typos(text: str) -> tuple[str, list[str]]:
 
 @rule("错别字", "用字", f"常见错别字（{len(TYPOS)} 组，如“厉害关系”应为“利害关系”）", fixer=fix_typos)
 def typo_rule(ctx: Context) -> Iterator[Finding]:
+    if not ctx.any_in(_TYPO_RE.search):
+        return
     found = []
     for piece in ctx.pieces():
         for start, end, right in typo_spans(piece.text):
