@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import checks, importing, kinds, layout, numbering, outline, render, to_workbook
 from . import sheetformat as sf
-from .checks.similarity import Para
+from .checks.similarity import Gathered, Para
 from .errors import Finding, GwError, InputInvalid, InternalError, Location, Severity, os_message
 from .kinds import Kind
 from .model import Document
@@ -137,10 +137,13 @@ def check(paths: Iterable[Path], kind: str | None = None, rules_off: Iterable[st
     return outcomes
 
 
-def add_batch_findings(outcomes: Iterable[Outcome], rules_off: Iterable[str] = ()) -> None:
-    """雷同 across the batch, added to the outcome of the workbook each pair is reported on."""
+def add_batch_findings(outcomes: Iterable[Outcome], rules_off: Iterable[str] = (),
+                       gathered: Gathered | None = None) -> None:
+    """雷同 across the batch, added to the outcome of the workbook each pair is reported on
+    (``gathered``: the paragraphs a batch collected as its results arrived)."""
     outcomes = list(outcomes)
-    found = checks.compare([o.paragraphs for o in outcomes if o.paragraphs], rules_off)
+    found = checks.compare(gathered if gathered is not None else [o.paragraphs for o in outcomes if o.paragraphs],
+                           rules_off)
     for outcome in outcomes:
         outcome.findings.extend(found.get(outcome.source, []))
         outcome.paragraphs = None

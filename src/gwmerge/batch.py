@@ -660,6 +660,7 @@ def run(
     converters = jobs or min(os.cpu_count() or 1, 4)
     jobs = jobs or os.cpu_count() or 1
     pool: Pool | None = None
+    gathered = checks.similarity.Gathered()
     done: dict[int, tuple[Outcome, str]] = {}
     taken: dict[str, Path] = {}
     with _signals_raise():
@@ -668,8 +669,9 @@ def run(
                 pool = Pool(min(jobs, len(inputs)), settings)
                 next_index = 0
                 for index, outcome, wanted in pool.run(enumerate(inputs)):
-                    if outcome.paragraphs:  # the 雷同 grams while the workers go on, not all at the end
-                        checks.similarity.prepare(outcome.paragraphs)
+                    if outcome.paragraphs:  # for 雷同, while the workers go on, not all at the end
+                        gathered.add(outcome.paragraphs)
+                        outcome.paragraphs = None
                     done[index] = (outcome, wanted)
                     while next_index in done:
                         outcome, wanted = done.pop(next_index)
@@ -680,7 +682,7 @@ def run(
                             progress(outcome)
                 pool.close()
                 pool = None
-            api.add_batch_findings(result.outcomes, rules_off)  # 雷同, before the 汇总表 counts findings
+            api.add_batch_findings(result.outcomes, rules_off, gathered)  # 雷同, before the 汇总表 counts findings
             _after(result, pdf=pdf, zip=zip, bundle=bundle, report=report, order=order, jobs=converters)
         except Interrupted as exc:
             result.interrupted = exc.signum

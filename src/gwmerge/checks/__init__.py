@@ -68,14 +68,21 @@ def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[simi
     return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc)
 
 
-def compare(groups: Iterable[list[similarity.Para]], off: Iterable[str] = ()) -> dict[Path, list[Finding]]:
-    """Findings across a batch (雷同), by workbook."""
+def compare(groups: Iterable[list[similarity.Para]] | similarity.Gathered,
+            off: Iterable[str] = ()) -> dict[Path, list[Finding]]:
+    """Findings across a batch (雷同), by workbook: from each workbook's paragraphs, or from
+    what a batch gathered while it ran."""
     if similarity.RULE_ID in frozenset(off):
         return {}
-    paras = [p for group in groups for p in group]
-    if len({p.owner for p in paras}) < 2:
+    if isinstance(groups, similarity.Gathered):
+        gathered = groups
+    else:
+        gathered = similarity.Gathered()
+        for group in groups:
+            gathered.add(group)
+    if gathered.owners < 2:
         return {}
-    found = similarity.findings(paras)
+    found = similarity.findings(gathered)
     return {path: [replace(f, rule=similarity.RULE_ID) for f in items] for path, items in found.items()}
 
 

@@ -11,8 +11,8 @@ the message reports, where MinHash only estimates a Jaccard index of shingles.
 
 from __future__ import annotations
 
-import functools
 import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,18 +36,12 @@ SAMPLE = 4  # keep one gram in this many (by hash)
 MIN_SHARED = 3  # sampled grams two paragraphs must share to be compared
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Para:
     owner: Path
     location: Location
-    text: str
+    text: str  # the paragraph's opening is what a message quotes
     key: str  # normalised
-
-    @functools.cached_property
-    def grams(self) -> frozenset[int]:
-        """Sampled grams, computed once: a batch computes them as each workbook's result
-        arrives (see :func:`prepare`), while the workers go on with the next ones."""
-        return _grams(self.key)
 
 
 @dataclass(frozen=True)
@@ -57,87 +51,124 @@ class Pair:
     share: float
 
 
+OPENING = 16  # characters of a paragraph quoted in the message
+
+
 def paragraphs(doc: Document) -> list[Para]:
     found = []
     for piece in pieces(doc, headings=False):
         key = normalise(piece.text)
         if len(key) >= MIN_CHARS:
-            found.append(Para(doc.source, piece.location, piece.text, key))
+            found.append(Para(doc.source, piece.location, piece.text[:OPENING + 1], key))
     return found
 
 
-def prepare(paras: Iterable[Para]) -> None:
-    """Compute the grams of one workbook's paragraphs now rather than all at the end."""
-    for para in paras:
-        para.grams  # noqa: B018 - fills the cached property
-
-
-def _grams(key: str) -> frozenset[int]:
+def _grams(key: str) -> set[int]:
     """The 5-grams starting at a character whose code point is a multiple of SAMPLE, hashed.
 
     Choosing by the first character costs a fraction of hashing every gram, and is as much a
     property of the text: the same text keeps the same grams in every workbook and every run.
     """
     crc = zlib.crc32
-    return frozenset([crc(key[i:i + GRAM].encode("utf-8"))
-                      for i, ch in enumerate(key[:len(key) - GRAM + 1]) if not ord(ch) % SAMPLE])
+    return {crc(key[i:i + GRAM].encode("utf-8")) for i, ch in enumerate(key[:len(key) - GRAM + 1])
+            if not ord(ch) % SAMPLE}
 
 
-def similar(paras: list[Para]) -> list[Pair]:
-    """Pairs of paragraphs from different workbooks sharing at least THRESHOLD of their text.
+class Gathered:
+    """A batch's paragraphs, gathered as each workbook's result arrives (while the workers go on).
 
-    Groups of many alike paragraphs are reported against their first member only, so the list
-    grows with the number of copies, not with its square.
+    The index maps each sampled gram to the paragraph that has it, or to a list once several do:
+    most grams of a batch of different texts occur once, and a list for each would double the
+    memory a thousand workbooks need.
     """
-    numbers: dict[Path, int] = {}
-    owner = [numbers.setdefault(p.owner, len(numbers)) for p in paras]  # ints compare fast
-    grams = [p.grams for p in paras]
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, gs in enumerate(grams):
-        for g in gs:
-            index[g].append(i)
-    common = max(10, len(numbers) // 5)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for members in index.values():
-        if len(members) > common and len({owner[i] for i in members}) > common:
-            continue  # a stock phrase of the kind, in many workbooks
-        for a_pos, a in enumerate(members):
-            mine = owner[a]
-            for b in members[a_pos + 1:]:
-                if owner[b] != mine:
-                    shared[(a, b)] += 1
-    leader = list(range(len(paras)))  # union-find: each paragraph's group
 
-    def find(i: int) -> int:
-        while leader[i] != i:
-            leader[i] = leader[leader[i]]
-            i = leader[i]
-        return i
+    def __init__(self) -> None:
+        self.paras: list[Para] = []
+        self._owner: list[int] = []  # the workbook of each paragraph, numbered (ints compare fast)
+        self._numbers: dict[Path, int] = {}
+        self._sizes = array("I")  # sampled grams per paragraph
+        self._index: dict[int, int | list[int]] = {}
 
-    pairs: list[Pair] = []
-    for (a, b), count in sorted(shared.items()):
-        small = min(len(grams[a]), len(grams[b]))
-        if count < min(MIN_SHARED, small) or (small and count / small < 0.3):
-            continue
-        if find(a) == find(b):
-            continue
-        first, second = paras[a], paras[b]
-        longer = max(len(first.key), len(second.key))
-        share = LCSseq.similarity(first.key, second.key) / longer
-        if share >= THRESHOLD:
-            pairs.append(Pair(first, second, share))
-            leader[find(b)] = find(a)
-    return pairs
+    @property
+    def owners(self) -> int:
+        """Workbooks with at least one paragraph gathered."""
+        return len(self._numbers)
+
+    def add(self, paras: Iterable[Para]) -> None:
+        index = self._index
+        for para in paras:
+            number = len(self.paras)
+            self.paras.append(para)
+            self._owner.append(self._numbers.setdefault(para.owner, len(self._numbers)))
+            grams = _grams(para.key)
+            self._sizes.append(len(grams))
+            for gram in grams:
+                seen = index.get(gram)
+                if seen is None:
+                    index[gram] = number
+                elif type(seen) is int:
+                    index[gram] = [seen, number]
+                else:
+                    seen.append(number)
+
+    def pairs(self) -> list[Pair]:
+        """Pairs of paragraphs from different workbooks sharing at least THRESHOLD of their text.
+
+        Groups of many alike paragraphs are reported against their first member only, so the
+        list grows with the number of copies, not with its square.
+        """
+        paras, owner, sizes = self.paras, self._owner, self._sizes
+        common = max(10, len(self._numbers) // 5)
+        shared: dict[tuple[int, int], int] = defaultdict(int)
+        for members in self._index.values():
+            if type(members) is int:
+                continue
+            if len(members) > common and len({owner[i] for i in members}) > common:
+                continue  # a stock phrase of the kind, in many workbooks
+            for a_pos, a in enumerate(members):
+                mine = owner[a]
+                for b in members[a_pos + 1:]:
+                    if owner[b] != mine:
+                        shared[(a, b)] += 1
+        leader = list(range(len(paras)))  # union-find: each paragraph's group
+
+        def find(i: int) -> int:
+            while leader[i] != i:
+                leader[i] = leader[leader[i]]
+                i = leader[i]
+            return i
+
+        pairs: list[Pair] = []
+        for (a, b), count in sorted(shared.items()):
+            small = min(sizes[a], sizes[b])
+            if count < min(MIN_SHARED, small) or (small and count / small < 0.3):
+                continue
+            if find(a) == find(b):
+                continue
+            first, second = paras[a], paras[b]
+            longer = max(len(first.key), len(second.key))
+            share = LCSseq.similarity(first.key, second.key) / longer
+            if share >= THRESHOLD:
+                pairs.append(Pair(first, second, share))
+                leader[find(b)] = find(a)
+        return pairs
 
 
-def findings(paras: list[Para]) -> dict[Path, list[Finding]]:
+def similar(paras: Iterable[Para]) -> list[Pair]:
+    """:meth:`Gathered.pairs` of these paragraphs."""
+    gathered = Gathered()
+    gathered.add(paras)
+    return gathered.pairs()
+
+
+def findings(paras: Iterable[Para] | Gathered) -> dict[Path, list[Finding]]:
     """One finding per similar pair, on the first workbook's cell, naming both places."""
     result: dict[Path, list[Finding]] = defaultdict(list)
-    for pair in similar(paras):
+    for pair in (paras.pairs() if isinstance(paras, Gathered) else similar(paras)):
         a, b = pair.first, pair.second
         percent = min(100, round(pair.share * 100))
         what = "完全相同" if a.key == b.key else f"相同文字约占 {percent}%"
         result[a.owner].append(Finding(
-            a.location, f"与 {b.location} 的段落雷同（{what}）：“{a.text[:16]}…”；"
+            a.location, f"与 {b.location} 的段落雷同（{what}）：“{a.text[:OPENING]}…”；"
                         "请各自结合本人实际改写。", Severity.WARNING))
     return dict(result)
