@@ -177,9 +177,14 @@ def pdfs(root: Path, count: int = 20) -> None:
         two = min(two, best(lambda out: api.merge(books, out, jobs=2, pdf=True, report=False), root / "pdf2", 1))
     docs = sorted((root / "pdf1").glob("*.docx"))
     each = best(lambda out: [convert_to_pdf([d], out) for d in docs], root / "pdf-each", 1)
+    # LibreOffice alone, the same documents: how much two converters can gain on this machine.
+    alone1 = best(lambda out: convert_to_pdf(docs, out, jobs=1), root / "lo1", 2)
+    alone2 = best(lambda out: convert_to_pdf(docs, out, jobs=2), root / "lo2", 2)
     print(f"  每份文档启动一次 LibreOffice      {each:7.2f} s")
     print(f"  --pdf -j 1（一个转换进程）         {one:7.2f} s   比逐份启动快 {each / one:5.2f} 倍（目标 ≥ 4）")
     print(f"  --pdf -j 2（两个转换进程）         {two:7.2f} s   比 -j 1 快 {one / two:5.2f} 倍（目标 ≥ 1.6）")
+    print(f"  作为对照，只用 LibreOffice 转换这些 .docx：一个进程 {alone1:.2f} s，两个进程 {alone2:.2f} s，"
+          f"快 {alone1 / alone2:.2f} 倍（本机两个转换进程能快的上限；每个进程启动约 1 秒且占满一核）")
 
 
 def startup() -> None:

@@ -75,7 +75,10 @@ class Level(Enum):
 
     @property
     def depth(self) -> int:
-        return {Level.ITEM2: 2, Level.ITEM3: 3, Level.ITEM4: 4}.get(self, 0)
+        return _DEPTHS.get(self.value, 0)
+
+
+_DEPTHS = {Level.ITEM2.value: 2, Level.ITEM3.value: 3, Level.ITEM4.value: 4}  # asked per row: built once
 
 
 LEVEL_CHOICES = [Level.ITEM2, Level.POINT, Level.PARA, Level.ITEM3, Level.ITEM4]
