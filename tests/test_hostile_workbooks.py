@@ -267,8 +267,33 @@ def test_xlsm_is_read_and_macros_ignored(tmp_path: Path) -> None:
 
 def test_not_a_zip_at_all(tmp_path: Path) -> None:
     book = tmp_path / "文本.xlsx"
-    book.write_text("hello", encoding="utf-8")
+    book.write_bytes(b"\x13\x37garbage\x00\x01\x02" * 10)
     assert "不是有效的 .xlsx 工作簿" in _error(book)
+
+
+def _docx(path: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("对照检查材料")
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda p: p.write_bytes(b""), "文件是空的（0 字节）"),
+    (lambda p: p.write_text("姓名,职务\n张三,副镇长\n", encoding="utf-8"), "这是文本文件（如 CSV 或 TXT）"),
+    (lambda p: p.write_bytes("一、存在的问题\r\n（一）学习不够深入。".encode("gb18030")), "这是文本文件"),
+    (lambda p: p.write_bytes("姓名\t职务".encode("utf-16")), "这是文本文件"),
+    (lambda p: p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "这是 PDF 文件"),
+    (_docx, "这是 Word 文档（.docx），只是扩展名为 .xlsx；从 Word 文档开始请用 gwmerge import"),
+])
+def test_a_file_that_is_something_else_says_what_it_is(tmp_path: Path, make, words: str) -> None:
+    book = tmp_path / "材料.xlsx"
+    make(book)
+    result = run_gwmerge("check", book)
+    assert result.code == 1 and "Traceback" not in result.output
+    assert f"错误 材料.xlsx：{words}" in result.stdout, result.output
 
 
 # ---------------------------------------------------------------- silent losses

@@ -148,6 +148,15 @@ def _sniff(path: Path) -> None:
     try:
         with path.open("rb") as f:
             head = f.read(8)
+            if not head:
+                raise GwError("文件是空的（0 字节），可能没有保存完整或拷贝时中断；请重新保存或重新拷贝。",
+                              Location(path))
+            if head.startswith(b"%PDF"):
+                raise GwError("这是 PDF 文件，只是扩展名为 .xlsx；请使用 .xlsx 工作簿（PDF 中的文字可复制到"
+                              " .txt 后用 gwmerge import 转为工作簿）。", Location(path))
+            if not head.startswith(b"PK") and _looks_like_text(head + f.read(4096)):
+                raise GwError("这是文本文件（如 CSV 或 TXT），只是扩展名为 .xlsx；表格请用 Excel 或 WPS 打开后"
+                              "另存为 .xlsx，文字材料可用 gwmerge import 转为工作簿。", Location(path))
             if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
                 # An OLE container: an encrypted OOXML workbook, or a .xls/.et saved with .xlsx.
                 f.seek(0)
@@ -158,6 +167,22 @@ def _sniff(path: Path) -> None:
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", Location(path))
     except OSError:
         return  # reported when opening
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    """Text in one of the encodings Chinese offices save in, with no binary bytes."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        return True
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(sample) - 4:  # a character cut by the sample's end
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- the package
@@ -363,6 +388,9 @@ class _Reader:
             raise GwError(_PASSWORD, loc)
         main = _main_part(package)
         if not package.has(main):
+            if package.has("word/document.xml"):
+                raise GwError("这是 Word 文档（.docx），只是扩展名为 .xlsx；从 Word 文档开始请用 gwmerge import "
+                              "转为工作簿，或用 gwmerge format 直接排版。", loc)
             raise GwError(f"不是有效的 .xlsx 工作簿（缺少工作簿主体），{_REPAIR}。", loc)
         try:
             root = parse(package.read(main, 16 * 1024 * 1024), main)
