@@ -113,6 +113,15 @@ def test_not_a_document_is_one_sentence(tmp_path: Path) -> None:
     assert not (tmp_path / "books").exists() or not any((tmp_path / "books").iterdir())
 
 
+def test_a_workbook_named_docx_says_so(tmp_path: Path) -> None:
+    book = tmp_path / "填好的.docx"
+    book.write_bytes((Path(__file__).parents[1] / "sheets" / "示例-党员.xlsx").read_bytes())
+    done = subprocess.run([sys.executable, "-m", "gwmerge", "import", str(book), "-o", str(tmp_path / "books")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "✗ 填好的.docx：这是 Excel 工作簿，只是扩展名为 .docx；工作簿请用 gwmerge merge 生成文档。" in done.stdout
+
+
 def test_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     good = plain_docx(tmp_path / "good.docx", seed_lines())
     buffer = io.BytesIO()

@@ -347,6 +347,8 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
         with SafeZip(path) as package:
             document = _part(package, "word/document.xml")
             if document is None:
+                if package.has("xl/workbook.xml"):
+                    raise GwError("这是 Excel 工作簿，只是扩展名为 .docx；工作簿请用 gwmerge merge 生成文档。", where)
                 raise GwError("不是有效的 Word 文档（缺少正文部分），请用 Word 或 WPS 打开后另存为 .docx。", where)
             reader = _Reader(path, _read_styles(_part(package, "word/styles.xml")),
                              _read_numbering(_part(package, "word/numbering.xml")))
