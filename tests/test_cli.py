@@ -43,11 +43,18 @@ def test_failed_workbook_leaves_no_file(sheets: Path, tmp_path: Path) -> None:
 
 
 def test_check_reports_every_problem_and_exit_codes(sheets: Path) -> None:
-    # The examples have no errors; the 党员 example's one lone 一是 is a 提醒 (exit 1, as for any finding).
+    # The examples are clean; a 提醒 alone already makes the exit code 1, as for any finding.
     clean = _run("check", str(sheets))
-    assert "✓ 示例-副镇长.xlsx：没有发现问题" in clean.output
-    assert "提醒 示例-党员.xlsx › 存在的问题 › A8：这一条下只有一个“一是”" in clean.output
-    assert "共 0 处错误、1 处提醒" in clean.output
+    assert clean.exit_code == 0, clean.output
+    assert "✓ 示例-副镇长.xlsx：没有发现问题" in clean.output and "✓ 示例-党员.xlsx：没有发现问题" in clean.output
+    member = sheets / "示例-党员.xlsx"
+    wb = openpyxl.load_workbook(member)
+    wb["存在的问题"].delete_rows(9)  # the 二是 under （二）: a lone 一是 is left
+    wb.save(member)
+    lone = _run("check", str(member))
+    assert lone.exit_code == 1
+    assert "提醒 示例-党员.xlsx › 存在的问题 › A8：这一条下只有一个“一是”" in lone.output
+    assert "共 0 处错误、1 处提醒" in lone.output
     book = sheets / "示例-副镇长.xlsx"
     wb = openpyxl.load_workbook(book)
     wb["存在的主要问题"]["A9"] = "乱填"

@@ -266,7 +266,7 @@ def test_parallel_jobs_give_the_same_documents_in_input_order(sheets: Path, tmp_
     outcomes = api.merge([sheets], tmp_path / "par", jobs=2)
     assert [o.source.name for o in outcomes] == ["坏的.xlsx", "示例-党员.xlsx", "示例-副镇长.xlsx"]
     assert [o.ok for o in outcomes] == [False, True, True]
-    assert str(outcomes[0].error).startswith("坏的.xlsx：不是有效的 .xlsx 工作簿")
+    assert str(outcomes[0].error).startswith("坏的.xlsx：这是文本文件（如 CSV 或 TXT）")
     serial = api.merge([sheets], tmp_path / "ser")
     for a, b in zip(outcomes[1:], serial[1:], strict=True):
         assert _texts(a.output) == _texts(b.output)

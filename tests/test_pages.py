@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -35,8 +37,12 @@ def test_a_pdf_per_document(out: Path) -> None:
 
 
 def test_full_pages_hold_22_lines(pages: list[PageMeasure]) -> None:
-    for page in pages[:-1]:
-        assert page.line_slots == 22, describe(pages)
+    body_font = Counter(f for page in pages for line in page.body for f in line.fonts).most_common(1)[0][0]
+    for page, following in pairwise(pages):
+        # Headings are kept with the paragraph after them (keepNext): a heading that would be
+        # the last line of a page starts the next one, leaving its slot empty.
+        heading_next = following.body[0].fonts != {body_font}
+        assert page.line_slots == 22 or (heading_next and page.line_slots >= 20), describe(pages)
         assert abs(page.line_pitch - A4.line_pitch) < 0.1, describe(pages)
 
 

@@ -99,7 +99,7 @@ def test_not_a_workbook_and_missing_info_sheet(tmp_path: Path) -> None:
     bare = tmp_path / "空白.xlsx"
     openpyxl.Workbook().save(bare)
     outcomes = api.check([fake, bare])
-    assert str(outcomes[0].error).startswith("假的.xlsx：不是有效的 .xlsx 工作簿")
+    assert str(outcomes[0].error).startswith("假的.xlsx：这是文本文件（如 CSV 或 TXT），只是扩展名为 .xlsx")
     assert str(outcomes[1].findings[0]).startswith("空白.xlsx：缺少“基本信息”工作表")
 
 
