@@ -69,6 +69,9 @@ def describe(found: Recognised) -> list[str]:
         if points:
             parts.append(f"要点 {points} 个")
         where = f"（{section.heading.location.cell}）" if section.heading.location.cell else ""
+        if not section.heading:
+            lines.append(f"正文（没有一级标题）：{'，'.join(parts) or '段落'}")
+            continue
         lines.append(f"第 {number} 部分“{heading}”{where}：{'，'.join(parts) or '段落'}")
     if found.points_run_on is not None:
         lines.append(f"一是、二是：{'多数接在段内' if found.points_run_on else '多数单独成段'}")

@@ -110,7 +110,8 @@ def plan(doc: Document, kind: Kind) -> Plan:
     paras: list[Para] = [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
     inline = kinds.points_inline(doc, kind)
     for section in doc.sections:
-        paras.append(Para(roles.HEADING1, [Run(section.ordinal + standalone(section.heading.value))]))
+        if section.heading:  # a section without a heading (部分标题 “无”) starts with its rows
+            paras.append(Para(roles.HEADING1, [Run(section.ordinal + standalone(section.heading.value))]))
         _lay_section(section.nodes, inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
     title, typed_lines = kinds.title_lines(doc, kind)

@@ -11,10 +11,13 @@ from .model import Document
 def number(doc: Document) -> Document:
     """Give every section and item its ordinal (written by :mod:`ordinals`).
 
-    Sections without content are left out, so the ordinals of the rest stay consecutive.
+    Sections without content are left out, so the ordinals of the rest stay consecutive; a
+    section without a heading (部分标题 “无”) takes no ordinal.
     """
     sections = []
-    for index, section in enumerate((s for s in doc.sections if s.nodes), start=1):
+    index = 0
+    for section in (s for s in doc.sections if s.nodes):
+        index += 1 if section.heading else 0
         counters = dict.fromkeys((2, 3, 4), 0)
         points = 0
         nodes = []
@@ -32,5 +35,6 @@ def number(doc: Document) -> Document:
                 points = 0
                 ordinal = ordinals.format(level, counters[level])
             nodes.append(replace(node, ordinal=ordinal))
-        sections.append(replace(section, nodes=tuple(nodes), ordinal=ordinals.format(1, index)))
+        ordinal = ordinals.format(1, index) if section.heading else ""
+        sections.append(replace(section, nodes=tuple(nodes), ordinal=ordinal))
     return replace(doc, sections=tuple(sections))

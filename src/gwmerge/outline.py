@@ -115,8 +115,9 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
         if level_cell is None and head_cell is None and body_cell is None:
             continue  # empty row; a note alone is not content
         if level_cell is not None and _SPACES.sub("", level_cell.text) == sf.SECTION_TITLE:
-            heading = Text((one_line(head_cell.text) if head_cell is not None else "",),
-                           where.at(row.ref(col_head)))
+            typed = one_line(head_cell.text) if head_cell is not None else ""
+            # 无: a part without a heading (a material with no 一、 headings, as import writes it).
+            heading = Text(() if typed in sf.NO_TITLE_WORDS else (typed,), where.at(row.ref(col_head)))
             continue
         level = _level(level_cell, head_cell, findings, where.at(row.ref(col_level)))
         if level is None:

@@ -35,12 +35,17 @@ _TITLE_STOP = "。！？!?；;，,、：:"
 _SUBTITLE_START = ("——", "—", "--", "－－", "“——", "\"——")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+# A unit or post, spaces, then a name: 第三党支部 李红梅, 县委副书记　王建国.
+_UNIT_PERSON = re.compile(r"[\u4e00-\u9fff（）()、·]{2,24}[ \u3000]+[\u4e00-\u9fff·]{2,4}")
+# A bracketed line under a title: （2025年1月）, （征求意见稿）, (讨论稿).
+_BRACKETED = re.compile(r"[（(][^（()）。，,；;]{1,20}[）)]")
 _MAX_TITLE_LINES = 4
 _MAX_TITLE_WIDTH = 50
 _MAX_SIGNER_WIDTH = 30
 _SHORT_HEADING = 30  # a stand-alone sentence longer than this is text, not a heading
 # A short last title line ends in one of these; a name under the title does not.
 _TITLE_WORDS = ("报告", "材料", "提纲", "发言", "讲话", "总结", "方案", "汇报", "意见", "通知", "剖析", "检查")
+_ANNEX = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]")
 _CLOSING_STARTS = ("以上", "总之", "最后", "恳请", "敬请", "不妥之处", "不当之处", "不足之处", "对照检查到此")
 
 
@@ -106,6 +111,7 @@ class _Sec:
     typed: int
     typed_form: str
     pieces: list[_Piece] = field(default_factory=list)
+    bare: bool = False  # no 一、 heading at all: the material's paragraphs without a heading above
 
 
 def _width(text: str) -> float:
@@ -249,9 +255,18 @@ def _title_like(para: SourcePara) -> bool:
 
 
 def _subtitle_like(para: SourcePara) -> bool:
-    return para.hint is Hint.SUBTITLE or (para.hint in (Hint.NONE, Hint.CENTER)
-                                          and para.text.startswith(_SUBTITLE_START)
-                                          and _width(para.text) <= _MAX_TITLE_WIDTH + 10)
+    return para.hint is Hint.SUBTITLE or (para.hint in (Hint.NONE, Hint.CENTER) and (
+        (para.text.startswith(_SUBTITLE_START) and _width(para.text) <= _MAX_TITLE_WIDTH + 10)
+        or (_BRACKETED.fullmatch(para.text) is not None and ordinals.match(para.text) is None)))
+
+
+def _name_line_like(para: SourcePara) -> bool:
+    """A name under the title (张三), also after a unit or post (第三党支部 李红梅)."""
+    text = para.text
+    return para.hint is Hint.NAME_LINE or (
+        para.hint in (Hint.NONE, Hint.CENTER) and (_PERSON.fullmatch(text) is not None
+                                                   or _UNIT_PERSON.fullmatch(text) is not None)
+        and not text.endswith(_TITLE_WORDS) and ordinals.match(text) is None)
 
 
 def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | None, SourcePara | None]:
@@ -266,9 +281,7 @@ def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | 
             lines.extend(line for line in para.text.split("\n") if line.strip())
         elif lines and subtitle is None and name_line is None and _subtitle_like(para):
             subtitle = para
-        elif lines and name_line is None and (para.hint is Hint.NAME_LINE or (
-                para.hint in (Hint.NONE, Hint.CENTER) and _PERSON.fullmatch(para.text)
-                and not para.text.endswith(_TITLE_WORDS))):
+        elif lines and name_line is None and _name_line_like(para):
             name_line = para
         elif (subtitle is None and name_line is None and len(lines) < _MAX_TITLE_LINES and _title_like(para)
               and index + 1 < len(paras)):
@@ -309,14 +322,19 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
                                                                         list[SourcePara]]:
     """Opening paragraphs, sections with their pieces, closing paragraphs."""
     first = next((i for i, p in enumerate(body) if _level1(p)), None)
-    if first is None:
-        if body:
-            findings.append(Finding(body[0].location, "没有找到“一、”这样的一级标题，正文全部作为开头段落导入，"
-                                                      "序号按原样保留。", Severity.WARNING))
-        return body, [], []
-    opening = body[:first]
     sections: list[_Sec] = []
     blocks: list[list[int]] = []  # per section: indices of its paragraphs
+    if first is None:
+        if not body:
+            return [], [], []
+        # No 一、 headings (第一，…第二，… or 首先/其次 materials): one part without a heading,
+        # its paragraphs kept as they are, （一） or 1. items in it still recognised.
+        findings.append(Finding(body[0].location, "没有找到“一、”这样的一级标题，正文按原有段落导入"
+                                                  "（工作表“正文”，不加一级标题）。", Severity.WARNING))
+        sections.append(_Sec("", 0, 0, "", bare=True))
+        blocks.append([])
+        first = 0
+    opening = body[:first]
     for index in range(first, len(body)):
         para = body[index]
         found = _level1(para)
@@ -331,14 +349,21 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
                                                        f"“{ordinals.format(1, found.number)}”。", Severity.WARNING))
         else:
             blocks[-1].append(index)
-    closing: list[SourcePara] = []
     last_block = blocks[-1]
+    # 附件：1.…  2.… after the text: kept as typed (its numbers are the annexes', not items).
+    annex = next((pos for pos, index in enumerate(last_block) if _ANNEX.match(body[index].text)), None)
+    tail: list[SourcePara] = []
+    if annex is not None and (annex > 0 or not sections[-1].bare):
+        tail = [body[i] for i in last_block[annex:]]
+        del last_block[annex:]
+    closing: list[SourcePara] = []
     for pos, index in enumerate(last_block):
         if ordinals.match(body[index].text) is None and body[index].text.startswith(_CLOSING_STARTS) and all(
                 ordinals.match(body[i].text) is None for i in last_block[pos:]):
             closing = [body[i] for i in last_block[pos:]]
             del last_block[pos:]
             break
+    closing += tail
     for sec, block in zip(sections, blocks, strict=True):
         # A heading with nothing under it keeps an empty 段落 row, so that it is still printed.
         sec.pieces = _section_pieces(body, block) or [_Piece(sf.Level.PARA, "", "", sec.para, True)]
@@ -376,7 +401,10 @@ def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
             if item and pos == 0:
                 found = ordinals.match(body[index].text)
                 level = {2: sf.Level.ITEM2, 3: sf.Level.ITEM3, 4: sf.Level.ITEM4}[found.level]
-                head, item_body = _item_parts(lead_text.strip(), bool(cuts), body[index].hint)
+                following = groups[group_no + 1][0] if group_no + 1 < len(groups) else None
+                alone = len(group) == 1 and (following is None
+                                             or ordinals.match(body[following].text).level <= found.level)
+                head, item_body = _item_parts(lead_text.strip(), bool(cuts), body[index].hint, alone)
                 pieces.append(_Piece(level, head, item_body, index, True, rest=lead_text.strip(),
                                      typed=found.number, typed_form=body[index].text[:found.end].strip()))
             elif lead_text.strip():
@@ -390,8 +418,12 @@ def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
     return pieces
 
 
-def _item_parts(rest: str, points_follow: bool, hint: Hint) -> tuple[str, str]:
-    """Heading and text of an item: run-in up to the first sentence end, else stand-alone or text only."""
+def _item_parts(rest: str, points_follow: bool, hint: Hint, alone: bool = False) -> tuple[str, str]:
+    """Heading and text of an item: run-in up to the first sentence end, else stand-alone or text only.
+
+    ``alone``: nothing under the item before the next one; a sentence there is the item's text
+    (1.理论学习不深不透，理想信念有所弱化。), not a heading over nothing.
+    """
     if not rest:
         return "", ""
     end = _sentence_end(rest)
@@ -402,7 +434,8 @@ def _item_parts(rest: str, points_follow: bool, hint: Hint) -> tuple[str, str]:
         return rest[:end].strip(), rest[end:].strip()
     if points_follow or hint is Hint.HEADING:
         return rest, ""
-    if hint is Hint.BODY or (rest.endswith(tuple(_SENTENCE_END)) and _width(rest) > _SHORT_HEADING):
+    ended = rest.rstrip(_CLOSERS).endswith(tuple(_SENTENCE_END))
+    if hint is Hint.BODY or (ended and (alone or _width(rest) > _SHORT_HEADING)):
         return "", rest
     if rest.endswith(tuple("；;，,、")) or any(mark in rest[:-1] for mark in "：:；;"):
         return "", rest  # a clause list reads as text, not as a heading
@@ -556,8 +589,8 @@ def _report_numbering(ordinals_now: dict[int, tuple[_Piece, str]], body: list[So
 
 def _document(source: Path, info: dict[str, Text], body: list[SourcePara], live: list[_Sec],
               joins: dict[int, Join]) -> Document:
-    sections = tuple(Section(Text((sec.head,), body[sec.para].location), tuple(_nodes(sec, body, joins)))
-                     for sec in live)
+    sections = tuple(Section(Text(() if sec.bare else (sec.head,), body[sec.para].location),
+                             tuple(_nodes(sec, body, joins))) for sec in live)
     return Document(source, dict(info), sections)
 
 
@@ -571,8 +604,9 @@ def _expected(numbered: Document, body: list[SourcePara], live: list[_Sec]) -> t
         owners.append(-1)
     kept = [s for s in live if s.pieces]
     for sec, section in zip(kept, numbered.sections, strict=True):
-        texts.append(section.ordinal + sec.head)
-        owners.append(sec.para)
+        if not sec.bare:
+            texts.append(section.ordinal + sec.head)
+            owners.append(sec.para)
         current = -1
         for piece, node in zip(sec.pieces, section.nodes, strict=True):
             # The source's own words (never the node's, which the reader may have trimmed).

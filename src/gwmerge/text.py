@@ -53,6 +53,29 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+# 二〇二五年一月二十日, as 班子 materials still date themselves (〇 also typed as ○, 零, O or 0).
+_CN_NUMBER = "[一二三四五六七八九十]{1,3}"
+_CN_DATE = re.compile(rf"^([〇○零OoＯ0０一二三四五六七八九]{{4}})年({_CN_NUMBER})月({_CN_NUMBER})日$")
+_CN_DIGITS = {ch: n for n, chars in enumerate(("〇○零OoＯ0０", "一", "二", "三", "四", "五", "六", "七", "八", "九"))
+              for ch in chars}
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31 (months and days)."""
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else 0
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return 0
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _chinese_date(text: str) -> tuple[int, int, int] | None:
+    m = _CN_DATE.match(text)
+    if m is None:
+        return None
+    year = int("".join(str(_CN_DIGITS[ch]) for ch in m.group(1)))
+    return (year, _cn_number(m.group(2)), _cn_number(m.group(3))) if 1900 <= year <= 2199 else None
 
 
 def official_date(value: dt.date | dt.datetime | str) -> str | None:
@@ -61,13 +84,18 @@ def official_date(value: dt.date | dt.datetime | str) -> str | None:
         value = value.date()
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
-    text = one_line(value).replace(" ", "")
+    text = one_line(value).replace(" ", "").replace("\u3000", "")
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
             year, month, day = (int(g) for g in m.groups())
-            try:
-                return official_date(dt.date(year, month, day))
-            except ValueError:
-                return None
-    return None
+            break
+    else:
+        found = _chinese_date(text)
+        if found is None:
+            return None
+        year, month, day = found
+    try:
+        return official_date(dt.date(year, month, day))
+    except ValueError:
+        return None

@@ -17,6 +17,8 @@ from .safetext import MAX_CELL_CHARS
 from .workbook import SectionRows, write_workbook
 from .workbook import _sheet_title as sheet_title
 
+NO_HEADING_SHEET = "正文"  # the sheet of a section without a heading
+
 
 def _cell(paragraphs: tuple[str, ...]) -> str:
     return "\n".join(paragraphs)
@@ -44,7 +46,7 @@ def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
     by_source = dict(zip((id(s) for s in doc.sections if s.nodes), numbering.number(doc).sections, strict=True))
     for section in doc.sections:
         heading = section.heading.value
-        title = sheet_title(heading).strip() or "部分"
+        title = (sheet_title(heading).strip() or "部分") if section.heading else NO_HEADING_SHEET
         number = 1
         while title.casefold() in used:
             number += 1
@@ -54,7 +56,9 @@ def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
         ordinals_shown = [n.ordinal for n in shown.nodes] if shown is not None else [""] * len(section.nodes)
         rows = [(ordinal or node.level.value, _cell(node.heading.paragraphs), _cell(node.body.paragraphs),
                  node.join.value, _note(node)) for node, ordinal in zip(section.nodes, ordinals_shown, strict=True)]
-        if _read_back(title) != heading:
+        if not section.heading:
+            rows.insert(0, (sf.SECTION_TITLE, sf.NO_TITLE, "", "", "原文没有一级标题，不加标题"))
+        elif _read_back(title) != heading:
             rows.insert(0, (sf.SECTION_TITLE, heading, "", "", "工作表名称放不下完整标题，以此为准"))
         sections.append(SectionRows(title, rows, example=None))
     return info, sections
