@@ -113,8 +113,14 @@ def _cluster(values: list[float], lines: list[str]) -> float | None:
         return None
     common, _ = Counter(wide).most_common(1)[0]
     near = [i for i, v in enumerate(values) if abs(v - common) <= 1]
-    cut = sum(1 for i in near if not lines[i].endswith(_SENTENCE_END))
-    if len(near) >= max(3, 0.4 * len(values)) and cut >= 2 and common <= 80:
+    # A line cut mid-sentence goes on in the next line; parallel headings of equal length
+    # (（一）强化理论武装，筑牢思想根基) are followed by the next heading, not by the rest of a sentence.
+    cut = sum(1 for i in near if not lines[i].endswith(_SENTENCE_END)
+              and not (i + 1 < len(lines) and _starts_item(lines[i + 1])))
+    # Text cut at a width has (almost) no line wider than it; a material whose paragraphs run
+    # past the common width was typed one paragraph a line, its equal lines are headings.
+    wider = sum(1 for v in values if v > common + 2)
+    if len(near) >= max(3, 0.4 * len(values)) and cut >= 2 and common <= 80 and wider <= 0.1 * len(values):
         return common
     return None
 

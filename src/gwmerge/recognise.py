@@ -46,6 +46,8 @@ _SHORT_HEADING = 30  # a stand-alone sentence longer than this is text, not a he
 # A short last title line ends in one of these; a name under the title does not.
 _TITLE_WORDS = ("报告", "材料", "提纲", "发言", "讲话", "总结", "方案", "汇报", "意见", "通知", "剖析", "检查")
 _ANNEX = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]")
+# Words of a title line, never of a unit and name under the title.
+_NOT_A_NAME = (*_TITLE_WORDS, "生活会", "年度", "关于", "的", "情况", "说明")
 _CLOSING_STARTS = ("以上", "总之", "最后", "恳请", "敬请", "不妥之处", "不当之处", "不足之处", "对照检查到此")
 
 
@@ -192,8 +194,9 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     start, title_lines, subtitle, name_line = _title_block(paras)
     end, signer, date, date_para = _signature(paras, start)
     if name_line is not None and signer is not None and signer.text != name_line.text:
-        title_lines.append(name_line.text)  # two different signers cannot be said: keep it as typed
-        name_line = None
+        # One 署名 cannot say two different names: the name under the title stays, the lines at
+        # the end stay as typed paragraphs.
+        end, signer, date, date_para = len(paras), None, "", None
     body = paras[start:end]
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
@@ -264,8 +267,8 @@ def _name_line_like(para: SourcePara) -> bool:
     """A name under the title (张三), also after a unit or post (第三党支部 李红梅)."""
     text = para.text
     return para.hint is Hint.NAME_LINE or (
-        para.hint in (Hint.NONE, Hint.CENTER) and (_PERSON.fullmatch(text) is not None
-                                                   or _UNIT_PERSON.fullmatch(text) is not None)
+        para.hint in (Hint.NONE, Hint.CENTER) and (_PERSON.fullmatch(text) is not None or (
+            _UNIT_PERSON.fullmatch(text) is not None and not any(w in text for w in _NOT_A_NAME)))
         and not text.endswith(_TITLE_WORDS) and ordinals.match(text) is None)
 
 
