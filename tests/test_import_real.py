@@ -63,6 +63,9 @@ def test_expected_keeps_every_word(name: str) -> None:
 def test_txt_imports_and_merges_back(name: str, tmp_path: Path) -> None:
     out, imported = import_and_merge(REAL / f"{name}.txt", tmp_path)
     assert paragraphs(out) == expected(name)
+    # The merged document imports again to the very same paragraphs (text and kind).
+    again, _ = import_and_merge(out, tmp_path / "again")
+    assert paragraphs(again) == paragraphs(out)
     # Whatever could not be restored exactly is said; these materials need no such warning.
     assert not [f for f in imported.findings if "无法按原样还原" in f.message or "不完全一致" in f.message]
 
