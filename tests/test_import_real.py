@@ -135,3 +135,21 @@ def test_parallel_headings_are_not_taken_for_a_pdf_copy(tmp_path: Path) -> None:
     out, imported = import_and_merge(REAL / "parallel_headings_outline.txt", tmp_path)
     assert not [f for f in imported.findings if "PDF" in f.message]
     assert len(paragraphs(out)) == len([line for line in source_lines("parallel_headings_outline") if line.strip()])
+
+
+def test_a_hand_typed_part_without_heading(tmp_path: Path) -> None:
+    """部分标题 “无”: the part prints no 一、 line and takes no ordinal; the next part is 一、."""
+    from conftest import make_workbook
+
+    from gwmerge import api
+    from gwmerge.workbook import SectionRows
+
+    book = make_workbook(tmp_path / "无标题.xlsx", [
+        SectionRows("正文", [("部分标题", "无", ""), ("段落", "", "第一，学习不够深入。"),
+                             ("（一）", "作风方面", "深入基层不够。")], example=None),
+        SectionRows("整改措施", [("段落", "", "加强学习。")], example=None)])
+    [merged] = api.merge([book], tmp_path / "out")
+    assert merged.ok, merged.error
+    assert paragraphs(merged.output)[1:5] == [
+        ("开头一段。", "GwBody"), ("第一，学习不够深入。", "GwBody"), ("（一）作风方面。深入基层不够。", "GwBody"),
+        ("一、整改措施", "GwHeading1")]

@@ -37,6 +37,14 @@ def test_multi_line_cell_gives_paragraphs_without_indents_or_blank_lines() -> No
     ("20250115", "2025年1月15日"),
     ("2025-02-30", None),
     ("明天", None),
+    # 班子 materials still date themselves in Chinese numerals; 〇 is often typed as ○ or 零.
+    ("二〇二五年一月二十日", "2025年1月20日"),
+    ("二○二四年十二月三十一日", "2024年12月31日"),
+    ("二零二五年十月一日", "2025年10月1日"),
+    ("二〇二五年 一月 二十日", "2025年1月20日"),
+    ("二〇二五年二月三十日", None),
+    ("二〇二五年一月", None),
+    ("一二三四年一月一日", None),
 ])
 def test_official_date(value: object, expected: str | None) -> None:
     assert official_date(value) == expected
