@@ -75,9 +75,12 @@ def default_name_rule(ctx: Context) -> Iterator[Finding]:
 @rule("部分", "结构", "缺少文种规定的部分、多出的部分、部分的先后顺序与文种不同")
 def sections_order_rule(ctx: Context) -> Iterator[Finding]:
     wanted = [s.heading for s in ctx.kind.sections]
-    if not wanted or not ctx.doc.sections:
+    # A part without a heading (部分标题 “无”, a material written without 一、) is no part of
+    # the kind's to miss or to add; a material made only of such parts has none to compare.
+    titled = [s for s in ctx.doc.sections if _norm(s.heading.value)]
+    if not wanted or not titled:
         return
-    have = {_norm(s.heading.value): s for s in ctx.doc.sections}
+    have = {_norm(s.heading.value): s for s in titled}
     want = {_norm(h): h for h in wanted}
     missing = [key for key in want if key not in have]
     extra = [key for key in have if key not in want]
@@ -100,7 +103,7 @@ def sections_order_rule(ctx: Context) -> Iterator[Finding]:
         yield Finding(section.heading.location,
                       f"“{section.heading.value}”不是文种“{ctx.kind.name}”规定的部分（依次为 {order}），"
                       "请确认需要这一部分。", Severity.WARNING)
-    present = [key for key in (_norm(s.heading.value) for s in ctx.doc.sections) if key in want]
+    present = [key for key in (_norm(s.heading.value) for s in titled) if key in want]
     expected = [key for key in want if key in present]
     if present != expected:
         first = next(i for i, (a, b) in enumerate(zip(present, expected, strict=True)) if a != b)
