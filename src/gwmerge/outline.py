@@ -119,22 +119,24 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
             # 无: a part without a heading (a material with no 一、 headings, as import writes it).
             heading = Text(() if typed in sf.NO_TITLE_WORDS else (typed,), where.at(row.ref(col_head)))
             continue
-        level = _level(level_cell, head_cell, findings, where.at(row.ref(col_level)))
+        level_at = where.at(row.ref(col_level))
+        level = _level(level_cell, head_cell, findings, level_at)
         if level is None:
             continue
         if level is sf.Level.EXAMPLE:
             examples += 1
             if examples == 2:
-                findings.append(Finding(where.at(row.ref(col_level)),
+                findings.append(Finding(level_at,
                                         "层级为“示例”的行不会输出；如果这是正文，请改选“（一）”“一是”等层级。",
                                         Severity.WARNING))
             continue
-        head = _text(head_cell, where.at(row.ref(col_head)))
-        body = _text(body_cell, where.at(row.ref(col_body)))
+        # A cell knows where it is; an empty one's place is worked out only then.
+        head = _text(head_cell, where.at(row.ref(col_head)) if head_cell is None else head_cell.location)
+        body = _text(body_cell, where.at(row.ref(col_body)) if body_cell is None else body_cell.location)
         if level is not sf.Level.PARA:
             head, body = strip_typed(level, head, body)
         join = _join(row.get(col_join), findings)
-        nodes.append(Node(level, head, body, where.at(row.ref(col_level)), join=join))
+        nodes.append(Node(level, head, body, level_at, join=join))
     return Section(heading, tuple(nodes))
 
 
