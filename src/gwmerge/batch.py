@@ -14,6 +14,7 @@ Workers watch their parent and leave when it dies, even when it was killed outri
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import multiprocessing
 import os
@@ -515,7 +516,13 @@ class Pool:
         self._settings = settings
         self.pids: set[int] = set()
         self.received: set[Path] = set()  # documents handed over, to be kept if their worker dies
-        self.slots = [self._start() for _ in range(size)]
+        # Forked workers inherit the parent's objects; frozen, the workers' garbage collector
+        # neither walks them nor copies their pages (a large parent made every worker slower).
+        gc.freeze()
+        try:
+            self.slots = [self._start() for _ in range(size)]
+        finally:
+            gc.unfreeze()
 
     def _start(self) -> _Slot:
         parent_end, child_end = self._ctx.Pipe()
