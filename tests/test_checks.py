@@ -380,6 +380,22 @@ def test_similar_paragraphs_reported_by_merge(tmp_path: Path) -> None:
     assert len(pairs) == 3 and "（完全相同）" in pairs[0].message
 
 
+def test_a_workbook_copied_from_another_is_one_finding(tmp_path: Path) -> None:
+    paragraphs = [*SHARED,
+                  "对群众反映强烈的问题调查研究不够深入，解决问题的办法不多，有时存在等靠思想。",
+                  "落实中央八项规定精神还有差距，在公务接待方面要求不够严格，存在碍于情面的情况。",
+                  "开展批评和自我批评时顾虑较多，对同事提意见多谈工作少谈思想，辣味不足。",
+                  "抓基层党建工作的办法不多，对软弱涣散村党组织的整顿督促不够有力。",
+                  "安全生产检查存在走过场现象，对发现隐患的整改跟踪不够及时，闭环管理不到位。"]
+    a = book(tmp_path, [("（一）", "在学习方面", t) for t in paragraphs], name="张三.xlsx")
+    b = book(tmp_path, [("（一）", "在学习方面", t) for t in paragraphs[:-1]] + [("（一）", "在学习方面", CLEAN)],
+             name="李四.xlsx")
+    outcomes = api.check([a, b])
+    [finding] = [str(f) for o in outcomes for f in o.findings if f.rule == "雷同"]
+    assert finding == ("张三.xlsx：与 李四.xlsx 有 7 段相同或几乎相同（其中 7 段完全相同，如 存在的主要问题 › C4、"
+                       "存在的主要问题 › C5、存在的主要问题 › C6 等），两份材料大段雷同；请各自结合本人实际改写。")
+
+
 # ----------------------------------------------------------------------------- --fix
 
 

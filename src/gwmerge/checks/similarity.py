@@ -161,14 +161,30 @@ def similar(paras: Iterable[Para]) -> list[Pair]:
     return gathered.pairs()
 
 
+FOLD = 5  # more similar paragraphs than this between two workbooks: one finding for the two
+
+
 def findings(paras: Iterable[Para] | Gathered) -> dict[Path, list[Finding]]:
-    """One finding per similar pair, on the first workbook's cell, naming both places."""
-    result: dict[Path, list[Finding]] = defaultdict(list)
+    """One finding per similar pair, on the first workbook's cell, naming both places; two
+    workbooks alike in many paragraphs (one copied from the other) get one finding for all."""
+    by_books: dict[tuple[Path, Path], list[Pair]] = defaultdict(list)
     for pair in (paras.pairs() if isinstance(paras, Gathered) else similar(paras)):
-        a, b = pair.first, pair.second
-        percent = min(100, round(pair.share * 100))
-        what = "完全相同" if a.key == b.key else f"相同文字约占 {percent}%"
-        result[a.owner].append(Finding(
-            a.location, f"与 {b.location} 的段落雷同（{what}）：“{a.text[:OPENING]}…”；"
-                        "请各自结合本人实际改写。", Severity.WARNING))
+        by_books[(pair.first.owner, pair.second.owner)].append(pair)
+    result: dict[Path, list[Finding]] = defaultdict(list)
+    for (mine, theirs), pairs in by_books.items():
+        if len(pairs) > FOLD:
+            cells = "、".join(f"{p.first.location.sheet} › {p.first.location.cell}" for p in pairs[:3])
+            same = sum(1 for p in pairs if p.first.key == p.second.key)
+            result[mine].append(Finding(
+                Location(mine), f"与 {theirs.name} 有 {len(pairs)} 段相同或几乎相同（其中 {same} 段完全相同，"
+                                f"如 {cells} 等），两份材料大段雷同；请各自结合本人实际改写。",
+                Severity.WARNING))
+            continue
+        for pair in pairs:
+            a, b = pair.first, pair.second
+            percent = min(100, round(pair.share * 100))
+            what = "完全相同" if a.key == b.key else f"相同文字约占 {percent}%"
+            result[mine].append(Finding(
+                a.location, f"与 {b.location} 的段落雷同（{what}）：“{a.text[:OPENING]}…”；"
+                            "请各自结合本人实际改写。", Severity.WARNING))
     return dict(result)
