@@ -396,6 +396,16 @@ def test_a_workbook_copied_from_another_is_one_finding(tmp_path: Path) -> None:
                        "存在的主要问题 › C5、存在的主要问题 › C6 等），两份材料大段雷同；请各自结合本人实际改写。")
 
 
+@pytest.mark.timeout(60)
+def test_a_paragraph_pasted_thousands_of_times_does_not_stall_the_batch_check(tmp_path: Path) -> None:
+    a = book(tmp_path, [("段落", "", SHARED[0])] * 3000, name="张三.xlsx")
+    b = book(tmp_path, [("（一）", "在学习方面", SHARED[0])], name="李四.xlsx")
+    outcomes = api.check([a, b])
+    similar = [str(f) for o in outcomes for f in o.findings if f.rule == "雷同"]
+    assert similar == ["张三.xlsx › 存在的主要问题 › C4：与 李四.xlsx › 存在的主要问题 › C4 的段落雷同（完全相同）："
+                       f"“{SHARED[0][:16]}…”；请各自结合本人实际改写。"]
+
+
 # ----------------------------------------------------------------------------- --fix
 
 

@@ -95,11 +95,15 @@ class Gathered:
         return len(self._numbers)
 
     def add(self, paras: Iterable[Para]) -> None:
-        index = self._index
+        """Index paragraphs (a workbook's come together). A gram a workbook already gave is not
+        listed again for it: a paragraph pasted a thousand times into one workbook would
+        otherwise make every later comparison quadratic (段落重复 reports such repeats)."""
+        index, owner = self._index, self._owner
         for para in paras:
             number = len(self.paras)
             self.paras.append(para)
-            self._owner.append(self._numbers.setdefault(para.owner, len(self._numbers)))
+            mine = self._numbers.setdefault(para.owner, len(self._numbers))
+            owner.append(mine)
             grams = _grams(para.key)
             self._sizes.append(len(grams))
             for gram in grams:
@@ -107,8 +111,9 @@ class Gathered:
                 if seen is None:
                     index[gram] = number
                 elif type(seen) is int:
-                    index[gram] = [seen, number]
-                else:
+                    if owner[seen] != mine:
+                        index[gram] = [seen, number]
+                elif owner[seen[-1]] != mine:
                     seen.append(number)
 
     def pairs(self) -> list[Pair]:
