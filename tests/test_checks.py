@@ -542,3 +542,12 @@ def test_merge_off_through_the_command(tmp_path: Path) -> None:
     assert quiet.returncode == 0 and "雷同" not in quiet.stdout
     bad = _cli("merge", str(a.parent), "-o", str(out), "--off", "雷铜")
     assert bad.returncode == 1 and "没有名为“雷铜”的检查规则" in bad.stderr
+
+
+def test_the_generic_kind_names_its_own_parts(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "自查.xlsx", [SectionRows("工作开展情况", [("段落", "", CLEAN)]),
+                                                 SectionRows("下一步打算", [("段落", "", CLEAN + "再写一段。")])],
+                         **{sf.FIELD_KIND: "通用", sf.FIELD_TITLE: "某某镇2025年度安全生产自查报告"})
+    assert found(path, "部分") == []
+    mz = make_workbook(tmp_path / "民主.xlsx", [SectionRows("工作开展情况", [("段落", "", CLEAN)])])
+    assert found(mz, "部分")  # a kind with prescribed parts still names the missing ones

@@ -17,6 +17,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from gwmerge import api
+from gwmerge import sheetformat as sf
 from gwmerge.errors import GwError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -191,3 +192,16 @@ def test_format_never_writes_over_its_source_or_a_twin(tmp_path: Path) -> None:
     assert source.read_bytes() == before
     with pytest.raises(GwError):
         api.import_documents([source, twin], tmp_path / "一个.xlsx")
+
+
+def test_a_name_spaced_out_in_the_signature_is_a_person(tmp_path: Path) -> None:
+    # Two-character names are spaced to the width of three in signatures: 张  三, 张　三.
+    for name in ("张  三", "张　三"):
+        source = tmp_path / "个人.txt"
+        source.write_text(f"个人对照检查材料\n\n一、存在的问题\n（一）理论学习方面。学习不够系统深入。\n\n{name}\n"
+                          "2025年1月18日\n", encoding="utf-8")
+        out, imported = import_and_merge(source, tmp_path / name)
+        assert imported.recognised is not None and imported.recognised.kind.id == "民主生活会"
+        assert imported.recognised.document.info[sf.FIELD_NAME].value == name
+        assert sf.FIELD_SIGNER not in imported.recognised.document.info
+        assert texts(out)[-2:] == [name, "2025年1月18日"]

@@ -35,6 +35,13 @@ _TITLE_STOP = "。！？!?；;，,、：:"
 _SUBTITLE_START = ("——", "—", "--", "－－", "“——", "\"——")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+
+
+def _is_person(text: str) -> bool:
+    """A person's name, also as signatures space it out (张  三, 张　三) to the width of three."""
+    return bool(_PERSON.fullmatch(re.sub(r"[ \u3000]+", "", text)))
+
+
 # A unit or post, spaces, then a name: 第三党支部 李红梅, 县委副书记　王建国.
 _UNIT_PERSON = re.compile(r"[\u4e00-\u9fff（）()、·]{2,24}[ \u3000]+[\u4e00-\u9fff·]{2,4}")
 # A bracketed line under a title: （2025年1月）, （征求意见稿）, (讨论稿).
@@ -211,7 +218,7 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     signature_text = ""
     if signer is not None:
         name = signer.text
-        put(sf.FIELD_NAME if _PERSON.fullmatch(name) else sf.FIELD_SIGNER, [name], signer.location)
+        put(sf.FIELD_NAME if _is_person(name) else sf.FIELD_SIGNER, [name], signer.location)
         put(sf.FIELD_SIGNATURE, [sf.YES])
         signature_text = name
         if date_para is not None and date:
@@ -225,7 +232,7 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     if name_line is not None:
         if signer is None:
             name = name_line.text
-            put(sf.FIELD_NAME if _PERSON.fullmatch(name) else sf.FIELD_SIGNER, [name], name_line.location)
+            put(sf.FIELD_NAME if _is_person(name) else sf.FIELD_SIGNER, [name], name_line.location)
         put(sf.FIELD_NAME_LINE, [sf.YES])
     else:
         put(sf.FIELD_NAME_LINE, [sf.NO])
@@ -236,7 +243,7 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     if closing:
         put(sf.FIELD_CLOSING, [p.text for p in closing], closing[0].location)
     kind = kinds_mod.find(kind_name) if kind_name else guess_kind(title_lines, signer is not None
-                                                                  and not _PERSON.fullmatch(signer.text))
+                                                                  and not _is_person(signer.text))
     put(sf.FIELD_KIND, [kind.id])
     run_on = _points_majority(sections)
     if run_on is not None:
@@ -267,7 +274,7 @@ def _name_line_like(para: SourcePara) -> bool:
     """A name under the title (张三), also after a unit or post (第三党支部 李红梅)."""
     text = para.text
     return para.hint is Hint.NAME_LINE or (
-        para.hint in (Hint.NONE, Hint.CENTER) and (_PERSON.fullmatch(text) is not None or (
+        para.hint in (Hint.NONE, Hint.CENTER) and (_is_person(text) or (
             _UNIT_PERSON.fullmatch(text) is not None and not any(w in text for w in _NOT_A_NAME)))
         and not text.endswith(_TITLE_WORDS) and ordinals.match(text) is None)
 
