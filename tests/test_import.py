@@ -205,3 +205,18 @@ def test_a_name_spaced_out_in_the_signature_is_a_person(tmp_path: Path) -> None:
         assert imported.recognised.document.info[sf.FIELD_NAME].value == name
         assert sf.FIELD_SIGNER not in imported.recognised.document.info
         assert texts(out)[-2:] == [name, "2025年1月18日"]
+
+
+def test_a_signature_dated_to_the_month(tmp_path: Path) -> None:
+    source = tmp_path / "班子.txt"
+    source.write_text("中共某某镇委员会领导班子\n2024年度民主生活会对照检查材料\n\n一、存在的主要问题\n"
+                      "（一）在理论学习方面：理论学习的系统性不够。\n\n中共某某镇委员会\n二〇二五年一月\n",
+                      encoding="utf-8")
+    out, imported = import_and_merge(source, tmp_path)
+    assert imported.recognised is not None
+    info = imported.recognised.document.info
+    assert info[sf.FIELD_SIGNER].value == "中共某某镇委员会" and info[sf.FIELD_DATE].value == "2025年1月"
+    assert texts(out)[-2:] == ["中共某某镇委员会", "2025年1月"]
+    said = [str(f) for f in imported.findings if "只写到月份" in f.message]
+    assert said == ["班子.txt › 第 8 行：日期“2025年1月”只写到月份；成文日期一般写全年、月、日（如 2025年1月15日），"
+                    "材料本来只写到月份时可不改。"]

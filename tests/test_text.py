@@ -43,7 +43,12 @@ def test_multi_line_cell_gives_paragraphs_without_indents_or_blank_lines() -> No
     ("二零二五年十月一日", "2025年10月1日"),
     ("二〇二五年 一月 二十日", "2025年1月20日"),
     ("二〇二五年二月三十日", None),
-    ("二〇二五年一月", None),
+    # Dated to the month (落款 “2025年1月”): kept to the month.
+    ("二〇二五年一月", "2025年1月"),
+    ("2025年1月", "2025年1月"),
+    ("2025年 12 月", "2025年12月"),
+    ("2025年13月", None),
+    ("2025年", None),
     ("一二三四年一月一日", None),
 ])
 def test_official_date(value: object, expected: str | None) -> None:

@@ -70,11 +70,20 @@ def _cn_number(text: str) -> int:
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
+_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
+_CN_MONTH = re.compile(rf"^([〇○零OoＯ0０一二三四五六七八九]{{4}})年({_CN_NUMBER})月$")
+
+
+def _year(digits: str) -> int:
+    """2025 or 二〇二五 → 2025."""
+    return int(digits) if digits.isdigit() else int("".join(str(_CN_DIGITS[ch]) for ch in digits))
+
+
 def _chinese_date(text: str) -> tuple[int, int, int] | None:
     m = _CN_DATE.match(text)
     if m is None:
         return None
-    year = int("".join(str(_CN_DIGITS[ch]) for ch in m.group(1)))
+    year = _year(m.group(1))
     return (year, _cn_number(m.group(2)), _cn_number(m.group(3))) if 1900 <= year <= 2199 else None
 
 
@@ -85,6 +94,11 @@ def official_date(value: dt.date | dt.datetime | str) -> str | None:
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
     text = one_line(value).replace(" ", "").replace("\u3000", "")
+    month_only = _MONTH.match(text) or _CN_MONTH.match(text)
+    if month_only:  # a material dated to the month (2025年1月) keeps that precision
+        year, month = _year(month_only.group(1)), month_only.group(2)
+        number = int(month) if month.isdigit() else _cn_number(month)
+        return f"{year}年{number}月" if 1900 <= year <= 2199 and 1 <= number <= 12 else None
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:

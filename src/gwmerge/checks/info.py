@@ -31,11 +31,17 @@ def title_rule(ctx: Context) -> Iterator[Finding]:
                       f"标题为空时要用“{name}”生成标题，请填写“{name}”或直接填写标题。")
 
 
-@rule("日期", "基本信息", "日期无法识别", required=True)
+@rule("日期", "基本信息", "日期无法识别（只写到月份时提醒）", required=True)
 def date_rule(ctx: Context) -> Iterator[Finding]:
     date = ctx.doc.info.get(sf.FIELD_DATE)
-    if date and official_date(date.value) is None:
+    if not date:
+        return
+    shown = official_date(date.value)
+    if shown is None:
         yield Finding(date.location, f"日期“{date.value}”无法识别，请写成 2025-01-15 或 2025年1月15日。")
+    elif not shown.endswith("日"):
+        yield Finding(date.location, f"日期“{date.value}”只写到月份；成文日期一般写全年、月、日"
+                                     "（如 2025年1月15日），材料本来只写到月份时可不改。", Severity.WARNING)
 
 
 @rule("选项", "基本信息", "“落款”“标题下署名”“要点排法”填写的值无法识别", required=True)
