@@ -169,11 +169,14 @@ def _sniff(path: Path) -> None:
         return  # reported when opening
 
 
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")  # control bytes text files do not hold
+
+
 def _looks_like_text(sample: bytes) -> bool:
     """Text in one of the encodings Chinese offices save in, with no binary bytes."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
         return True
-    if b"\x00" in sample:
+    if _BINARY.search(sample):
         return False
     for encoding in ("utf-8", "gb18030"):
         try:
