@@ -551,3 +551,17 @@ def test_the_generic_kind_names_its_own_parts(tmp_path: Path) -> None:
     assert found(path, "部分") == []
     mz = make_workbook(tmp_path / "民主.xlsx", [SectionRows("工作开展情况", [("段落", "", CLEAN)])])
     assert found(mz, "部分")  # a kind with prescribed parts still names the missing ones
+
+
+def test_a_workbook_switches_checks_off_for_itself(tmp_path: Path) -> None:
+    rows = [("（一）", "在学习方面", "学习不够深入")]  # no end punctuation
+    plain = book(tmp_path, rows, name="张三.xlsx")
+    assert found(plain, "段末标点")
+    quiet = book(tmp_path, rows, name="李四.xlsx", **{sf.FIELD_CHECKS_OFF: "段末标点、 部分"})
+    [outcome] = api.check([quiet])
+    assert [f for f in outcome.findings if f.rule in ("段末标点", "部分")] == []
+    wrong = book(tmp_path, rows, name="王五.xlsx", **{sf.FIELD_CHECKS_OFF: "段末标点，错字，日期"})
+    said = [str(f) for f in api.check([wrong])[0].findings if "不做的检查" in f.message or "必需" in f.message]
+    row = 3 + list(sf.INFO_FIELDS).index(sf.FIELD_CHECKS_OFF)
+    assert said == [f"王五.xlsx › 基本信息 › B{row}：“不做的检查”中的“错字”不是检查规则的名称，请改正（gwmerge check --rules 可查看规则名）。",
+                    f"王五.xlsx › 基本信息 › B{row}：“日期”是生成文档必需的检查，不能关闭，请从“不做的检查”中删去。"]

@@ -220,3 +220,18 @@ def test_a_signature_dated_to_the_month(tmp_path: Path) -> None:
     said = [str(f) for f in imported.findings if "只写到月份" in f.message]
     assert said == ["班子.txt › 第 8 行：日期“2025年1月”只写到月份；成文日期一般写全年、月、日（如 2025年1月15日），"
                     "材料本来只写到月份时可不改。"]
+
+
+def test_parts_named_by_the_author_are_not_questioned_at_merge(tmp_path: Path) -> None:
+    source = tmp_path / "个人.txt"
+    source.write_text("个人对照检查材料\n\n一、存在的问题\n（一）理论学习方面。学习不够系统深入。\n"
+                      "二、原因剖析\n（一）理想信念有所弱化。认识不足。\n三、整改措施\n（一）加强理论学习。每月自学两次。\n",
+                      encoding="utf-8")
+    _, imported = import_and_merge(source, tmp_path / "own")
+    assert imported.recognised is not None
+    assert imported.recognised.document.info[sf.FIELD_CHECKS_OFF].value == "部分"
+    [merged] = api.check([tmp_path / "own" / "books" / "个人.xlsx"])
+    assert [f for f in merged.findings if f.rule == "部分"] == []
+    # The seed's parts are the kind's own: nothing is switched off.
+    _, seed = import_and_merge(SEED, tmp_path / "seed")
+    assert seed.recognised is not None and sf.FIELD_CHECKS_OFF not in seed.recognised.document.info

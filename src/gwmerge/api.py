@@ -169,13 +169,13 @@ def fix(path: Path, dest: Path, *, kind: str | None = None, rules_off: Iterable[
     if dest.exists() and not force:
         raise GwError("已存在，为免覆盖没有写入；确需覆盖请加 --force。", Location(dest))
     doc, doc_kind, _ = read(path, kind, rules_off)
-    off = checks.switched_off(doc_kind, rules_off)
+    off = checks.switched_off(doc_kind, rules_off, doc)
     cells: dict[tuple[str, str], Location] = {}
     for text in checks.base.texts(doc):
         loc = text.location
         if text and loc.sheet and loc.cell and re.fullmatch(r"[A-Z]+\d+", loc.cell):
             cells[(loc.sheet, loc.cell)] = loc
-    for name in (sf.FIELD_KIND, sf.FIELD_DATE, sf.FIELD_NAME, sf.FIELD_SIGNATURE):
+    for name in (sf.FIELD_KIND, sf.FIELD_DATE, sf.FIELD_NAME, sf.FIELD_SIGNATURE, sf.FIELD_CHECKS_OFF):
         field_text = doc.info.get(name)
         if field_text is not None:  # names, dates and choices are not prose
             cells.pop((field_text.location.sheet, field_text.location.cell), None)

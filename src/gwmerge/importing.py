@@ -76,5 +76,7 @@ def describe(found: Recognised) -> list[str]:
     if found.points_run_on is not None:
         lines.append(f"一是、二是：{'多数接在段内' if found.points_run_on else '多数单独成段'}")
     lines.append(f"落款：{found.signature}" if found.signature else "落款：无")
-    lines.append(f"文种：{found.kind.id}")
+    off = found.document.info.get("不做的检查")
+    kind = f"文种：{found.kind.id}"
+    lines.append(f"{kind}（各部分名称按原文，不按文种检查）" if off and "部分" in off.value else kind)
     return lines

@@ -249,9 +249,24 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     if run_on is not None:
         put(sf.FIELD_POINTS, [sf.POINTS_RUN_ON if run_on else sf.POINTS_OWN])
     doc = _settle(source, info, body, sections, kind, findings)
+    if sf.FIELD_CHECKS_OFF not in doc.info and _own_parts(doc, kind):
+        # The parts are the author's, as written: the merge does not ask for the kind's.
+        doc.info[sf.FIELD_CHECKS_OFF] = Text((_PARTS_RULE,), base)
     counted = [(s.heading.value, sum(1 for n in s.nodes if n.level.depth),
                 sum(1 for n in s.nodes if n.level is sf.Level.POINT)) for s in doc.sections]
     return Recognised(doc, kind, findings, counted, len(body), len(title_lines), signature_text, run_on)
+
+
+_PARTS_RULE = "部分"
+
+
+def _own_parts(doc: Document, kind: Kind) -> bool:
+    """Would the kind's 部分 rule question these parts (missing, extra, renamed or reordered)?"""
+    from .checks import REGISTRY
+    from .checks.base import Context
+
+    rule = REGISTRY[_PARTS_RULE].func
+    return rule is not None and any(True for _ in rule(Context(doc, kind)))
 
 
 def _title_like(para: SourcePara) -> bool:

@@ -29,6 +29,7 @@ FIELD_SUBTITLE = "副标题"
 FIELD_SIGNER = "署名"
 FIELD_POINTS = "要点排法"
 FIELD_NAME_LINE = "标题下署名"
+FIELD_CHECKS_OFF = "不做的检查"
 YES, NO = "是", "否"
 # 标题 filled with one of these: the material has no title (import writes the first).
 NO_TITLE = "无"
@@ -53,6 +54,8 @@ INFO_FIELDS: dict[str, str] = {
     FIELD_NAME_LINE: "标题下是否加一行署名：选“是”或“否”，留空按文种的默认做法",
     FIELD_POINTS: f"“一是、二是”的排法：选“{POINTS_RUN_ON}”（接在条目段落内）或“{POINTS_OWN}”（每个要点一段），"
                   "留空按文种的默认做法；个别行不同时在该行“排法”列选择",
+    FIELD_CHECKS_OFF: "可留空：这份材料不做的检查，写规则名，用顿号分开，如“部分、段末标点”"
+                      "（gwmerge check --rules 可查看规则名）；从原有材料导入时，部分名称按原文，会填“部分”",
 }
 # A row of the information sheet the writer adds so a later version can tell old workbooks apart.
 FORMAT_LABEL = "格式版本"

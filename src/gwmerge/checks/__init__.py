@@ -2,16 +2,19 @@
 
 ``run`` gives every finding of one document; ``batch`` the 雷同 findings of several;
 ``fix_text`` applies the mechanical fixes (``check --fix``). Rules are listed by
-``gwmerge check --rules`` and switched off by id (``--off``, a kind's ``checks_off``).
+``gwmerge check --rules`` and switched off by id (``--off``, a kind's ``checks_off``, a
+workbook's 不做的检查).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import Finding, GwError, Location
+from .. import sheetformat as sf
+from ..errors import Finding, GwError, Location, Severity
 from ..kinds import Kind, fill_pattern, wants_signature
 from ..model import Document
 from ..workbook import Grid
@@ -44,25 +47,47 @@ def validate_off(off: Iterable[str], where: Location | None = None) -> frozenset
     return chosen
 
 
-def switched_off(kind: Kind, off: Iterable[str] = ()) -> frozenset[str]:
-    """This run's switched-off rules plus the kind's ``checks_off``."""
+def switched_off(kind: Kind, off: Iterable[str] = (), doc: Document | None = None) -> frozenset[str]:
+    """This run's switched-off rules, the kind's ``checks_off`` and the workbook's 不做的检查."""
     own = getattr(kind, "checks_off", ()) or ()
-    return validate_off(own, Location(kind.folder / "kind.toml")) | frozenset(off)
+    skip = validate_off(own, Location(kind.folder / "kind.toml")) | frozenset(off)
+    return skip | workbook_off(doc)[0] if doc is not None else skip
+
+
+_NAMES = re.compile(r"[\s、，,；;／/]+")
+
+
+def workbook_off(doc: Document) -> tuple[frozenset[str], list[Finding]]:
+    """The rules the workbook's 不做的检查 names, and a finding for each name that is not one."""
+    text = doc.info.get(sf.FIELD_CHECKS_OFF)
+    if text is None:
+        return frozenset(), []
+    names = [n for n in _NAMES.split(text.value) if n]
+    problems = []
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        problems.append(Finding(text.location, f"“{sf.FIELD_CHECKS_OFF}”中的“{'、'.join(unknown)}”不是检查规则的名称，"
+                                               "请改正（gwmerge check --rules 可查看规则名）。", Severity.WARNING))
+    required = [n for n in names if n in REGISTRY and REGISTRY[n].required]
+    if required:
+        problems.append(Finding(text.location, f"“{'、'.join(required)}”是生成文档必需的检查，不能关闭，"
+                                               f"请从“{sf.FIELD_CHECKS_OFF}”中删去。", Severity.WARNING))
+    return frozenset(n for n in names if n in REGISTRY and not REGISTRY[n].required), problems
 
 
 def run(doc: Document, kind: Kind, grid: Grid | None = None, off: Iterable[str] = ()) -> list[Finding]:
     """Every finding of one document, rule by rule, skipping the switched-off rules."""
-    skip = switched_off(kind, off)
+    skip = switched_off(kind, off, doc)
     ctx = Context(doc, kind, grid)
-    return [replace(finding, rule=r.id) for r in REGISTRY.values() if r.func is not None and r.id not in skip
-            for finding in r.func(ctx)]
+    return workbook_off(doc)[1] + [replace(finding, rule=r.id) for r in REGISTRY.values()
+                                   if r.func is not None and r.id not in skip for finding in r.func(ctx)]
 
 
 def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[similarity.Para]:
     """What one workbook brings to the checks across a batch (none when its kind or the run
     switches 雷同 off); small and picklable, so a worker process can send it back."""
     try:
-        skip = switched_off(kind, off)
+        skip = switched_off(kind, off, doc)
     except GwError:
         return []  # a kind's bad checks_off is reported on the workbook itself
     return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc)
