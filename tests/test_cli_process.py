@@ -191,7 +191,22 @@ def test_main_is_the_last_line_of_defence(monkeypatch, capsys) -> None:
     assert "Traceback" in err and "RuntimeError" in err and "\x1b" not in err
 
 
-@pytest.mark.parametrize(("suffix", "words"), [(".xls", "另存为"), (".csv", "gwmerge new"), (".et", "WPS")])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
+def test_roster_as_csv_exported_from_a_system(tmp_path: Path, encoding: str) -> None:
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes("人员名单\r\n姓名,职务,单位\r\n王芳,副镇长,某某镇\r\n,党委委员,\r\n\"李 强\",\"党委委员\"\r\n"
+                      .encode(encoding))
+    out = tmp_path / "班子"
+    result = run_gwmerge("new", "-o", out, "--roster", roster)
+    assert result.code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["党委委员-李 强.xlsx", "副镇长-王芳.xlsx"]
+    assert "提醒 名单.csv › A4：第 4 行没有填写姓名，已跳过。" in result.stdout
+    sheet = openpyxl.load_workbook(out / "副镇长-王芳.xlsx")["基本信息"]
+    info = {row[0].value: row[1].value for row in sheet.iter_rows()}
+    assert (info["姓名"], info["职务"], info["单位"]) == ("王芳", "副镇长", "某某镇")
+
+
+@pytest.mark.parametrize(("suffix", "words"), [(".xls", "另存为"), (".et", "WPS")])
 def test_roster_in_another_format_is_one_sentence(tmp_path: Path, suffix: str, words: str) -> None:
     roster = tmp_path / f"名单{suffix}"
     roster.write_text("姓名,职务\n张三,党员\n", encoding="utf-8")

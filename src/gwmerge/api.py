@@ -382,16 +382,21 @@ def _label(text: str) -> str:
 
 
 def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
-    """A roster workbook: a header row with 姓名 (and 职务, 单位) columns, one person per row.
+    """A roster workbook (or CSV): a header row with 姓名 (and 职务, 单位) columns, one person per row.
 
     The header may sit under a title line (within the first ten rows) and be written ``姓名：`` or
     ``姓 名``. Rows without a name are skipped and reported in ``notes``.
     """
     notes = notes if notes is not None else []
-    refused = refuse_format(path)
-    if refused:
-        raise GwError(refused, Location(path))
-    grid = read_grid(path)
+    if path.suffix.lower() == ".csv":
+        from .csvread import read_csv_grid
+
+        grid = read_csv_grid(path)
+    else:
+        refused = refuse_format(path)
+        if refused:
+            raise GwError(refused, Location(path))
+        grid = read_grid(path)
     sheet = next((s for s in grid.sheets if s.rows), None)
     people: list[Person] = []
     header: dict[str, int] = {}
@@ -418,7 +423,7 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     for where in sheet.uncalculated if sheet and header else []:
         notes.append(Finding(where, "这一格是没有计算结果的公式，这一行已跳过；请填写姓名本身。", Severity.WARNING))
     if not header:
-        raise GwError("名单工作簿第一张表的前几行应有一行表头，含“姓名”（和“职务”）两列。", Location(path))
+        raise GwError("名单第一张表的前几行应有一行表头，含“姓名”（和“职务”）两列。", Location(path))
     if not people:
         raise GwError("名单里没有人员，请在“姓名”列下逐行填写。", Location(path))
     return people

@@ -109,7 +109,8 @@ def merge(
     ] = False,
     roster: Annotated[
         Path | None,
-        typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列）：合订本和汇总表按名单顺序，并列出未提交的人。",
+        typer.Option("--roster", help="名单（.xlsx 或 .csv，含“姓名”“职务”列）：合订本和汇总表按名单顺序，"
+                                      "并列出未提交的人。",
                      show_default=False),
     ] = None,
     off: Off = None,
@@ -360,7 +361,7 @@ def new(
     position: Annotated[str, typer.Option("--position", help="职务。")] = "",
     unit: Annotated[str, typer.Option("--unit", help="单位。")] = "",
     roster: Annotated[
-        Path | None, typer.Option("--roster", help="名单工作簿（含“姓名”“职务”列），每人生成一个。")
+        Path | None, typer.Option("--roster", help="名单（.xlsx 或 .csv，含“姓名”“职务”列），每人生成一个。")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
     theme: Annotated[
