@@ -235,3 +235,14 @@ def test_parts_named_by_the_author_are_not_questioned_at_merge(tmp_path: Path) -
     # The seed's parts are the kind's own: nothing is switched off.
     _, seed = import_and_merge(SEED, tmp_path / "seed")
     assert seed.recognised is not None and sf.FIELD_CHECKS_OFF not in seed.recognised.document.info
+
+
+def test_what_import_notes_is_not_taken_for_content(tmp_path: Path) -> None:
+    # “存在的问题：” cannot be a sheet name (Excel forbids “:”): import writes a 部分标题 row with a note.
+    source = tmp_path / "提纲.txt"
+    source.write_text("个人发言提纲\n\n一、存在的问题：\n（一）理论学习方面。学习的主动性不强。\n"
+                      "二、整改措施：\n（一）加强学习。每周自学不少于3小时。\n", encoding="utf-8")
+    out, _ = import_and_merge(source, tmp_path)
+    assert "一、存在的问题：" in texts(out)
+    [checked] = api.check([tmp_path / "books" / "提纲.xlsx"])
+    assert [str(f) for f in checked.findings if f.rule == "备注像正文"] == []

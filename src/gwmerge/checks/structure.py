@@ -246,8 +246,10 @@ def note_rule(ctx: Context) -> Iterator[Finding]:
         for row in sheet.rows:
             note = row.get(note_col)
             first = row.cells[0] if row.cells else None
+            # The example row, the instruction and a 部分标题 row (no 正文 by design) are never content.
             if row.number <= header or note is None or (first is not None and first.text.strip() in (
-                    sf.Level.EXAMPLE.value,)) or (first is not None and first.text.startswith(sf.INSTRUCTION_PREFIX)):
+                    sf.Level.EXAMPLE.value, sf.SECTION_TITLE)) or (
+                    first is not None and first.text.startswith(sf.INSTRUCTION_PREFIX)):
                 continue
             text = note.text.strip()
             sentences = sum(text.count(c) for c in "，。；！？")
