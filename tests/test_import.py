@@ -246,3 +246,18 @@ def test_what_import_notes_is_not_taken_for_content(tmp_path: Path) -> None:
     assert "一、存在的问题：" in texts(out)
     [checked] = api.check([tmp_path / "books" / "提纲.xlsx"])
     assert [str(f) for f in checked.findings if f.rule == "备注像正文"] == []
+
+
+def test_a_labelled_signature_is_the_signature(tmp_path: Path) -> None:
+    source = tmp_path / "发言提纲.txt"
+    source.write_text("2024年度组织生活会个人发言提纲\n\n一、存在的问题\n（一）理论学习方面。学习的主动性不强。\n\n"
+                      "                    发言人：王小明\n                    2025年1月10日\n", encoding="utf-8")
+    out, imported = import_and_merge(source, tmp_path)
+    assert imported.recognised is not None
+    info = imported.recognised.document.info
+    assert (info[sf.FIELD_SIGNER].value, info[sf.FIELD_NAME].value) == ("发言人：王小明", "王小明")
+    assert imported.recognised.kind.id == "组织生活会"
+    from gwmerge.effective import EffectiveDoc
+
+    last = [(p.style_id, p.text) for p in EffectiveDoc(out).paragraphs() if p.text.strip()][-2:]
+    assert last == [("GwSignature", "发言人：王小明"), ("GwSignature", "2025年1月10日")]

@@ -38,8 +38,13 @@ _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 
 
 def _is_person(text: str) -> bool:
-    """A person's name, also as signatures space it out (张  三, 张　三) to the width of three."""
-    return bool(_PERSON.fullmatch(re.sub(r"[ \u3000]+", "", text)))
+    """A person's name, also as signatures space it out (张  三, 张　三) to the width of three,
+    and after a label (发言人：王小明)."""
+    return bool(_PERSON.fullmatch(re.sub(r"[ \u3000]+", "", _LABELLED_SIGNER.sub("", text))))
+
+
+# A signature that says what the signer is: 发言人：王小明, 汇报人：某某镇党委.
+_LABELLED_SIGNER = re.compile(r"^(?:发言人|汇报人|报告人|述职人|检查人|剖析人|承诺人|署名)[ \u3000]*[：:][ \u3000]*")
 
 
 # A unit or post, spaces, then a name: 第三党支部 李红梅, 县委副书记　王建国.
@@ -218,7 +223,13 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     signature_text = ""
     if signer is not None:
         name = signer.text
-        put(sf.FIELD_NAME if _is_person(name) else sf.FIELD_SIGNER, [name], signer.location)
+        label = _LABELLED_SIGNER.match(name)
+        if label is not None:  # 发言人：王小明 prints as typed; the person is 王小明
+            put(sf.FIELD_SIGNER, [name], signer.location)
+            if _is_person(name[label.end():]):
+                put(sf.FIELD_NAME, [name[label.end():].strip()], signer.location)
+        else:
+            put(sf.FIELD_NAME if _is_person(name) else sf.FIELD_SIGNER, [name], signer.location)
         put(sf.FIELD_SIGNATURE, [sf.YES])
         signature_text = name
         if date_para is not None and date:
@@ -321,6 +332,10 @@ def _signer_like(para: SourcePara) -> bool:
     text = para.text
     if para.hint is Hint.SIGNATURE:
         return True
+    label = _LABELLED_SIGNER.match(text)
+    if label is not None and para.hint in (Hint.NONE, Hint.CENTER):
+        rest = text[label.end():]
+        return len(rest) >= 2 and _width(rest) <= _MAX_SIGNER_WIDTH and not any(ch in rest for ch in _TITLE_STOP)
     return (para.hint in (Hint.NONE, Hint.CENTER)
             and _width(text) <= _MAX_SIGNER_WIDTH
             and not any(ch in text for ch in _TITLE_STOP)
