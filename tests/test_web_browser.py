@@ -92,6 +92,13 @@ def test_example_workbook_checked_generated_downloaded(page, tmp_path: Path) -> 
     assert len(names) == 2 and all(n.endswith(".xlsx") for n in names)
     assert any("李四" in n for n in names) and any("王五" in n for n in names)
     pw.expect(page.locator("#roster-form .note")).to_contain_text("每人一个工作簿")
+    # A roster exported from a personnel system as CSV (GB18030, as Chinese Windows saves it).
+    csv_roster = tmp_path / "名单.csv"
+    csv_roster.write_bytes("姓名,职务\r\n赵六,委员\r\n".encode("gb18030"))
+    with page.expect_download() as from_csv:
+        page.set_input_files("#roster-form input[type=file]", str(csv_roster))
+    with zipfile.ZipFile(from_csv.value.path()) as zf:
+        assert zf.namelist() == ["委员-赵六.xlsx"]
     _shot(page, "准备")
 
     # 检查: what the page says is what `gwmerge check` says.

@@ -109,7 +109,7 @@ class Web:
         """A blank workbook, or with a roster one per person in a zip."""
         job = self.store.create(self._session(request))
         try:
-            form, entries = await self._intake(request, job, {intake.XLSX}, required=False)
+            form, entries = await self._intake(request, job, {intake.XLSX, intake.CSV}, required=False)
             roster = next((e.path for e in entries if e.path), None)
             out = job.folder / "new"
             notes: list[Finding] = []

@@ -18,8 +18,9 @@ from ..safetext import safe_filename
 from .multipart import Refused, Upload
 from .settings import MB, Limits
 
-XLSX, DOCX, TXT, ZIP = "xlsx", "docx", "txt", "zip"
-NAMES = {XLSX: "Excel 工作簿（.xlsx）", DOCX: "Word 文档（.docx）", TXT: "文本文件（.txt）", ZIP: "压缩包（.zip）"}
+XLSX, DOCX, TXT, ZIP, CSV = "xlsx", "docx", "txt", "zip", "csv"
+NAMES = {XLSX: "Excel 工作簿（.xlsx）", DOCX: "Word 文档（.docx）", TXT: "文本文件（.txt）", ZIP: "压缩包（.zip）",
+         CSV: "CSV 名单（.csv）"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -136,6 +137,8 @@ def _kind_or_reason(path: Path, display: str, allowed: set[str]) -> str:
                 f"另存为 .{said} 后再上传。")
     if real is None:
         return f"“{display}”的内容不是有效的{NAMES[said]}，文件可能已损坏。"
+    if said == CSV and real == TXT:  # a CSV is text by content
+        return CSV
     if real != said:
         return f"“{display}”的内容不是{NAMES[said]}，而是{NAMES[real]}；请确认文件，或改成正确的扩展名。"
     return real
