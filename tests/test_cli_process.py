@@ -206,6 +206,20 @@ def test_roster_as_csv_exported_from_a_system(tmp_path: Path, encoding: str) -> 
     assert (info["姓名"], info["职务"], info["单位"]) == ("王芳", "副镇长", "某某镇")
 
 
+@pytest.mark.parametrize(("data", "words"), [
+    (("姓名,职务\n" + "张" * 200_000 + ",党员\n").encode(), "第 2 行格式有误（一格内容过长或引号不成对）"),
+    (bytes(range(256)) * 8, "无法识别名单文件的文字编码"),
+    (b"x" * (6 * 1024 * 1024), "超过 5 MB"),
+], ids=["long-field", "binary", "too-large"])
+def test_a_broken_csv_roster_is_one_sentence(tmp_path: Path, data: bytes, words: str) -> None:
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes(data)
+    result = run_gwmerge("new", "-o", tmp_path / "out", "--roster", roster)
+    assert result.code == 1
+    line = one_sentence(result)
+    assert line.startswith("错误：名单.csv：") and words in line, line
+
+
 @pytest.mark.parametrize(("suffix", "words"), [(".xls", "另存为"), (".et", "WPS")])
 def test_roster_in_another_format_is_one_sentence(tmp_path: Path, suffix: str, words: str) -> None:
     roster = tmp_path / f"名单{suffix}"

@@ -31,14 +31,19 @@ def read_csv_grid(path: Path) -> Grid:
         if text is None:
             raise GwError("无法识别名单文件的文字编码，请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", where)
     sheet = Sheet(path.stem, Location(path))  # a CSV has no sheets: messages name file › cell
-    for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        cells: list[Cell | None] = [
-            Cell(clean(value).strip(), Location(path, None, f"{column_letter(col)}{number}"))
-            if clean(value).strip() else None for col, value in enumerate(values[:64])]
-        while cells and cells[-1] is None:
-            cells.pop()
-        if cells:
-            sheet.rows.append(Row(number, cells))
+    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for number, values in enumerate(rows, start=1):
+            cells: list[Cell | None] = [
+                Cell(clean(value).strip(), Location(path, None, f"{column_letter(col)}{number}"))
+                if clean(value).strip() else None for col, value in enumerate(values[:64])]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                sheet.rows.append(Row(number, cells))
+    except csv.Error as exc:  # a field over the module's limit, a broken quote at the end
+        raise GwError(f"名单文件第 {rows.line_num} 行格式有误（一格内容过长或引号不成对），"
+                      "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", where) from exc
     return Grid(path, [sheet])
 
 
