@@ -429,10 +429,6 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     return people
 
 
-# An imported material has the parts its author gave it; the kind's usual parts are no finding.
-IMPORT_RULES_OFF = frozenset({"部分"})
-
-
 def _write_error(exc: OSError, dest: Path) -> GwError:
     return GwError(f"无法写入：{os_message(exc)}。", Location(dest))
 
@@ -464,7 +460,7 @@ def import_documents(paths: Iterable[Path], out: Path | None = None, kind: str |
             found = importing.read_source(source, kind)
             outcome.recognised = found
             # What check would say, located in the source (第 N 行): where to look before merging.
-            outcome.findings = list(found.findings) + checks.run(found.document, found.kind, off=IMPORT_RULES_OFF)
+            outcome.findings = list(found.findings) + checks.run(found.document, found.kind)
             try:
                 problems = to_workbook.write(found.document, dest)
             except OSError as exc:
@@ -511,7 +507,7 @@ def format_documents(paths: Iterable[Path], out_dir: Path, kind: str | None = No
                               Location(dest))
             found = importing.read_source(source, kind)
             outcome.recognised = found
-            outcome.findings = list(found.findings) + checks.run(found.document, found.kind, off=IMPORT_RULES_OFF)
+            outcome.findings = list(found.findings) + checks.run(found.document, found.kind)
             if any(f.is_error for f in outcome.findings):
                 raise InputInvalid(outcome.findings)
             plan = layout.plan(numbering.number(found.document), found.kind)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import read_docx, read_txt, recognise
+from . import sheetformat as sf
 from .errors import Finding, GwError, Location
 from .recognise import Recognised
 
@@ -76,7 +77,7 @@ def describe(found: Recognised) -> list[str]:
     if found.points_run_on is not None:
         lines.append(f"一是、二是：{'多数接在段内' if found.points_run_on else '多数单独成段'}")
     lines.append(f"落款：{found.signature}" if found.signature else "落款：无")
-    off = found.document.info.get("不做的检查")
+    off = found.document.info.get(sf.FIELD_CHECKS_OFF)
     kind = f"文种：{found.kind.id}"
-    lines.append(f"{kind}（各部分名称按原文，不按文种检查）" if off and "部分" in off.value else kind)
+    lines.append(f"{kind}（各部分名称按原文，不按文种检查）" if off and recognise.PARTS_RULE in off.value else kind)
     return lines

@@ -35,16 +35,14 @@ _TITLE_STOP = "。！？!?；;，,、：:"
 _SUBTITLE_START = ("——", "—", "--", "－－", "“——", "\"——")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+# A signature that says what the signer is: 发言人：王小明, 汇报人：某某镇党委.
+_LABELLED_SIGNER = re.compile(r"^(?:发言人|汇报人|报告人|述职人|检查人|剖析人|承诺人|署名)[ \u3000]*[：:][ \u3000]*")
 
 
 def _is_person(text: str) -> bool:
     """A person's name, also as signatures space it out (张  三, 张　三) to the width of three,
     and after a label (发言人：王小明)."""
     return bool(_PERSON.fullmatch(re.sub(r"[ \u3000]+", "", _LABELLED_SIGNER.sub("", text))))
-
-
-# A signature that says what the signer is: 发言人：王小明, 汇报人：某某镇党委.
-_LABELLED_SIGNER = re.compile(r"^(?:发言人|汇报人|报告人|述职人|检查人|剖析人|承诺人|署名)[ \u3000]*[：:][ \u3000]*")
 
 
 # A unit or post, spaces, then a name: 第三党支部 李红梅, 县委副书记　王建国.
@@ -262,13 +260,13 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     doc = _settle(source, info, body, sections, kind, findings)
     if sf.FIELD_CHECKS_OFF not in doc.info and _own_parts(doc, kind):
         # The parts are the author's, as written: the merge does not ask for the kind's.
-        doc.info[sf.FIELD_CHECKS_OFF] = Text((_PARTS_RULE,), base)
+        doc.info[sf.FIELD_CHECKS_OFF] = Text((PARTS_RULE,), base)
     counted = [(s.heading.value, sum(1 for n in s.nodes if n.level.depth),
                 sum(1 for n in s.nodes if n.level is sf.Level.POINT)) for s in doc.sections]
     return Recognised(doc, kind, findings, counted, len(body), len(title_lines), signature_text, run_on)
 
 
-_PARTS_RULE = "部分"
+PARTS_RULE = "部分"
 
 
 def _own_parts(doc: Document, kind: Kind) -> bool:
@@ -276,7 +274,7 @@ def _own_parts(doc: Document, kind: Kind) -> bool:
     from .checks import REGISTRY
     from .checks.base import Context
 
-    rule = REGISTRY[_PARTS_RULE].func
+    rule = REGISTRY[PARTS_RULE].func
     return rule is not None and any(True for _ in rule(Context(doc, kind)))
 
 

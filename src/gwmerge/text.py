@@ -54,37 +54,19 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 # 二〇二五年一月二十日, as 班子 materials still date themselves (〇 also typed as ○, 零, O or 0).
-_CN_NUMBER = "[一二三四五六七八九十]{1,3}"
-_CN_DATE = re.compile(rf"^([〇○零OoＯ0０一二三四五六七八九]{{4}})年({_CN_NUMBER})月({_CN_NUMBER})日$")
-_CN_DIGITS = {ch: n for n, chars in enumerate(("〇○零OoＯ0０", "一", "二", "三", "四", "五", "六", "七", "八", "九"))
-              for ch in chars}
-
-
-def _cn_number(text: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31 (months and days)."""
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else 0
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return 0
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
-
+_CN_YEAR = "([〇○零OoＯ0０一二三四五六七八九]{4})"
+_CN_NUMBER = "([一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 1 to 39: months and days
+_CN_DATE = re.compile(rf"^{_CN_YEAR}年{_CN_NUMBER}月{_CN_NUMBER}日$")
 _MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
-_CN_MONTH = re.compile(rf"^([〇○零OoＯ0０一二三四五六七八九]{{4}})年({_CN_NUMBER})月$")
+_CN_MONTH = re.compile(rf"^{_CN_YEAR}年{_CN_NUMBER}月$")
+_ZEROS = str.maketrans(dict.fromkeys("○零OoＯ0０", "〇"))
 
 
-def _year(digits: str) -> int:
-    """2025 or 二〇二五 → 2025."""
-    return int(digits) if digits.isdigit() else int("".join(str(_CN_DIGITS[ch]) for ch in digits))
+def _number(numeral: str) -> int:
+    """2025, 二〇二五, 十二 → their value (ordinals reads the numerals; zeros are typed many ways)."""
+    from .ordinals import value
 
-
-def _chinese_date(text: str) -> tuple[int, int, int] | None:
-    m = _CN_DATE.match(text)
-    if m is None:
-        return None
-    year = _year(m.group(1))
-    return (year, _cn_number(m.group(2)), _cn_number(m.group(3))) if 1900 <= year <= 2199 else None
+    return value(numeral.translate(_ZEROS)) if not numeral.isdigit() else int(numeral)
 
 
 def official_date(value: dt.date | dt.datetime | str) -> str | None:
@@ -96,19 +78,14 @@ def official_date(value: dt.date | dt.datetime | str) -> str | None:
     text = one_line(value).replace(" ", "").replace("\u3000", "")
     month_only = _MONTH.match(text) or _CN_MONTH.match(text)
     if month_only:  # a material dated to the month (2025年1月) keeps that precision
-        year, month = _year(month_only.group(1)), month_only.group(2)
-        number = int(month) if month.isdigit() else _cn_number(month)
-        return f"{year}年{number}月" if 1900 <= year <= 2199 and 1 <= number <= 12 else None
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            year, month, day = (int(g) for g in m.groups())
-            break
-    else:
-        found = _chinese_date(text)
-        if found is None:
-            return None
-        year, month, day = found
+        year, month = (_number(g) for g in month_only.groups())
+        return f"{year}年{month}月" if 1900 <= year <= 2199 and 1 <= month <= 12 else None
+    m = next((m for m in (pattern.match(text) for pattern in _DATE_PATTERNS) if m), None) or _CN_DATE.match(text)
+    if m is None:
+        return None
+    year, month, day = (_number(g) for g in m.groups())
+    if m.re is _CN_DATE and not 1900 <= year <= 2199:
+        return None
     try:
         return official_date(dt.date(year, month, day))
     except ValueError:

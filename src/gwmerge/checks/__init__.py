@@ -51,7 +51,7 @@ def switched_off(kind: Kind, off: Iterable[str] = (), doc: Document | None = Non
     """This run's switched-off rules, the kind's ``checks_off`` and the workbook's 不做的检查."""
     own = getattr(kind, "checks_off", ()) or ()
     skip = validate_off(own, Location(kind.folder / "kind.toml")) | frozenset(off)
-    return skip | workbook_off(doc)[0] if doc is not None else skip
+    return skip if doc is None else skip | workbook_off(doc)[0]
 
 
 _NAMES = re.compile(r"[\s、，,；;／/]+")
@@ -77,10 +77,11 @@ def workbook_off(doc: Document) -> tuple[frozenset[str], list[Finding]]:
 
 def run(doc: Document, kind: Kind, grid: Grid | None = None, off: Iterable[str] = ()) -> list[Finding]:
     """Every finding of one document, rule by rule, skipping the switched-off rules."""
-    skip = switched_off(kind, off, doc)
+    own, problems = workbook_off(doc)
+    skip = switched_off(kind, off) | own
     ctx = Context(doc, kind, grid)
-    return workbook_off(doc)[1] + [replace(finding, rule=r.id) for r in REGISTRY.values()
-                                   if r.func is not None and r.id not in skip for finding in r.func(ctx)]
+    return problems + [replace(finding, rule=r.id) for r in REGISTRY.values()
+                       if r.func is not None and r.id not in skip for finding in r.func(ctx)]
 
 
 def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[similarity.Para]:

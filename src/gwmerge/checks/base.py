@@ -38,12 +38,16 @@ class Context:
             self._pieces[headings] = list(pieces(self.doc, headings=headings))
         return self._pieces[headings]
 
+    def text(self) -> str:
+        """All the paragraphs of :meth:`pieces` in one string, joined once for all rules."""
+        if self._text is None:
+            self._text = "\n".join(piece.text for piece in self.pieces())
+        return self._text
+
     def any_in(self, found: Callable[[str], object]) -> bool:
         """Does ``found`` find anything in the document's text as a whole? A rule asks first
         and looks paragraph by paragraph only then: most documents have nothing to report."""
-        if self._text is None:
-            self._text = "\n".join(piece.text for piece in self.pieces())
-        return bool(found(self._text))
+        return bool(found(self.text()))
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]

@@ -183,7 +183,7 @@ def traditional_rule(ctx: Context) -> Iterator[Finding]:
     # A character class of thousands of characters makes the regex engine slow on every
     # character; a set intersection finds the few that occur, and only those are searched for.
     table = traditional()
-    present = _traditional_chars().intersection("".join(piece.text for piece in ctx.pieces()))
+    present = _traditional_chars().intersection(ctx.text())
     if not present:
         return
     pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(present)) + "]")
