@@ -82,8 +82,8 @@ def _wait_until_working(proc: subprocess.Popen[bytes], out: Path, workers: int) 
     pytest.fail("the batch never started")
 
 
-def _wait_gone(pids: list[int]) -> list[int]:
-    deadline = time.monotonic() + 30
+def _wait_gone(pids: list[int], seconds: float = 30) -> list[int]:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and any(_running(p) for p in pids):
         time.sleep(0.1)
     return [p for p in pids if _running(p)]
@@ -156,4 +156,45 @@ def test_killing_the_parent_leaves_no_worker(folder: Path, tmp_path: Path, sig: 
     rerun = subprocess.run([sys.executable, "-m", "gwmerge", "merge", str(SHEETS / "示例-党员.xlsx"), "-o", str(out)],
                            capture_output=True, timeout=120, check=False)
     assert rerun.returncode == 0
+    _no_temporary_files(out)
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        kids = _children(todo.pop())
+        found += kids
+        todo += kids
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_path: Path) -> None:
+    """Ctrl+C while two LibreOffice converters run: both are stopped with the batch, nothing half-made stays."""
+    from conftest import need_soffice
+
+    need_soffice()
+    out = tmp_path / "out"
+    proc = _start(folder, out, "-j", "2", "--pdf")
+    deadline = time.monotonic() + 200
+    converters: list[int] = []
+    while len(converters) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        converters = [p for p in _descendants(proc.pid) if "soffice" in _cmdline(p) and "--convert-to" in _cmdline(p)]
+        time.sleep(0.05)
+    everything = _descendants(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    code, output = _finish(proc)
+    assert code == 130, output
+    assert "已中止" in output and "Traceback" not in output
+    # Gone when the command returns (a moment for the kernel to tear them down), not when done converting.
+    assert _wait_gone(everything, seconds=3) == []
+    assert len(_documents_are_complete(out)) == COPIES + 1
+    assert list(out.glob("*.pdf")) == []
     _no_temporary_files(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -256,3 +257,45 @@ def test_batch_one_start_same_stems_and_a_bad_file(tmp_path: Path) -> None:
     assert len(set(result.values())) == 2
     assert all(p.parent == out and p.stat().st_size > 0 for p in result.values())
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in result.values())
+
+
+def _processes_naming(folder: Path) -> list[int]:
+    """Live processes whose command line names ``folder`` (Linux /proc; empty elsewhere)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode("utf-8", "replace")
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if str(folder) in cmdline and "\nState:\tZ" not in status:
+            found.append(int(proc.name))
+    return found
+
+
+def test_private_profile_skips_libreoffice_self_tests(tmp_path: Path) -> None:
+    """The seeded profile keeps LibreOffice from re-running its graphics self-tests on every start."""
+    need_soffice()
+    soffice = pdf.find_soffice()
+    assert soffice is not None
+    doc = tmp_path / "一份.docx"
+    build_docx(doc, paragraphs=0)
+    converter = pdf._Converter([(doc, doc)], tmp_path / "work")
+    pdf._run_all(soffice, [converter], dict(os.environ), None)
+    produced, line = converter.collect()
+    assert list(produced) == [doc], line
+    profile = tmp_path / "work" / "profile" / "user"
+    assert (profile / "registrymodifications.xcu").is_file()
+    assert not (profile / "GraphicsRenderTests.log").exists()
+
+
+def test_converters_over_their_time_are_stopped_and_said(tmp_path: Path) -> None:
+    need_soffice()
+    docs = [tmp_path / f"{i}.docx" for i in range(4)]
+    for doc in docs:
+        build_docx(doc, paragraphs=40)
+    out, log = tmp_path / "pdf", []
+    assert pdf.convert_to_pdf(docs, out, timeout=0.2, jobs=2, log=log) == {}
+    assert len(log) == 2 and all("超过 0.2 秒未完成，已中止" in line for line in log), log
+    assert list(out.iterdir()) == []  # the work folder, with both profiles, is gone
+    assert _processes_naming(out) == []

@@ -428,6 +428,10 @@ def _worker(conn: Connection, settings: Settings) -> None:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _stop)
     _watch_parent()
+    with contextlib.suppress(GwError, OSError):  # a broken kind is reported per workbook, as before
+        from . import kinds
+
+        kinds.freeze()
     # Documents handed to the parent that it has not moved into place yet; if the parent dies,
     # they are removed here (one it has moved is no longer at its temporary path).
     handed = _HANDED

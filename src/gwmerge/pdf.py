@@ -1,10 +1,11 @@
-"""PDF previews through LibreOffice, one converter start per batch.
+"""PDF previews through LibreOffice, one converter start per batch (or per job).
 
 Starting ``soffice`` costs seconds while converting one more document costs well under one, so a
 whole batch is handed to a single ``soffice --convert-to pdf`` process. The process gets
 
 * a private user profile (``-env:UserInstallation``), so it neither clashes with a LibreOffice the
-  user already has open nor touches their settings;
+  user already has open nor touches their settings; it is seeded so that LibreOffice skips the
+  graphics self-tests it would otherwise run at every headless start (more than half of a start);
 * a private fontconfig file (``FONTCONFIG_FILE``) that maps the official font names
   (方正小标宋简体, 黑体, 楷体_GB2312, 仿宋_GB2312, 宋体 …), which free systems lack, to installed free
   fonts, so that title, headings and body stay visibly different typefaces in the preview.
@@ -22,7 +23,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -43,6 +46,19 @@ _SOFFICE_DIRS: tuple[Path, ...] = (
     Path("/opt/libreoffice/program"),
     Path("/usr/lib/libreoffice/program"),
 )
+
+# A new profile's settings. LibreOffice runs its graphics self-tests (VCL's GraphicsRenderTests,
+# about 0.6 s of a full core) whenever the profile's last version is older than its own, and a
+# headless conversion never records the version: every start would pay for them again. A profile
+# that says it was last used by a later version skips them; they only decide whether Skia is
+# used on screen, never what a PDF contains.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">\
+<value>999.0</value></prop></item>
+</oor:items>
+"""
 
 # Seconds allowed for starting the converter, then per document.
 _START_SECONDS = 90.0
@@ -221,38 +237,6 @@ def _stage_inputs(docs: Sequence[Path], stage: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def _run(cmd: list[str], env: dict[str, str], timeout: float, log: Path) -> str:
-    """Run soffice; on time-out (or when interrupted) kill it with the helpers it spawned.
-
-    Returns a line for ``--debug``: the exit code and the tail of LibreOffice's error output.
-    """
-    posix = os.name == "posix"
-    with log.open("wb") as errors:
-        proc = subprocess.Popen(
-            cmd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=errors,
-            stderr=errors,
-            start_new_session=posix,
-        )
-        note = ""
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            note = f"（超过 {timeout:.0f} 秒未完成，已中止）"
-        finally:
-            if proc.returncode is None:
-                if posix:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(proc.pid, signal.SIGKILL)
-                else:
-                    proc.kill()
-                proc.wait()
-    text = log.read_bytes().decode("utf-8", "replace").strip()
-    return f"LibreOffice 退出码 {proc.returncode}{note}" + (f"：{text[-2000:]}" if text else "")
-
-
 def convert_to_pdf(
     docx_paths: Sequence[Path], out_dir: Path, *, timeout: float | None = None, jobs: int = 1,
     log: list[str] | None = None,
@@ -293,14 +277,9 @@ def convert_to_pdf(
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(fonts_conf)
         env.pop("FONTCONFIG_PATH", None)
-        if jobs == 1:
-            results = [_convert_share(soffice, shares[0], work / "0", env, timeout)]
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(jobs) as pool:
-                results = list(pool.map(lambda i: _convert_share(soffice, shares[i], work / str(i), env, timeout),
-                                        range(jobs)))
+        converters = [_Converter(share, work / str(i)) for i, share in enumerate(shares)]
+        _run_all(soffice, converters, env, timeout)
+        results = [conv.collect() for conv in converters]
         result: dict[Path, Path] = {}
         for produced, line in results:
             if log is not None:
@@ -312,29 +291,89 @@ def convert_to_pdf(
         return result
 
 
-def _convert_share(soffice: Path, pairs: list[tuple[Path, Path]], work: Path, env: dict[str, str],
-                   timeout: float | None) -> tuple[dict[Path, Path], str]:
-    """One converter: its own profile folder, one start for its documents."""
-    produced, profile = work / "pdf", work / "profile"
-    produced.mkdir(parents=True)
-    cmd = [
-        str(soffice),
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--invisible",
-        "--nologo",
-        "--norestore",
-        "--nolockcheck",
-        "--convert-to",
-        "pdf:writer_pdf_Export",
-        "--outdir",
-        str(produced),
-        *(str(src.resolve()) for _, src in pairs),
-    ]
-    line = _run(cmd, env, timeout or _START_SECONDS + _PER_DOC_SECONDS * len(pairs), work / "soffice.log")
-    done: dict[Path, Path] = {}
-    for doc, src in pairs:
-        pdf = produced / f"{src.stem}.pdf"
-        if pdf.is_file() and pdf.stat().st_size > 0:
-            done[doc] = pdf
-    return done, line
+@dataclass
+class _Converter:
+    """One soffice process: its own profile folder, one start for its share of the documents."""
+
+    pairs: list[tuple[Path, Path]]
+    work: Path
+    proc: subprocess.Popen[bytes] | None = None
+    timed_out: float | None = None
+
+    def start(self, soffice: Path, env: dict[str, str]) -> None:
+        produced, profile = self.work / "pdf", self.work / "profile"
+        produced.mkdir(parents=True)
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+        cmd = [
+            str(soffice),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(produced),
+            *(str(src.resolve()) for _, src in self.pairs),
+        ]
+        with (self.work / "soffice.log").open("wb") as errors:
+            self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=errors, stderr=errors,
+                                         start_new_session=os.name == "posix")
+
+    def kill(self) -> None:
+        """Stop soffice and the helpers it spawned (they share its process group)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        else:
+            self.proc.kill()
+
+    def expire(self, seconds: float) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.timed_out = seconds
+            self.kill()
+
+    def collect(self) -> tuple[dict[Path, Path], str]:
+        """The PDFs produced, and a line for ``--debug``: exit code and the tail of the error output."""
+        done: dict[Path, Path] = {}
+        for doc, src in self.pairs:
+            pdf = self.work / "pdf" / f"{src.stem}.pdf"
+            if pdf.is_file() and pdf.stat().st_size > 0:
+                done[doc] = pdf
+        code = self.proc.returncode if self.proc is not None else None
+        note = f"（超过 {self.timed_out:g} 秒未完成，已中止）" if self.timed_out is not None else ""
+        text = (self.work / "soffice.log").read_bytes().decode("utf-8", "replace").strip()
+        return done, f"LibreOffice 退出码 {code}{note}" + (f"：{text[-2000:]}" if text else "")
+
+
+def _run_all(soffice: Path, converters: list[_Converter], env: dict[str, str], timeout: float | None) -> None:
+    """Start every converter at once and wait for all of them.
+
+    Each has its time limit on a timer, so the waits block instead of polling (``Popen.wait`` with a
+    timeout sleeps in steps of up to 50 ms). Whatever ends the wait early — a signal raising in this
+    thread, an error — kills the converters still running: none outlives the batch.
+    """
+    timers: list[threading.Timer] = []
+    try:
+        for conv in converters:
+            conv.start(soffice, env)
+            seconds = timeout or _START_SECONDS + _PER_DOC_SECONDS * len(conv.pairs)
+            timer = threading.Timer(seconds, conv.expire, (seconds,))
+            timer.daemon = True
+            timer.start()
+            timers.append(timer)
+        for conv in converters:
+            assert conv.proc is not None
+            conv.proc.wait()
+    finally:
+        for timer in timers:
+            timer.cancel()
+        for conv in converters:
+            conv.kill()
+            if conv.proc is not None:
+                conv.proc.wait()
