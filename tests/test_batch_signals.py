@@ -6,6 +6,7 @@ from outside, as the out-of-memory killer, Ctrl+C, closing the terminal or ``kil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -197,4 +198,31 @@ def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_p
     assert _wait_gone(everything, seconds=3) == []
     assert len(_documents_are_complete(out)) == COPIES + 1
     assert list(out.glob("*.pdf")) == []
+    _no_temporary_files(out)
+
+
+def test_a_killed_pdf_run_leaves_a_work_folder_the_next_run_removes(folder: Path, tmp_path: Path) -> None:
+    from conftest import need_soffice
+
+    need_soffice()
+    out = tmp_path / "out"
+    proc = _start(folder, out, "-j", "2", "--pdf")
+    deadline = time.monotonic() + 200
+    converters: list[int] = []
+    while not converters:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        converters = [p for p in _descendants(proc.pid) if "--convert-to" in _cmdline(p)]
+        time.sleep(0.05)
+    orphans = _descendants(proc.pid)
+    proc.kill()  # as a power cut or the task manager would: nothing of gwmerge runs afterwards
+    proc.communicate(timeout=60)
+    for pid in orphans:  # the converters run in sessions of their own and outlive it; stop them
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert _wait_gone(orphans) == []
+    left = [p.name for p in out.iterdir() if p.is_dir() and p.name.startswith(".~gwmerge-")]
+    assert left and all(f"-{proc.pid}-pdf" in name for name in left), left
+    rerun = subprocess.run([sys.executable, "-m", "gwmerge", "merge", str(SHEETS / "示例-党员.xlsx"), "-o", str(out)],
+                           capture_output=True, timeout=120, check=False)
+    assert rerun.returncode == 0, rerun.stderr.decode("utf-8", "replace")
     _no_temporary_files(out)

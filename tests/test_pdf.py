@@ -164,7 +164,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, f
     out = result[src]
     assert out == root / "输出" / "对照检查材料.pdf"
     assert out.is_file()
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".gwmerge-pdf-")]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".~gwmerge-")]
     yield out, elapsed
 
 

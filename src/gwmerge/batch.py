@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import re
 import secrets
+import shutil
 import signal
 import sys
 import threading
@@ -48,6 +49,8 @@ ZIP_NAME = "合并结果.zip"
 BUNDLE_NAME = "打印合订本.pdf"
 TEMP_PREFIX = ".~gwmerge-"
 _TEMP = re.compile(r"\.~gwmerge-(\d+)-[0-9a-f]{8}\.(docx|pdf|xlsx|zip)")
+#: A PDF work folder (pdf.work_folder): converter profiles, PDFs not yet in place, a contents page.
+_TEMP_FOLDER = re.compile(r"\.~gwmerge-(\d+)-(pdf|pdfs|cover)-[a-z0-9_]{8}")
 #: A document whose sections hold fewer characters than this beyond their headings is "nearly empty".
 NEARLY_EMPTY_CHARS = 50
 #: Page estimate from the layout: GB/T 9704 gives 22 lines of 28 characters.
@@ -333,7 +336,8 @@ def publish(temp: Path, dest: Path) -> None:
 
 
 def sweep_temps(folder: Path, pids: set[int] | None = None, keep: set[Path] | frozenset[Path] = frozenset()) -> None:
-    """Remove temporary files of ours: those of ``pids``, or (None) those whose process is gone.
+    """Remove temporary files of ours: those of ``pids``, or (None) those whose process is gone,
+    with the PDF work folders of a run that was killed.
 
     A file counts as ours by its name pattern and its content (empty, a zip or a PDF); ``keep``
     are complete documents a worker handed over before it died.
@@ -345,6 +349,11 @@ def sweep_temps(folder: Path, pids: set[int] | None = None, keep: set[Path] | fr
     for entry in entries:
         m = _TEMP.fullmatch(entry.name)
         if not m:
+            folder_m = _TEMP_FOLDER.fullmatch(entry.name)
+            if folder_m and pids is None and not _alive(int(folder_m.group(1)), entry):
+                with contextlib.suppress(OSError):
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry, ignore_errors=True)
             continue
         pid = int(m.group(1))
         if entry in keep or (pids is not None and pid not in pids):

@@ -1,6 +1,6 @@
 """PDF previews through LibreOffice, one converter start per batch (or per job).
 
-Starting ``soffice`` costs seconds while converting one more document costs well under one, so a
+Starting ``soffice`` costs most of a second while converting one more document costs a tenth, so a
 whole batch is handed to a single ``soffice --convert-to pdf`` process. The process gets
 
 * a private user profile (``-env:UserInstallation``), so it neither clashes with a LibreOffice the
@@ -237,6 +237,20 @@ def _stage_inputs(docs: Sequence[Path], stage: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
+#: Work folders are named ``.~gwmerge-<pid>-<what>-<random>`` like the batch's temporary files, so
+#: that a later run can tell one left by a killed run (its process gone) and remove it.
+WORK_PREFIX = ".~gwmerge-"
+
+
+def work_folder(parent: Path, what: str) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder inside ``parent`` (on its file system, for ``os.replace``).
+
+    Its removal never fails the batch: on Windows a converter being stopped may still hold a file.
+    """
+    return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-{what}-", dir=parent,
+                                       ignore_cleanup_errors=True)
+
+
 def convert_to_pdf(
     docx_paths: Sequence[Path], out_dir: Path, *, timeout: float | None = None, jobs: int = 1,
     log: list[str] | None = None,
@@ -267,7 +281,7 @@ def convert_to_pdf(
     jobs = max(1, min(jobs, len(docs)))
 
     # The work dir sits inside out_dir so that os.replace stays on one file system.
-    with tempfile.TemporaryDirectory(prefix=".gwmerge-pdf-", dir=out_dir) as tmp:
+    with work_folder(out_dir, "pdf") as tmp:
         work = Path(tmp)
         pairs = _stage_inputs(docs, work / "in")
         # Contiguous shares keep each converter's documents together; sizes differ by one at most.
@@ -330,7 +344,12 @@ class _Converter:
         if os.name == "posix":
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-        else:
+            return
+        # Windows: soffice.exe is a launcher; soffice.bin, its child, holds the profile's files.
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(self.proc.pid)], capture_output=True,
+                           timeout=30, check=False)
+        with contextlib.suppress(OSError):
             self.proc.kill()
 
     def expire(self, seconds: float) -> None:

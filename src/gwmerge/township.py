@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,13 +64,12 @@ def indistinguishable(result: BatchResult) -> None:
 def make_pdfs(result: BatchResult, *, jobs: int, keep: bool, bundle: bool = False,
               order: Path | None = None) -> None:
     """PDFs of the written documents (kept beside them with ``keep``), exact page counts, the bundle."""
-    from .pdf import PdfUnavailable, convert_to_pdf
+    from .pdf import PdfUnavailable, convert_to_pdf, work_folder
 
     written = [o for o in result.outcomes if o.output is not None]
     if not written:
         return
-    holder = contextlib.nullcontext(str(result.out_dir)) if keep else tempfile.TemporaryDirectory(
-        prefix=".gwmerge-pdf-", dir=result.out_dir)
+    holder = contextlib.nullcontext(str(result.out_dir)) if keep else work_folder(result.out_dir, "pdfs")
     try:
         with holder as where:
             produced = convert_to_pdf([o.output for o in written if o.output], Path(where), jobs=jobs,
@@ -130,7 +128,7 @@ def make_bundle(result: BatchResult, pdfs: dict[int, Path], order: Path | None) 
     """One PDF for double-sided printing: contents pages, then each document on an odd page."""
     from pypdf import PdfReader, PdfWriter
 
-    from .pdf import convert_to_pdf
+    from .pdf import convert_to_pdf, work_folder
 
     docs = [o for o in bundle_order(result, order) if id(o) in pdfs]
     if not docs:
@@ -143,7 +141,7 @@ def make_bundle(result: BatchResult, pdfs: dict[int, Path], order: Path | None) 
         rows.append((s.name if s else "", s.position if s else "", s.title if s else "",
                      outcome.output.name if outcome.output else "", count, page))
         page += count + count % 2
-    with tempfile.TemporaryDirectory(prefix=".gwmerge-cover-", dir=result.out_dir) as tmp:
+    with work_folder(result.out_dir, "cover") as tmp:
         cover_docx = Path(tmp) / "目录.docx"
         cover_docx.write_bytes(_cover_docx(rows))
         cover = convert_to_pdf([cover_docx], Path(tmp) / "pdf", log=result.pdf_log).get(cover_docx)
