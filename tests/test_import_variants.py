@@ -93,6 +93,15 @@ VARIANTS: dict[str, tuple[list[str], list[str] | None]] = {
     "no_title": ([
         OPENING, "一、存在的主要问题", "（一）在理论学习方面。学习还不够深入。",
         "二、整改措施", "（一）加强学习。制定计划。"], None),
+    # 一、 headings run on into their text: the heading on a line of its own (its stop as typed),
+    # the text after it as typed; a heading with a colon and a short phrase stays whole.
+    "run_in_level1_headings": ([
+        TITLE, OPENING, "一、存在的主要问题。一是理论学习不够深入，学用结合不紧。二是工作作风不够扎实。",
+        "二、问题产生的原因：主要是理想信念有所松懈，对自身要求有所放松。",
+        "三、主题：坚定理想信念", "（一）加强学习。制定学习计划。"], [
+        TITLE, OPENING, "一、存在的主要问题。", "一是理论学习不够深入，学用结合不紧。二是工作作风不够扎实。",
+        "二、问题产生的原因：", "主要是理想信念有所松懈，对自身要求有所放松。",
+        "三、主题：坚定理想信念", "（一）加强学习。制定学习计划。"]),
     # A name under the title and no signature at the end.
     "name_line_under_title": ([
         TITLE, "张三", OPENING, "一、存在的主要问题", "（一）在理论学习方面。学习还不够深入。"], None),

@@ -3,7 +3,8 @@
 Readers (``read_txt``, ``read_docx``) turn a file into :class:`SourcePara` items; this module
 finds the title, the opening, ``一、`` sections, items, ``一是`` points, closing paragraphs and the
 signature. It never changes wording or punctuation: ordinals are the tool's (they are renumbered
-in the official form), everything else is kept as typed. Every guess is checked by laying the
+in the official form), everything else is kept as typed (a 一、 heading run on into its text is
+put on a line of its own, and the import's notes say so). Every guess is checked by laying the
 result out again and comparing it with the source; where a guess would alter text, a plainer
 reading is used instead, down to an unnumbered paragraph kept verbatim.
 """
@@ -246,6 +247,7 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     else:
         put(sf.FIELD_NAME_LINE, [sf.NO])
 
+    body = _split_run_in_headings(body, findings)
     opening, sections, closing = _outline(body, findings)
     if opening:
         put(sf.FIELD_OPENING, [p.text for p in opening], opening[0].location)
@@ -406,6 +408,36 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
         # A heading with nothing under it keeps an empty 段落 row, so that it is still printed.
         sec.pieces = _section_pieces(body, block) or [_Piece(sf.Level.PARA, "", "", sec.para, True)]
     return opening, sections, closing
+
+
+#: A 一、 heading longer than this before its first sentence end is a sentence, not a heading.
+_RUN_IN_HEAD = 30
+_RUN_IN_STOP = "。！？：:"
+
+
+def _split_run_in_headings(body: list[SourcePara], findings: list[Finding]) -> list[SourcePara]:
+    """“一、存在的主要问题。一是……”: the heading stands on its own line, the text follows as a paragraph.
+
+    A 一、 heading is printed alone in 黑体, so a paragraph that runs on after it would be printed
+    wholly as a heading. The heading is cut after its first sentence end when what follows reads
+    as text (ten characters or more, ending a sentence). The stop stays with the heading, as typed:
+    the checks then say that a heading on its own line has none.
+    """
+    out: list[SourcePara] = []
+    for para in body:
+        found = _level1(para)
+        if found is not None:
+            rest = para.text[found.end:]
+            stop = next((i for i, ch in enumerate(rest[:_RUN_IN_HEAD + 1]) if ch in _RUN_IN_STOP), None)
+            after = rest[stop + 1:].strip() if stop is not None else ""
+            if stop is not None and stop >= 2 and len(after) >= 10 and any(c in _SENTENCE_END for c in after):
+                head = para.text[:found.end] + rest[:stop + 1]
+                out += [replace(para, text=head), replace(para, text=after)]
+                findings.append(Finding(para.location, f"一级标题“{head}”与正文在同一段，已把标题单独成行，"
+                                                       "正文另起一段。", Severity.WARNING))
+                continue
+        out.append(para)
+    return out
 
 
 def _level1(para: SourcePara) -> ordinals.Ordinal | None:
