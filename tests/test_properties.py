@@ -31,7 +31,8 @@ READ_EXAMPLES = 2000 if CI else 400
 
 # Characters XML 1.0 cannot hold: what Excel writes as _xHHHH_ and what may be lost.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPECIALS = ["{{", "}}", "{%", "%}", "{#", "#}", "{{ 7*7 }}", "{% for x in range(9) %}", "<", ">", "&", "&amp;",
+_SPECIALS = ["{{", "}}", "{%", "%}", "{#", "#}", "{_{", "}_}", "{_%", "%_}",  # {_{: docxtpl's literal {{
+             "{{ 7*7 }}", "{% for x in range(9) %}", "<", ">", "&", "&amp;",
              "]]>", "<w:t>", "'", '"', "_x0041_", "_x", "[/]", "[red]", "\x1b[2J", "=1+1", "😀", "👨‍👩‍👧", "\u200b",
              "\u202e", "\ufeff", "\r\n", "\n", "\t", "\x07", "\x0b", "\x00", "\ud800", "一是", "（一）", "。"]
 _TEXT = st.one_of(

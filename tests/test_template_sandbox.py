@@ -146,13 +146,18 @@ def test_user_text_is_not_jinja(tmp_path: Path) -> None:
 
     book = Path(shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx"))
     wb = openpyxl.load_workbook(book)
-    wb["存在的问题"]["C5"] = "{{ 7*7 }}{% for x in range(9) %}x{% endfor %}</w:t>&amp;"
+    # {_{ is docxtpl's way for a template to say a literal {{; in a cell it is just text.
+    typed = "{{ 7*7 }}{% for x in range(9) %}x{% endfor %}</w:t>&amp;{_{ }_}{_% %_}"
+    wb["存在的问题"]["C5"] = typed
     wb.save(book)
-    tpl = _template(tmp_path / "我的.docx", "{{ title_text }}", *LOOP)
-    [outcome] = api.merge([book], tmp_path / "out", template=tpl)
-    assert outcome.ok, outcome.error
-    texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs()]
-    assert any("{{ 7*7 }}{% for x in range(9) %}x{% endfor %}</w:t>&amp;" in t for t in texts)
+    tpl = _template(tmp_path / "我的.docx", "{{ title_text }}", "模板原文：{_{ 不是标记 }_}", *LOOP)
+    for template in (tpl, None):
+        [outcome] = api.merge([book], tmp_path / "out", template=template, force=True)
+        assert outcome.ok, outcome.error
+        texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs()]
+        assert any(typed in t for t in texts), texts
+        # The template's own {_{ }_} still print as {{ }}, as docxtpl documents them.
+        assert ("模板原文：{{ 不是标记 }}" in texts) is (template is not None)
 
 
 def test_tags_that_unbalance_the_document_are_an_error_not_a_broken_file(tmp_path: Path) -> None:

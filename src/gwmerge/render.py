@@ -164,6 +164,17 @@ def _template_errors(where: Location) -> Iterator[None]:
         raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
 
 
+# docxtpl lets a template say {_{ }_} {_% %_} for a literal {{ }} {% %} and swaps them back in the
+# rendered output, where a user's text that happens to contain {_{ loses its underscore. Here
+# they become Jinja string literals before compiling, so user text is never touched.
+_LITERALS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+_LITERAL = re.compile("|".join(map(re.escape, _LITERALS)))
+
+
+def _literal_markers(src: str) -> str:
+    return _LITERAL.sub(lambda m: _LITERALS[m.group()], src)
+
+
 class CompiledTemplate:
     """A template prepared once per batch: compiled Jinja parts and pre-compressed constant parts.
 
@@ -185,7 +196,7 @@ class CompiledTemplate:
             tpl.render_init()
             self._tpl = tpl
             self._main = tpl.docx.part.partname.lstrip("/")
-            body_src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
+            body_src = re.sub(r"<w:p([ >])", r"\n<w:p\1", _literal_markers(tpl.patch_xml(tpl.get_xml())))
             self._body = _ENV.from_string(body_src)
             main_xml = package.read(self._main).decode("utf-8")
             start, end = main_xml.index("<w:body"), main_xml.rindex("</w:body>") + len("</w:body>")
@@ -197,7 +208,7 @@ class CompiledTemplate:
                 if name in (self._main, _CORE) or name.endswith("/"):
                     continue
                 if _RENDERED_PART.fullmatch(name) and b"{" in data:
-                    src = tpl.patch_xml(data.decode("utf-8"))
+                    src = _literal_markers(tpl.patch_xml(data.decode("utf-8")))
                     if "{{" in src or "{%" in src:
                         self._parts[name] = _ENV.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src))
                         continue
@@ -212,7 +223,6 @@ class CompiledTemplate:
 
     def _render_part(self, template: Template, ctx: dict[str, object]) -> str:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         # Tabs, breaks and page breaks typed into plain {{ }} values become Word markup; most
         # documents have none, and looking costs far less than the rewrite.
         if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
