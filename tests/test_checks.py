@@ -374,10 +374,12 @@ def test_similar_paragraphs_across_a_batch(tmp_path: Path) -> None:
 def test_similar_paragraphs_reported_by_merge(tmp_path: Path) -> None:
     a = book(tmp_path, [("（一）", "在学习方面", t) for t in SHARED], name="张三.xlsx")
     b = book(tmp_path, [("（一）", "在学习方面", t) for t in SHARED], name="李四.xlsx")
-    outcomes = api.merge([a, b], tmp_path / "out")
+    outcomes = api.merge([a, b], tmp_path / "out", jobs=2)  # paragraphs come back from worker processes
     assert all(o.ok for o in outcomes)
     pairs = [f for o in outcomes for f in o.warnings if f.rule == "雷同"]
     assert len(pairs) == 3 and "（完全相同）" in pairs[0].message
+    assert [str(f.location) for f in pairs] == [f"张三.xlsx › 存在的主要问题 › C{row}" for row in (4, 5, 6)]
+    assert "与 李四.xlsx › 存在的主要问题 › C4 的段落雷同" in pairs[0].message
 
 
 def test_a_workbook_copied_from_another_is_one_finding(tmp_path: Path) -> None:

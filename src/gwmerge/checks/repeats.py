@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -12,8 +13,12 @@ _NOT_TEXT = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 MIN_CHARS = 15  # shorter paragraphs ("认真学习。") may well repeat on purpose
 
 
+@functools.lru_cache(maxsize=512)
 def normalise(text: str) -> str:
-    """Letters, digits and ideographs only: punctuation and spacing edits do not hide a copy."""
+    """Letters, digits and ideographs only: punctuation and spacing edits do not hide a copy.
+
+    Cached: this rule and 雷同 ask for the same paragraphs of a workbook one after the other.
+    """
     return _NOT_TEXT.sub("", text)
 
 
