@@ -263,7 +263,7 @@ def summarise(doc: Document, plan: Plan) -> DocSummary:
         lines += max(1, math.ceil((_width(para.text) + 2) / CHARS_PER_LINE))
     if plan.signature is not None:
         lines += 3
-    chars = sum(len(re.sub(r"\s", "", p.text)) for p in plan.paragraphs) + len(re.sub(r"\s", "", plan.title))
+    chars = sum(len("".join(p.text.split())) for p in plan.paragraphs) + len("".join(plan.title.split()))
     return DocSummary(title=plan.title, name=plan.name, position=plan.position, unit=plan.unit, chars=chars,
                       content_chars=content, pages=max(1, math.ceil(lines / LINES_PER_PAGE)),
                       named_on_page=bool(plan.name_line) or plan.signature is not None)
