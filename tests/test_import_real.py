@@ -99,7 +99,7 @@ def test_through_the_command(name: str, suffix: str, tmp_path: Path) -> None:
     assert "Traceback" not in imported.stderr + merged.stderr
     assert paragraphs(tmp_path / "out" / f"{name}.docx") == expected(name)
     if name == "annex_and_table":
-        assert "表格（2 行）没有导入" in imported.stdout
+        assert "表格（2 行，第一行“序号｜问题｜整改措施”）没有导入" in imported.stdout
         assert "表格里的问题" not in "".join(text for text, _ in expected(name))
     if name == "county_team_review":
         assert "日期“二〇二五年一月二十日”合并时按公文格式写作“2025年1月20日”" in imported.stdout

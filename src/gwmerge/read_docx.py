@@ -89,19 +89,29 @@ class _Level:
 
 @dataclass
 class _Numbering:
-    """Word list definitions and the running counters, per list (numId) and level."""
+    """Word list definitions and the running counters.
+
+    Word counts per abstract list, not per ``w:num``: lists that share one (a "continue
+    numbering" list) go on from each other's numbers, and a ``startOverride`` ("restart at 1")
+    sets the shared counter when its list is first used.
+    """
 
     levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
     starts: dict[str, dict[int, int]] = field(default_factory=dict)
-    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    abstract: dict[str, str] = field(default_factory=dict)  # numId → abstractNumId
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)  # per abstractNumId
+    used: set[tuple[str, int]] = field(default_factory=set)  # (numId, level) seen
 
     def render(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
-        counters = self.counters.setdefault(num_id, {})
-        start = self.starts.get(num_id, {}).get(ilvl, levels[ilvl].start)
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        counters = self.counters.setdefault(self.abstract.get(num_id, f"num {num_id}"), {})
+        override = self.starts.get(num_id, {})
+        if ilvl in override and (num_id, ilvl) not in self.used:
+            counters[ilvl] = override[ilvl] - 1
+        self.used.add((num_id, ilvl))
+        counters[ilvl] = counters.get(ilvl, override.get(ilvl, levels[ilvl].start) - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         level = levels[ilvl]
@@ -111,7 +121,7 @@ class _Numbering:
         for k in range(9):
             if f"%{k + 1}" in text:
                 lv = levels.get(k, _Level())
-                value = counters.get(k, self.starts.get(num_id, {}).get(k, lv.start))
+                value = counters.get(k, override.get(k, lv.start))
                 text = text.replace(f"%{k + 1}", _number(value, lv.fmt))
         return text + ("" if level.suffix == "nothing" else " ")
 
@@ -179,7 +189,9 @@ def _read_numbering(root: etree._Element | None) -> _Numbering:
         abstract[node.get(w("abstractNumId"), "")] = levels
     for num in root.findall(w("num")):
         num_id = num.get(w("numId"), "")
-        numbering.levels[num_id] = dict(abstract.get(_val(num.find(w("abstractNumId"))), {}))
+        abstract_id = _val(num.find(w("abstractNumId")))
+        numbering.levels[num_id] = dict(abstract.get(abstract_id, {}))
+        numbering.abstract[num_id] = abstract_id
         for override in num.findall(w("lvlOverride")):
             ilvl = _int(override.get(w("ilvl"), "0"), 0)
             start = override.find(w("startOverride"))
@@ -240,9 +252,7 @@ class _Reader:
             if tag == "p":
                 self.paragraph(child)
             elif tag == "tbl":
-                rows = len(child.findall(w("tr")))
-                self.findings.append(Finding(Location(self.path, None, f"第 {self.number} 段之后"),
-                                             f"表格（{rows} 行）没有导入，合并后请手动补上。", Severity.WARNING))
+                self.table(child)
             elif tag == "sdt":
                 content = child.find(w("sdtContent"))
                 if content is not None:
@@ -252,6 +262,23 @@ class _Reader:
                                              "嵌入的其他文档没有导入。", Severity.WARNING))
             elif tag in ("customXml", "ins", "moveTo"):
                 self.block(child)
+
+    def table(self, tbl: etree._Element) -> None:
+        """A table is not the material's paragraphs: it is said where it was, with its first row.
+
+        A table of one cell is a frame drawn around text (a bordered box): its paragraphs are read.
+        """
+        rows = tbl.findall(w("tr"))
+        cells = [cell for row in rows for cell in row.iter(w("tc"))]
+        if len(rows) == 1 and len(cells) == 1:
+            self.block(cells[0])
+            return
+        first = "｜".join(clean("".join(t.text or "" for t in cell.iter(w("t")))).strip()
+                         for cell in rows[0].iter(w("tc"))) if rows else ""
+        shown = f"，第一行“{first[:30]}{'…' if len(first) > 30 else ''}”" if first.strip("｜") else ""
+        where = f"第 {self.number} 段之后" if self.number else "正文开头"
+        self.findings.append(Finding(Location(self.path, None, where),
+                                     f"表格（{len(rows)} 行{shown}）没有导入，合并后请手动补上。", Severity.WARNING))
 
     def paragraph(self, p: etree._Element) -> None:
         self.number += 1

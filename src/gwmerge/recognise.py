@@ -55,7 +55,8 @@ _MAX_TITLE_WIDTH = 50
 _MAX_SIGNER_WIDTH = 30
 _SHORT_HEADING = 30  # a stand-alone sentence longer than this is text, not a heading
 # A short last title line ends in one of these; a name under the title does not.
-_TITLE_WORDS = ("报告", "材料", "提纲", "发言", "讲话", "总结", "方案", "汇报", "意见", "通知", "剖析", "检查")
+_TITLE_WORDS = ("报告", "材料", "提纲", "发言", "讲话", "总结", "方案", "汇报", "意见", "通知", "剖析", "检查",
+                "清单", "体会", "通报", "请示", "发言稿", "讲话稿")
 _ANNEX = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]")
 # Words of a title line, never of a unit and name under the title.
 _NOT_A_NAME = (*_TITLE_WORDS, "生活会", "年度", "关于", "的", "情况", "说明")
@@ -207,7 +208,14 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
     if name_line is not None and signer is not None and signer.text != name_line.text:
         # One 署名 cannot say two different names: the name under the title stays, the lines at
         # the end stay as typed paragraphs.
+        findings.append(Finding(signer.location, f"文末落款“{signer.text}”与标题下的署名“{name_line.text}”不同，"
+                                "一份材料只有一个署名，文末几行已按正文段落导入，请核对。", Severity.WARNING))
         end, signer, date, date_para = len(paras), None, "", None
+    elif signer is not None and end - 1 > start and _unit_over_name(paras[end - 1], signer):
+        unit = paras[end - 1].text
+        findings.append(Finding(paras[end - 1].location, f"落款写了两行（“{unit}”“{signer.text}”），"
+                                f"合并后的落款只署一行“{signer.text}”，“{unit}”作为正文最后一段保留，请核对。",
+                                Severity.WARNING))
     body = paras[start:end]
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
@@ -320,8 +328,10 @@ def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | 
         elif lines and name_line is None and _name_line_like(para):
             name_line = para
         elif (subtitle is None and name_line is None and len(lines) < _MAX_TITLE_LINES and _title_like(para)
-              and index + 1 < len(paras)):
-            lines.append(para.text)  # a title needs something after it: a lone short line is text
+              and index + 1 < len(paras) and not (lines and lines[-1].endswith(_TITLE_WORDS))):
+            # A title needs something after it (a lone short line is text), and a line that ends
+            # in 提纲/报告/清单 ends it: short lines after it are an outline's, not more title.
+            lines.append(para.text)
         else:
             break
         index += 1
@@ -342,6 +352,18 @@ def _signer_like(para: SourcePara) -> bool:
             and ordinals.match(text) is None
             and official_date(text) is None
             and not any(ch.isdigit() for ch in text))
+
+
+# How the name of a unit ends: 第二党支部, 柳河镇委员会, 农业综合服务中心.
+_UNIT_ENDS = ("支部", "总支", "委员会", "党委", "党组", "班子", "政府", "办公室", "中心", "局", "镇", "乡", "村",
+              "社区", "街道", "公司", "站", "所", "院", "校", "队")
+
+
+def _unit_over_name(para: SourcePara, signer: SourcePara) -> bool:
+    """A unit's name on the line above a person's signature: a signature of two lines, which the
+    format cannot print (it signs one line), so the unit stays a paragraph and the user is told."""
+    return (_is_person(signer.text) and _signer_like(para) and not _is_person(para.text)
+            and para.text.endswith(_UNIT_ENDS))
 
 
 def _signature(paras: list[SourcePara], start: int) -> tuple[int, SourcePara | None, str, SourcePara | None]:
