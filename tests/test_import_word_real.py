@@ -180,3 +180,11 @@ def test_two_line_signature_keeps_the_unit_and_says_so(tmp_path: Path) -> None:
 
     _, imported = import_and_merge(REAL / "two_line_signature.txt", tmp_path)
     assert any(f.message.startswith("落款写了两行（“柳河镇第二党支部”“王小明”）") for f in imported.findings)
+
+
+def test_a_signature_followed_by_an_annex_line_is_said(tmp_path: Path) -> None:
+    """落款 then 附件：… : nothing prints after a signature, so all stays as typed, with a note."""
+    from real_docx import REAL
+
+    _, imported = import_and_merge(REAL / "signature_then_annex.txt", tmp_path)
+    assert any(f.message.startswith("落款“发言人：刘红”之后还有“附件：个人问题整改清单”") for f in imported.findings)

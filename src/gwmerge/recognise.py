@@ -205,6 +205,8 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
 
     start, title_lines, subtitle, name_line = _title_block(paras)
     end, signer, date, date_para = _signature(paras, start)
+    if signer is None:
+        _signature_before_annex(paras, start, findings)
     if name_line is not None and signer is not None and signer.text != name_line.text:
         # One 署名 cannot say two different names: the name under the title stays, the lines at
         # the end stay as typed paragraphs.
@@ -364,6 +366,18 @@ def _unit_over_name(para: SourcePara, signer: SourcePara) -> bool:
     format cannot print (it signs one line), so the unit stays a paragraph and the user is told."""
     return (_is_person(signer.text) and _signer_like(para) and not _is_person(para.text)
             and para.text.endswith(_UNIT_ENDS))
+
+
+def _signature_before_annex(paras: list[SourcePara], start: int, findings: list[Finding]) -> None:
+    """A 落款 followed by 附件 lines: the format prints nothing after the signature, so the lines
+    stay paragraphs in the order typed (moving the 附件 up would reorder the author's text)."""
+    annex = next((i for i in range(len(paras) - 1, start, -1) if _ANNEX.match(paras[i].text)), None)
+    if annex is None:
+        return
+    _, signer, _, date_para = _signature(paras[:annex], start)
+    if signer is not None and date_para is not None:
+        findings.append(Finding(paras[annex].location, f"落款“{signer.text}”之后还有“{paras[annex].text}”，"
+                                "落款和附件都按正文段落原样导入；附件说明一般写在落款之前，请核对。", Severity.WARNING))
 
 
 def _signature(paras: list[SourcePara], start: int) -> tuple[int, SourcePara | None, str, SourcePara | None]:
