@@ -188,3 +188,15 @@ def test_a_signature_followed_by_an_annex_line_is_said(tmp_path: Path) -> None:
 
     _, imported = import_and_merge(REAL / "signature_then_annex.txt", tmp_path)
     assert any(f.message.startswith("落款“发言人：刘红”之后还有“附件：个人问题整改清单”") for f in imported.findings)
+
+
+def test_headings_marked_only_by_style_stay_paragraphs_and_are_said(tmp_path: Path) -> None:
+    """Heading styles without ordinals: no 一、 is made up, the text stays, the import says so."""
+    body = "".join([wp("2025年度民主生活会个人对照检查材料", style="a3"), wp("存在的问题", style=H3),
+                    wp("学习不够深入，满足于完成规定动作。", indent=True), wp("整改措施", style=H3),
+                    wp("制定学习计划，每天学习1小时。", indent=True),
+                    wp("张三", jc="right"), wp("2025年12月30日", jc="right")])
+    out, imported = import_and_merge(word_xml(body, tmp_path / "标题样式.docx"), tmp_path)
+    assert [text for text, _ in paragraphs(out)][1:5] == [
+        "存在的问题", "学习不够深入，满足于完成规定动作。", "整改措施", "制定学习计划，每天学习1小时。"]
+    assert any(f.message.startswith("2 段用了 Word 的标题样式，却没有“一、”") for f in imported.findings)

@@ -242,6 +242,7 @@ class _Reader:
     number: int = 0
     auto_numbered: int = 0
     first_auto: Location | None = None
+    bare_headings: list[Location] = field(default_factory=list)  # heading style, no ordinal
 
     def where(self) -> Location:
         return Location(self.path, None, f"第 {self.number} 段")
@@ -295,6 +296,9 @@ class _Reader:
         if prefix and text.strip():
             text = prefix + text
         hint = self.hint(ppr, chain)
+        heading_style = bool(chain) and chain[0][1].name.startswith(("heading", "标题 "))
+        if heading_style and text.strip() and ordinals.match(text) is None:
+            self.bare_headings.append(self.where())
         lines = [line for line in text.split("\n")]
         if hint is Hint.TITLE or len([line for line in lines if line.strip()]) <= 1:
             self.paras.append(SourcePara(text if hint is Hint.TITLE else text.replace("\n", ""), self.where(), hint))
@@ -395,4 +399,9 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
         reader.findings.insert(0, Finding(reader.first_auto or where,
                                           f"{reader.auto_numbered} 段用了 Word 自动编号，已按显示的序号导入。",
                                           Severity.WARNING))
+    if reader.bare_headings:
+        # A heading marked only by its style has no ordinal to say its level: none is made up.
+        reader.findings.append(Finding(reader.bare_headings[0], f"{len(reader.bare_headings)} 段用了 Word 的标题样式，"
+                                       "却没有“一、”“（一）”这样的序号，已按普通段落原样导入；要排成标题，"
+                                       "请在原文中加上序号后重新导入。", Severity.WARNING))
     return reader.paras, reader.findings
