@@ -312,6 +312,13 @@ def test_empty_items(tmp_path: Path) -> None:
     assert found(path, "空条目") == []
 
 
+def test_a_skipped_level_is_a_reminder_that_allows_it(tmp_path: Path) -> None:
+    """一、 then 1. (as in 意见清单) is allowed; a wrong pick from the drop-down is what it catches."""
+    path = book(tmp_path, [("1.", "学习不够", CLEAN), ("（一）", "在学习方面", CLEAN), ("1.", "学习不够", CLEAN)])
+    assert found(path, "层级") == ["张三.xlsx › 存在的主要问题 › A4：“1.”前面没有上一级条目，层级跳过了一级；"
+                                   "序号可以跳级使用（如“一、”下直接用“1.”），如是本意可不改，否则请检查层级。"]
+
+
 def test_signature_needs_name_and_date(tmp_path: Path) -> None:
     path = book(tmp_path, [("（一）", "在学习方面", CLEAN)], **{sf.FIELD_SIGNATURE: "是", sf.FIELD_DATE: "",
                                                           sf.FIELD_NAME: ""})

@@ -88,7 +88,8 @@ def items_rule(ctx: Context) -> Iterator[Finding]:
                               "或删去这一行。")
             if depth > depth_seen + 1:
                 yield Finding(node.location,
-                              f"“{node.level.value}”前面没有上一级条目，层级跳过了一级，请检查层级。",
+                              f"“{node.level.value}”前面没有上一级条目，层级跳过了一级；序号可以跳级使用"
+                              "（如“一、”下直接用“1.”），如是本意可不改，否则请检查层级。",
                               Severity.WARNING)
             if depth:
                 depth_seen = depth
