@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SHEETS
-from hostile import EXAMPLE, SHEET, patched, section_rows, shared_strings, sheet_xml
+from hostile import EXAMPLE, SHEET, damaged, patched, section_rows, shared_strings, sheet_xml
 from process import MEMORY_LIMIT, run_gwmerge
 
 from gwmerge import api
@@ -269,6 +269,18 @@ def test_not_a_zip_at_all(tmp_path: Path) -> None:
     book = tmp_path / "文本.xlsx"
     book.write_bytes(b"\x13\x37garbage\x00\x01\x02" * 10)
     assert "不是有效的 .xlsx 工作簿" in _error(book)
+
+
+@pytest.mark.parametrize("part", [SHEET, "xl/workbook.xml"])
+@pytest.mark.parametrize("command", ["check", "merge"])
+def test_damaged_compressed_data_is_a_damaged_file(tmp_path: Path, part: str, command: str) -> None:
+    """zlib's "Error -3 while decompressing data" was 内部错误 in English; it is a damaged file."""
+    book = damaged(patched(tmp_path / "损坏.xlsx", replace={SHEET: lambda d: d * 3}), part)
+    args = ("-o", tmp_path / "out") if command == "merge" else ()
+    result = run_gwmerge(command, book, *args)
+    assert result.code == 1, result.output
+    assert "内部错误" not in result.output and "Error -3" not in result.output, result.output
+    assert "损坏.xlsx：不是有效的 .xlsx 工作簿（可能已损坏" in result.stdout, result.output
 
 
 def _docx(path: Path) -> Path:
