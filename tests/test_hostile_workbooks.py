@@ -421,3 +421,59 @@ def test_a_pipe_named_like_a_workbook(tmp_path: Path) -> None:
     pipe = tmp_path / "管道.xlsx"
     os.mkfifo(pipe)
     assert "不是普通文件" in _error(pipe)
+
+
+# ---------------------------------------------------------------- check --fix: a second reader (openpyxl)
+
+_NO_COPY = "未能生成改正后的副本；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按 gwmerge check 列出的问题手工改正。"
+
+
+@pytest.mark.parametrize("change", [
+    # a cell styled beyond the stylesheet (a third-party writer), or with no stylesheet at all
+    {SHEET: sheet_xml(section_rows(("段落", "", "甲。")).replace(b'<c r="C2"', b'<c r="C2" s="99"'))},
+    {SHEET: sheet_xml(section_rows(("段落", "", "甲。")).replace(b'<c r="C2"', b'<c r="C2" s="1"')),
+     "xl/styles.xml": None},
+    # no sheet left visible: Excel cannot save one, openpyxl cannot either
+    {"xl/workbook.xml": lambda d: d.replace(b'state="visible"', b'state="hidden"')},
+], ids=["style-index", "no-stylesheet", "all-hidden"])
+def test_fix_of_a_workbook_openpyxl_cannot_copy(tmp_path: Path, change: dict) -> None:
+    """These were 内部错误 (IndexError inside openpyxl); now one sentence naming the workbook."""
+    book = patched(tmp_path / "怪.xlsx", replace=change)
+    result = run_gwmerge("check", "--fix", book, "-o", tmp_path / "改正.xlsx")
+    assert result.code == 1, result.output
+    assert "内部错误" not in result.output and "Traceback" not in result.output, result.output
+    expected = f"错误 怪.xlsx：工作簿的内部结构与 Excel 保存的不同（可能由其他软件生成或被改动过），{_NO_COPY}"
+    assert expected in result.stdout, result.output
+    assert not (tmp_path / "改正.xlsx").exists()
+    assert not list(tmp_path.glob(".~gwmerge-*"))
+
+
+def test_fix_prints_no_english_warnings(tmp_path: Path) -> None:
+    """A drop-down list of Excel 2010+ (an x14 extension) made openpyxl print an English UserWarning."""
+    ext = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+           b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list">'
+           b"<x14:formula1><xm:f>Sheet2!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>A3:A200</xm:sqref>"
+           b"</x14:dataValidation></x14:dataValidations></ext></extLst>")
+    book = patched(tmp_path / "下拉.xlsx", replace={SHEET: lambda d: d.replace(b"</worksheet>", ext + b"</worksheet>")})
+    result = run_gwmerge("check", "--fix", book, "-o", tmp_path / "改正.xlsx")
+    assert result.code == 0, result.output
+    assert result.stderr == "", result.stderr
+    assert (tmp_path / "改正.xlsx").is_file()
+
+
+def test_fix_that_cannot_write_one_copy_goes_on_and_fails(tmp_path: Path) -> None:
+    """A copy that cannot be written (here: a folder in its place; on Windows: the copy open in
+    Excel) stopped the whole run with the name of a hidden temporary file; when the other copies
+    were clean the run even ended with 0. Now: that workbook named, the others fixed, exit 1."""
+    first = Path(shutil.copy(EXAMPLE, tmp_path / "甲.xlsx"))
+    second = Path(shutil.copy(SHEETS / "示例-副镇长.xlsx", tmp_path / "乙.xlsx"))
+    out = tmp_path / "改正"
+    (out / "甲.xlsx").mkdir(parents=True)
+    result = run_gwmerge("check", "--fix", first, second, "-o", out, "--force")
+    assert result.code == 1, result.output
+    assert "错误 甲.xlsx：无法写入：这是一个文件夹，不是文件，请检查路径。" in result.stdout, result.output
+    assert ".~gwmerge-" not in result.output
+    assert "✓ 乙.xlsx → " in result.stdout and (out / "乙.xlsx").is_file()
+    assert "另有 1 个工作簿没有生成改正后的副本（原因见上）。" in result.stdout
+    assert not list(out.glob(".~gwmerge-*"))
