@@ -210,8 +210,26 @@ def test_entity_in_shared_strings_utf16(tmp_path: Path) -> None:
 def test_malformed_sheet_xml_is_one_sentence(tmp_path: Path, name: str, rows: bytes) -> None:
     book = patched(tmp_path / f"{name}.xlsx", replace={SHEET: sheet_xml(rows)})
     message = _error(book)
-    assert message.startswith(f"{name}.xlsx › 存在的问题：文件内部的 XML 格式有误（xl/worksheets/sheet2.xml第 1 行）")
+    assert message.startswith(f"{name}.xlsx › 存在的问题：文件内部的 XML 格式有误（xl/worksheets/sheet2.xml，第 1 行）")
     assert "请用 Excel 或 WPS 打开并另存为 .xlsx 后再试" in message
+
+
+def test_deep_nesting_is_not_called_a_long_text(tmp_path: Path) -> None:
+    """libxml2's depth limit says "use XML_PARSE_HUGE" too; it was reported as 一段文字长达千万字."""
+    rows = b'<row r="1">' + b"<x>" * 300 + b"</x>" * 300 + b"</row>"
+    book = patched(tmp_path / "深层.xlsx", replace={SHEET: sheet_xml(rows)})
+    message = _error(book)
+    assert message == ("深层.xlsx › 存在的问题：文件内部的结构嵌套过深（xl/worksheets/sheet2.xml），"
+                       "正常的工作簿不会这样，可能已损坏或是恶意构造的文件；请检查文件来源，或把内容复制到新建的工作簿中。")
+
+
+def test_broken_styles_part_is_named_not_the_sheet(tmp_path: Path) -> None:
+    """The styles part is read when the first number needs its format; its syntax error named the
+    sheet's part (xl/worksheets/sheet2.xml) and the sheet, both of which are fine."""
+    rows = section_rows(("段落", "", "甲。")) + b'<row r="3"><c r="C3" s="1"><v>45678</v></c></row>'
+    book = patched(tmp_path / "坏样式.xlsx", replace={SHEET: sheet_xml(rows), "xl/styles.xml": b"<styleSheet"})
+    assert _error(book) == ("坏样式.xlsx：文件内部的 XML 格式有误（xl/styles.xml，第 1 行），文件可能已损坏或被改动过；"
+                            "请用 Excel 或 WPS 打开并另存为 .xlsx 后再试。")
 
 
 def test_bad_shared_string_index_names_the_cell(tmp_path: Path) -> None:

@@ -333,11 +333,14 @@ def _elements(package: SafeZip, part: str, tags: tuple[str, ...]) -> Iterator[et
 def _syntax(exc: etree.XMLSyntaxError, part: str, where: Location) -> GwError:
     line = getattr(exc, "lineno", None) or (exc.position[0] if getattr(exc, "position", None) else None)
     message = str(exc)
+    if "excessive depth" in message.lower():  # libxml2 says "use XML_PARSE_HUGE" here too: not a long text
+        return GwError(f"文件内部的结构嵌套过深（{part or '工作簿'}），正常的工作簿不会这样，"
+                       "可能已损坏或是恶意构造的文件；请检查文件来源，或把内容复制到新建的工作簿中。", where)
     if "huge" in message.lower() or "too long" in message.lower() or "Resource limit" in message:
         return GwError(f"文件中有一段文字长达千万字（{part}），超过 Excel 一格 32767 字的上限，无法读取；"
                        "请检查是否误粘贴了大量内容，或文件已损坏。", where)
-    at = f"第 {line} 行" if line else ""
-    return GwError(f"文件内部的 XML 格式有误（{part}{at}），文件可能已损坏或被改动过；{_REPAIR}。", where)
+    at = "，".join(x for x in (part, f"第 {line} 行" if line else "") if x)
+    return GwError(f"文件内部的 XML 格式有误（{at}），文件可能已损坏或被改动过；{_REPAIR}。", where)
 
 
 # ---------------------------------------------------------------- reading
@@ -586,7 +589,12 @@ class _Reader:
         if number.is_integer() and abs(number) < 1e15:
             number = int(number)
         if self._styles is None:
-            self._styles = _styles(self.package, self._styles_part)
+            # Read here, inside a sheet: its own syntax error must name the styles part and the
+            # file, not the sheet whose number needed it.
+            try:
+                self._styles = _styles(self.package, self._styles_part)
+            except etree.XMLSyntaxError as exc:
+                raise _syntax(exc, self._styles_part or "", Location(self.path)) from exc
         code = self._styles.code(_int(c.get("s"), 0))
         shown = numfmt.show_number(number, code, self.date1904)
         if shown.date is not None:
