@@ -495,3 +495,21 @@ def test_fix_that_cannot_write_one_copy_goes_on_and_fails(tmp_path: Path) -> Non
     assert "✓ 乙.xlsx → " in result.stdout and (out / "乙.xlsx").is_file()
     assert "另有 1 个工作簿没有生成改正后的副本（原因见上）。" in result.stdout
     assert not list(out.glob(".~gwmerge-*"))
+
+
+def test_hidden_information_sheet_is_still_read(tmp_path: Path) -> None:
+    """Hiding 基本信息 (settings, not text to print) made the workbook fail with 缺少“基本信息”
+    工作表 — it is there, only hidden — and a second error about the title. Now it is read."""
+    book = tmp_path / "甲.xlsx"
+    shutil.copy(EXAMPLE, book)
+    wb = openpyxl.load_workbook(book)
+    wb["基本信息"].sheet_state = "hidden"
+    wb.active = 1
+    wb.save(book)
+    result = run_gwmerge("check", book)
+    assert result.code == 0, result.output
+    assert "缺少" not in result.output and "隐藏" not in result.output, result.output
+    [outcome] = api.merge([book], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    [plain] = api.merge([EXAMPLE], tmp_path / "plain")
+    assert outcome.output.read_bytes() == plain.output.read_bytes()
