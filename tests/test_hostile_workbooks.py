@@ -116,6 +116,17 @@ def test_200k_columns_of_junk(tmp_path: Path) -> None:
     assert "超出 Excel 最大列" in _error(bomb)
 
 
+def test_text_of_thousands_of_pages_is_refused_while_reading(tmp_path: Path) -> None:
+    """Within every byte budget, 20 million characters of cells took 40 s and 860 MB in the worker
+    (one worker per CPU); now the reader stops at 4 million (over 6,000 pages)."""
+    rows = section_rows(*[("段落", "", "文" * 32_000)] * 130)
+    book = patched(tmp_path / "千页.xlsx", replace={SHEET: sheet_xml(rows)}, stored=True)
+    message = _error(book)
+    expected = "千页.xlsx › 存在的问题：工作簿里的文字异常多（到第 126 行已超过 400 万字，约六千页）"
+    assert message.startswith(expected), message
+    assert message.endswith("请删除多余的内容，或把内容复制到新建的工作簿中。")
+
+
 def test_huge_declared_dimension_is_ignored(tmp_path: Path) -> None:
     book = patched(tmp_path / "尺寸.xlsx", replace={SHEET: lambda d: d.replace(
         b'<dimension ref="A1:D11"/>', b'<dimension ref="A1:XFD1048576"/>')})

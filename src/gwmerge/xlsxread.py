@@ -44,6 +44,10 @@ MAX_CELLS = 200_000
 #: Row slots (a row's cells up to its last non-empty one) in one workbook: stray cells far right
 #: are fine, a sheet of them padded out to column XFD is not.
 MAX_SLOTS = 4_000_000
+#: Characters in all cells of one workbook. A long 材料 has 30,000; this is over 6,000 pages. Every
+#: later step (checks, layout, rendering) is linear in it, and a workbook at the byte budgets'
+#: 20 million characters took 40 s and 860 MB in one worker (of one per CPU): refused while reading.
+MAX_TEXT_CHARS = 4_000_000
 #: Time for reading one workbook; the byte budgets already bound it, this is the backstop.
 MAX_SECONDS = 60.0
 #: Shared strings: entries and characters.
@@ -386,6 +390,7 @@ class _Reader:
         self.package = package
         self.cells = 0
         self.slots = 0
+        self.chars = 0
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def read(self) -> Grid:
@@ -520,6 +525,11 @@ class _Reader:
         self.cells += len(cells)
         width = max(cells) + 1
         self.slots += width
+        self.chars += sum(len(cell.text) for cell in cells.values())
+        if self.chars > MAX_TEXT_CHARS:
+            raise GwError(f"工作簿里的文字异常多（到第 {number} 行已超过 {MAX_TEXT_CHARS // 10_000} 万字，约六千页），"
+                          "不像是一份材料，可能是误操作或恶意文件；"
+                          "请删除多余的内容，或把内容复制到新建的工作簿中。", sheet.location)
         if self.cells > MAX_CELLS:
             raise GwError(f"工作表内容异常多（到第 {number} 行已超过 {MAX_CELLS:,} 个有内容的单元格），"
                           "不像是一份材料，可能是误操作或恶意文件；"
