@@ -524,3 +524,29 @@ def test_hidden_information_sheet_is_still_read(tmp_path: Path) -> None:
     assert outcome.ok, outcome.error
     [plain] = api.merge([EXAMPLE], tmp_path / "plain")
     assert outcome.output.read_bytes() == plain.output.read_bytes()
+
+
+# ---------------------------------------------------------------- messages stay one readable line
+
+def test_text_pasted_into_the_level_column_is_quoted_cut(tmp_path: Path) -> None:
+    """Body text pasted one column too far left: the message quoted all 32,767 characters."""
+    text = _random_cjk(32_766) + "。"
+    book = patched(tmp_path / "错列.xlsx", replace={SHEET: sheet_xml(section_rows((text, "", "")))})
+    result = run_gwmerge("check", book)
+    assert result.code == 1
+    [line] = [line for line in result.stdout.splitlines() if "层级“" in line]
+    assert line.startswith(f"错误 错列.xlsx › 存在的问题 › A2：层级“{text[:29]}…{text[-29:]}”无法识别，"), line[:200]
+    assert len(line) < 200
+
+
+def test_long_error_value_and_sheet_name(tmp_path: Path) -> None:
+    """A cached error value and a sheet name are a few characters in Excel; a hand-made file had
+    one of 50,000 (printed whole) and one of 100,000 (printed in every message's location)."""
+    rows = section_rows(("段落", "", "甲。")) + b'<row r="3"><c r="C3" t="e"><v>#' + b"E" * 50_000 + b"</v></c></row>"
+    book = patched(tmp_path / "错误值.xlsx", replace={SHEET: sheet_xml(rows)})
+    assert "这一格显示错误值 #EEEEEEEEEEEEEEEEEEE…（公式出错）" in _errors(book)[0]
+    book = patched(tmp_path / "长表名.xlsx", replace={"xl/workbook.xml": lambda d: d.replace(
+        'name="存在的问题"'.encode(), ('name="' + "问" * 100_000 + '"').encode())})
+    assert _error(book) == ("长表名.xlsx：第 2 张工作表的名称长达 100,000 个字（Excel 最多 31 个字），"
+                            "文件可能被其他程序改动过；请用 Excel 或 WPS 打开并另存为 .xlsx 后再试，"
+                            "并把工作表改为简短的名称。")

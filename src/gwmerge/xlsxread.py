@@ -50,6 +50,9 @@ MAX_SLOTS = 4_000_000
 MAX_TEXT_CHARS = 4_000_000
 #: Time for reading one workbook; the byte budgets already bound it, this is the backstop.
 MAX_SECONDS = 60.0
+#: Characters of a sheet name. Excel allows 31 and LibreOffice more; a name of a hundred thousand
+#: characters (a hand-made file) was printed in full in the location of every message about it.
+MAX_SHEET_NAME = 255
 #: Shared strings: entries and characters.
 MAX_SHARED = 500_000
 MAX_SHARED_CHARS = 20_000_000
@@ -419,6 +422,9 @@ class _Reader:
             title = entry.get("name", "")
             rid = entry.get(f"{{{_REL_NS}}}id") or entry.get(f"{{{_STRICT_REL_NS}}}id") or ""
             hidden = entry.get("state", "visible") != "visible"
+            if len(title) > MAX_SHEET_NAME:
+                raise GwError(f"第 {number} 张工作表的名称长达 {len(title):,} 个字（Excel 最多 31 个字），"
+                              f"文件可能被其他程序改动过；{_REPAIR}，并把工作表改为简短的名称。", loc)
             where = Location(self.path, title if title.strip() else f"第 {number} 张工作表")
             target = rels.get(rid)
             if target is None or not package.has(target):
@@ -574,7 +580,9 @@ class _Reader:
         elif kind == "b":
             text = "TRUE" if (value or "").strip() in ("1", "true") else "FALSE"
         elif kind == "e":
-            grid.findings.append(Finding(here, f"这一格显示错误值 {clean(value or '#错误')}"
+            shown = clean(value or "#错误")  # Excel's are a few characters (#N/A); a file may say more
+            shown = shown if len(shown) <= 20 else shown[:20] + "…"
+            grid.findings.append(Finding(here, f"这一格显示错误值 {shown}"
                                                "（公式出错），请在 Excel 或 WPS 中改正公式，或直接填写文字。"))
             return None
         else:
