@@ -53,3 +53,20 @@ def section_rows(*cells: tuple[str, str, str]) -> bytes:
                       for col, text in zip("ABC", row, strict=True) if text)
         out.append(f'<row r="{n}">'.encode() + cs + b"</row>")
     return b"".join(out)
+
+
+def damaged(path: Path, part: str) -> Path:
+    """``path`` with the compressed bytes of ``part`` scrambled in place (sizes and names intact):
+    what a bad sector, a cut download or a broken USB stick leaves. The CRC is never reached."""
+    import io
+    import struct
+
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(part)
+    assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size > 64
+    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    for i in range(start + 20, start + 60):
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+    return path

@@ -135,6 +135,21 @@ def test_name_pattern_collisions_and_unknown_fields(tmp_path: Path) -> None:
         api.merge(books, tmp_path / "out", name_pattern="{姓命}")
 
 
+def test_workbook_names_windows_cannot_hold_give_safe_document_names(tmp_path: Path) -> None:
+    """A workbook named on Linux (统信/麒麟) with characters Windows forbids, a device name, or a
+    right-to-left override gave a document of exactly that name ("a:b?.docx", "CON.docx", a name
+    shown as "甲xcod.exe"), which breaks when the folder is copied to Windows and spoofs a suffix."""
+    src = tmp_path / "收"
+    src.mkdir()
+    for name in ("a:b?.xlsx", "CON.xlsx", "甲\u202eexe.xlsx", "ab.xlsx"):
+        shutil.copy(SHEETS / "示例-党员.xlsx", src / name)
+    result = api.merge([src], tmp_path / "out")
+    names = {o.source.name: o.output.name for o in result.outcomes}
+    assert names == {"a:b?.xlsx": "ab.docx", "CON.xlsx": "_CON.docx", "甲\u202eexe.xlsx": "甲exe.docx",
+                     "ab.xlsx": "ab-2.docx"}, names
+    assert any("已命名为 ab-2.docx" in n for n in result.notices), result.notices
+
+
 def test_documents_alike_on_paper_are_named(tmp_path: Path) -> None:
     for name in ("甲", "乙"):
         make_workbook(tmp_path / f"{name}.xlsx", GOOD_ROWS, 姓名=name, 职务="副镇长", 落款="否")

@@ -206,11 +206,33 @@ def test_roster_as_csv_exported_from_a_system(tmp_path: Path, encoding: str) -> 
     assert (info["姓名"], info["职务"], info["单位"]) == ("王芳", "副镇长", "某某镇")
 
 
+@pytest.mark.parametrize("data", [
+    "姓名\t职务\r\n王芳\t副镇长\r\n李强\t党委委员\r\n".encode("utf-16"),  # Excel's “Unicode 文本”
+    "姓名\t职务\n王芳\t副镇长\n李强\t党委委员\n".encode("gb18030"),
+    "sep=;\r\n姓名;职务\r\n王芳;副镇长\r\n李强;党委委员\r\n".encode("utf-8-sig"),
+    "姓名|职务\n王芳|副镇长\n李强|党委委员\n".encode(),
+    "姓名，职务\n王芳，副镇长\n李强，党委委员\n".encode(),
+    b"\xef\xbb\xbf" + "姓名,职务\n王芳,副镇长\n李强,党委委员\n".encode("gbk"),  # a BOM in front of GBK
+], ids=["utf16-tab", "gbk-tab", "excel-sep-line", "bar", "full-width-comma", "bom-then-gbk"])
+def test_roster_csv_with_other_separators_and_encodings(tmp_path: Path, data: bytes) -> None:
+    """Each of these read as one column and ended in 名单第一张表的前几行应有一行表头."""
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes(data)
+    out = tmp_path / "班子"
+    result = run_gwmerge("new", "-o", out, "--roster", roster)
+    assert result.code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["党委委员-李强.xlsx", "副镇长-王芳.xlsx"]
+
+
 @pytest.mark.parametrize(("data", "words"), [
     (("姓名,职务\n" + "张" * 200_000 + ",党员\n").encode(), "第 2 行格式有误（一格内容过长或引号不成对）"),
     (bytes(range(256)) * 8, "无法识别名单文件的文字编码"),
     (b"x" * (6 * 1024 * 1024), "超过 5 MB"),
-], ids=["long-field", "binary", "too-large"])
+    # one person was made, named with every later line ("张三,副镇长李四,委员.xlsx")
+    ('姓名,职务\n"张三,副镇长\n李四,委员\n'.encode(), "名单文件第 2 行有一个引号没有配对，其后各行都会被读成一格"),
+    # a workbook named "王�" was made
+    ("姓名,职务\n王芳,副镇长\n".encode() + b"\xe6\x9d,\xe5\n", "名单文件中有 2 处文字无法识别（编码有误或文件已损坏）"),
+], ids=["long-field", "binary", "too-large", "open-quote", "damaged-bytes"])
 def test_a_broken_csv_roster_is_one_sentence(tmp_path: Path, data: bytes, words: str) -> None:
     roster = tmp_path / "名单.csv"
     roster.write_bytes(data)

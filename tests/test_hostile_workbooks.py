@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SHEETS
-from hostile import EXAMPLE, SHEET, patched, section_rows, shared_strings, sheet_xml
+from hostile import EXAMPLE, SHEET, damaged, patched, section_rows, shared_strings, sheet_xml
 from process import MEMORY_LIMIT, run_gwmerge
 
 from gwmerge import api
@@ -116,6 +116,17 @@ def test_200k_columns_of_junk(tmp_path: Path) -> None:
     assert "超出 Excel 最大列" in _error(bomb)
 
 
+def test_text_of_thousands_of_pages_is_refused_while_reading(tmp_path: Path) -> None:
+    """Within every byte budget, 20 million characters of cells took 40 s and 860 MB in the worker
+    (one worker per CPU); now the reader stops at 4 million (over 6,000 pages)."""
+    rows = section_rows(*[("段落", "", "文" * 32_000)] * 130)
+    book = patched(tmp_path / "千页.xlsx", replace={SHEET: sheet_xml(rows)}, stored=True)
+    message = _error(book)
+    expected = "千页.xlsx › 存在的问题：工作簿里的文字异常多（到第 126 行已超过 400 万字，约六千页）"
+    assert message.startswith(expected), message
+    assert message.endswith("请删除多余的内容，或把内容复制到新建的工作簿中。")
+
+
 def test_huge_declared_dimension_is_ignored(tmp_path: Path) -> None:
     book = patched(tmp_path / "尺寸.xlsx", replace={SHEET: lambda d: d.replace(
         b'<dimension ref="A1:D11"/>', b'<dimension ref="A1:XFD1048576"/>')})
@@ -210,8 +221,26 @@ def test_entity_in_shared_strings_utf16(tmp_path: Path) -> None:
 def test_malformed_sheet_xml_is_one_sentence(tmp_path: Path, name: str, rows: bytes) -> None:
     book = patched(tmp_path / f"{name}.xlsx", replace={SHEET: sheet_xml(rows)})
     message = _error(book)
-    assert message.startswith(f"{name}.xlsx › 存在的问题：文件内部的 XML 格式有误（xl/worksheets/sheet2.xml第 1 行）")
+    assert message.startswith(f"{name}.xlsx › 存在的问题：文件内部的 XML 格式有误（xl/worksheets/sheet2.xml，第 1 行）")
     assert "请用 Excel 或 WPS 打开并另存为 .xlsx 后再试" in message
+
+
+def test_deep_nesting_is_not_called_a_long_text(tmp_path: Path) -> None:
+    """libxml2's depth limit says "use XML_PARSE_HUGE" too; it was reported as 一段文字长达千万字."""
+    rows = b'<row r="1">' + b"<x>" * 300 + b"</x>" * 300 + b"</row>"
+    book = patched(tmp_path / "深层.xlsx", replace={SHEET: sheet_xml(rows)})
+    message = _error(book)
+    assert message == ("深层.xlsx › 存在的问题：文件内部的结构嵌套过深（xl/worksheets/sheet2.xml），"
+                       "正常的工作簿不会这样，可能已损坏或是恶意构造的文件；请检查文件来源，或把内容复制到新建的工作簿中。")
+
+
+def test_broken_styles_part_is_named_not_the_sheet(tmp_path: Path) -> None:
+    """The styles part is read when the first number needs its format; its syntax error named the
+    sheet's part (xl/worksheets/sheet2.xml) and the sheet, both of which are fine."""
+    rows = section_rows(("段落", "", "甲。")) + b'<row r="3"><c r="C3" s="1"><v>45678</v></c></row>'
+    book = patched(tmp_path / "坏样式.xlsx", replace={SHEET: sheet_xml(rows), "xl/styles.xml": b"<styleSheet"})
+    assert _error(book) == ("坏样式.xlsx：文件内部的 XML 格式有误（xl/styles.xml，第 1 行），文件可能已损坏或被改动过；"
+                            "请用 Excel 或 WPS 打开并另存为 .xlsx 后再试。")
 
 
 def test_bad_shared_string_index_names_the_cell(tmp_path: Path) -> None:
@@ -269,6 +298,18 @@ def test_not_a_zip_at_all(tmp_path: Path) -> None:
     book = tmp_path / "文本.xlsx"
     book.write_bytes(b"\x13\x37garbage\x00\x01\x02" * 10)
     assert "不是有效的 .xlsx 工作簿" in _error(book)
+
+
+@pytest.mark.parametrize("part", [SHEET, "xl/workbook.xml"])
+@pytest.mark.parametrize("command", ["check", "merge"])
+def test_damaged_compressed_data_is_a_damaged_file(tmp_path: Path, part: str, command: str) -> None:
+    """zlib's "Error -3 while decompressing data" was 内部错误 in English; it is a damaged file."""
+    book = damaged(patched(tmp_path / "损坏.xlsx", replace={SHEET: lambda d: d * 3}), part)
+    args = ("-o", tmp_path / "out") if command == "merge" else ()
+    result = run_gwmerge(command, book, *args)
+    assert result.code == 1, result.output
+    assert "内部错误" not in result.output and "Error -3" not in result.output, result.output
+    assert "损坏.xlsx：不是有效的 .xlsx 工作簿（可能已损坏" in result.stdout, result.output
 
 
 def _docx(path: Path) -> Path:
@@ -409,3 +450,103 @@ def test_a_pipe_named_like_a_workbook(tmp_path: Path) -> None:
     pipe = tmp_path / "管道.xlsx"
     os.mkfifo(pipe)
     assert "不是普通文件" in _error(pipe)
+
+
+# ---------------------------------------------------------------- check --fix: a second reader (openpyxl)
+
+_NO_COPY = "未能生成改正后的副本；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按 gwmerge check 列出的问题手工改正。"
+
+
+@pytest.mark.parametrize("change", [
+    # a cell styled beyond the stylesheet (a third-party writer), or with no stylesheet at all
+    {SHEET: sheet_xml(section_rows(("段落", "", "甲。")).replace(b'<c r="C2"', b'<c r="C2" s="99"'))},
+    {SHEET: sheet_xml(section_rows(("段落", "", "甲。")).replace(b'<c r="C2"', b'<c r="C2" s="1"')),
+     "xl/styles.xml": None},
+    # no sheet left visible: Excel cannot save one, openpyxl cannot either
+    {"xl/workbook.xml": lambda d: d.replace(b'state="visible"', b'state="hidden"')},
+], ids=["style-index", "no-stylesheet", "all-hidden"])
+def test_fix_of_a_workbook_openpyxl_cannot_copy(tmp_path: Path, change: dict) -> None:
+    """These were 内部错误 (IndexError inside openpyxl); now one sentence naming the workbook."""
+    book = patched(tmp_path / "怪.xlsx", replace=change)
+    result = run_gwmerge("check", "--fix", book, "-o", tmp_path / "改正.xlsx")
+    assert result.code == 1, result.output
+    assert "内部错误" not in result.output and "Traceback" not in result.output, result.output
+    expected = f"错误 怪.xlsx：工作簿的内部结构与 Excel 保存的不同（可能由其他软件生成或被改动过），{_NO_COPY}"
+    assert expected in result.stdout, result.output
+    assert not (tmp_path / "改正.xlsx").exists()
+    assert not list(tmp_path.glob(".~gwmerge-*"))
+
+
+def test_fix_prints_no_english_warnings(tmp_path: Path) -> None:
+    """A drop-down list of Excel 2010+ (an x14 extension) made openpyxl print an English UserWarning."""
+    ext = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+           b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list">'
+           b"<x14:formula1><xm:f>Sheet2!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>A3:A200</xm:sqref>"
+           b"</x14:dataValidation></x14:dataValidations></ext></extLst>")
+    book = patched(tmp_path / "下拉.xlsx", replace={SHEET: lambda d: d.replace(b"</worksheet>", ext + b"</worksheet>")})
+    result = run_gwmerge("check", "--fix", book, "-o", tmp_path / "改正.xlsx")
+    assert result.code == 0, result.output
+    assert result.stderr == "", result.stderr
+    assert (tmp_path / "改正.xlsx").is_file()
+
+
+def test_fix_that_cannot_write_one_copy_goes_on_and_fails(tmp_path: Path) -> None:
+    """A copy that cannot be written (here: a folder in its place; on Windows: the copy open in
+    Excel) stopped the whole run with the name of a hidden temporary file; when the other copies
+    were clean the run even ended with 0. Now: that workbook named, the others fixed, exit 1."""
+    first = Path(shutil.copy(EXAMPLE, tmp_path / "甲.xlsx"))
+    second = Path(shutil.copy(SHEETS / "示例-副镇长.xlsx", tmp_path / "乙.xlsx"))
+    out = tmp_path / "改正"
+    (out / "甲.xlsx").mkdir(parents=True)
+    result = run_gwmerge("check", "--fix", first, second, "-o", out, "--force")
+    assert result.code == 1, result.output
+    assert "错误 甲.xlsx：无法写入：这是一个文件夹，不是文件，请检查路径。" in result.stdout, result.output
+    assert ".~gwmerge-" not in result.output
+    assert "✓ 乙.xlsx → " in result.stdout and (out / "乙.xlsx").is_file()
+    assert "另有 1 个工作簿没有生成改正后的副本（原因见上）。" in result.stdout
+    assert not list(out.glob(".~gwmerge-*"))
+
+
+def test_hidden_information_sheet_is_still_read(tmp_path: Path) -> None:
+    """Hiding 基本信息 (settings, not text to print) made the workbook fail with 缺少“基本信息”
+    工作表 — it is there, only hidden — and a second error about the title. Now it is read."""
+    book = tmp_path / "甲.xlsx"
+    shutil.copy(EXAMPLE, book)
+    wb = openpyxl.load_workbook(book)
+    wb["基本信息"].sheet_state = "hidden"
+    wb.active = 1
+    wb.save(book)
+    result = run_gwmerge("check", book)
+    assert result.code == 0, result.output
+    assert "缺少" not in result.output and "隐藏" not in result.output, result.output
+    [outcome] = api.merge([book], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    [plain] = api.merge([EXAMPLE], tmp_path / "plain")
+    assert outcome.output.read_bytes() == plain.output.read_bytes()
+
+
+# ---------------------------------------------------------------- messages stay one readable line
+
+def test_text_pasted_into_the_level_column_is_quoted_cut(tmp_path: Path) -> None:
+    """Body text pasted one column too far left: the message quoted all 32,767 characters."""
+    text = _random_cjk(32_766) + "。"
+    book = patched(tmp_path / "错列.xlsx", replace={SHEET: sheet_xml(section_rows((text, "", "")))})
+    result = run_gwmerge("check", book)
+    assert result.code == 1
+    [line] = [line for line in result.stdout.splitlines() if "层级“" in line]
+    assert line.startswith(f"错误 错列.xlsx › 存在的问题 › A2：层级“{text[:29]}…{text[-29:]}”无法识别，"), line[:200]
+    assert len(line) < 200
+
+
+def test_long_error_value_and_sheet_name(tmp_path: Path) -> None:
+    """A cached error value and a sheet name are a few characters in Excel; a hand-made file had
+    one of 50,000 (printed whole) and one of 100,000 (printed in every message's location)."""
+    rows = section_rows(("段落", "", "甲。")) + b'<row r="3"><c r="C3" t="e"><v>#' + b"E" * 50_000 + b"</v></c></row>"
+    book = patched(tmp_path / "错误值.xlsx", replace={SHEET: sheet_xml(rows)})
+    assert "这一格显示错误值 #EEEEEEEEEEEEEEEEEEE…（公式出错）" in _errors(book)[0]
+    book = patched(tmp_path / "长表名.xlsx", replace={"xl/workbook.xml": lambda d: d.replace(
+        'name="存在的问题"'.encode(), ('name="' + "问" * 100_000 + '"').encode())})
+    assert _error(book) == ("长表名.xlsx：第 2 张工作表的名称长达 100,000 个字（Excel 最多 31 个字），"
+                            "文件可能被其他程序改动过；请用 Excel 或 WPS 打开并另存为 .xlsx 后再试，"
+                            "并把工作表改为简短的名称。")

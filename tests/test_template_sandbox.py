@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -169,3 +170,59 @@ def test_tags_that_unbalance_the_document_are_an_error_not_a_broken_file(tmp_pat
            lambda d: d.replace(run, b'<w:hyperlink w:anchor="x">' + run + b"</w:hyperlink>"))
     message = _merge_error(tmp_path, tpl)
     assert "模板生成的文档结构有误" in message and "{% %} 标记是否成对" in message
+
+
+def _drop(path: Path, part: str) -> Path:
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != part:
+                dst.writestr(item, src.read(item))
+    shutil.move(tmp, path)
+    return path
+
+
+def _strict(path: Path) -> Path:
+    """Word's "Strict Open XML Document" (另存为 › Strict Open XML 文档): other namespaces."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item).replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                                      b"http://purl.oclc.org/ooxml/wordprocessingml/main"))
+    shutil.move(tmp, path)
+    return path
+
+
+def _with_damaged_picture(path: Path) -> Path:
+    import os
+
+    from hostile import damaged
+
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/media/image1.png", os.urandom(256) * 64)
+    return damaged(path, "word/media/image1.png")
+
+
+@pytest.mark.parametrize(("breakage", "words"), [
+    (lambda p: _drop(p, "word/styles.xml"),
+     "模板引用的部件 word/styles.xml 在文件中缺失（文件已损坏），请用 Word 打开后另存为 .docx。"),
+    (lambda p: _drop(p, "word/document.xml"), "模板缺少正文部分（word/document.xml），文件已损坏"),
+    (lambda p: _drop(p, "[Content_Types].xml"), "模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。"),
+    (lambda p: _drop(p, "_rels/.rels"), "模板不是有效的 .docx 文件"),
+    (_strict, "模板是“Strict Open XML 文档”格式，请在 Word 中另存为“Word 文档（*.docx）”后再用。"),
+    (lambda p: shutil.copy(SHEETS / "示例-党员.xlsx", p), "这是 Excel 工作簿，不是 Word 模板"),
+    (_with_damaged_picture, "模板不是有效的 .docx 文件"),
+    (lambda p: _patch(p, "word/document.xml", lambda d: re.sub(rb"<w:body>.*</w:body>", b"", d, flags=re.S)),
+     "模板的正文部分（word/document.xml）不是 Word 文档的正文"),
+], ids=["no-styles", "no-document", "no-content-types", "no-rels", "strict", "xlsx", "damaged-picture", "no-body"])
+def test_broken_template_package_is_one_sentence(tmp_path: Path, breakage, words: str) -> None:
+    """Each of these was 内部错误 from python-docx (KeyError, ValueError, AttributeError, zlib.error),
+    printed once for the whole run; now one sentence on each workbook's line."""
+    tpl = _template(tmp_path / "坏模板.docx", "{{ title_text }}", *LOOP)
+    breakage(tpl)
+    book = shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx")
+    result = run_gwmerge("merge", book, "-o", tmp_path / "out", "-t", tpl)
+    assert result.code == 1, result.output
+    assert "内部错误" not in result.output and "Traceback" not in result.output, result.output
+    assert f"✗ 示例-党员.xlsx：坏模板.docx：{words}" in result.stdout, result.output
+    assert not (tmp_path / "out" / "示例-党员.docx").exists()

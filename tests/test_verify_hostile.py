@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHEETS
+from hostile import damaged
 from process import MEMORY_LIMIT, run_gwmerge
 
 from gwmerge import api
@@ -94,3 +95,27 @@ def test_docx_with_large_picture_is_still_checked(good: Path, tmp_path: Path) ->
         z.writestr("word/media/image1.png", os.urandom(30 * 1024 * 1024), compress_type=zipfile.ZIP_STORED)
     [outcome] = api.verify([doc])
     assert outcome.ok and outcome.error is None
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_docx_with_damaged_compressed_data(good: Path, tmp_path: Path, part: str) -> None:
+    """zlib's "Error -3 while decompressing data" was 内部错误; it is a damaged file."""
+    bad = damaged(Path(shutil.copy(good, tmp_path / "损坏.docx")), part)
+    assert "无法读取，文件可能已损坏或不是 Word 文档" in _verify_beside_good(bad, good)
+
+
+@pytest.mark.parametrize("value", ["inf", "1e999", "-inf", "9" * 400 + "mm"])
+def test_docx_with_infinite_measures(good: Path, tmp_path: Path, value: str) -> None:
+    """A page size of "inf" twips was 内部错误 (OverflowError); it is a value verify cannot use."""
+    import re
+
+    bad = tmp_path / "无穷.docx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb'w:(w|h|top|left|line)="\d+"', f'w:\\1="{value}"'.encode(), data)
+            zout.writestr(item, data)
+    [outcome] = api.verify([bad])
+    assert outcome.crash is None, outcome.crash
+    assert outcome.error is None and outcome.findings, outcome.findings

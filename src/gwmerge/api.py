@@ -187,7 +187,10 @@ def fix(path: Path, dest: Path, *, kind: str | None = None, rules_off: Iterable[
             changes[(sheet, ref)] = done
         return new
 
-    rewrite_cells(path, dest, list(cells), edit)
+    try:
+        rewrite_cells(path, dest, list(cells), edit)
+    except OSError as exc:  # named by the copy, not by its hidden temporary file, and the batch goes on
+        raise _write_error(exc, dest) from exc
     return Fixed(path, dest, [(loc, changes[key]) for key, loc in cells.items() if key in changes])
 
 

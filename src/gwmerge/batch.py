@@ -275,9 +275,13 @@ def merge_to_temp(path: Path, settings: Settings) -> tuple[Outcome, str]:
     Returns the outcome (``output`` is the temporary file) and the name the output should get.
     """
     from . import api, checks, layout, numbering, render
+    from .safetext import safe_filename
 
     outcome = api.Outcome(path)
-    wanted = path.stem
+    # The workbook's own name, made safe like a pattern's: a name Linux allows and Windows does not
+    # (a:b?, CON, a trailing space) or one with a right-to-left override (U+202E, to spoof a suffix)
+    # must not become the document's name in a folder that is copied to Windows or shared.
+    wanted = safe_filename(path.stem)
     try:
         doc, doc_kind, outcome.findings = api.read(path, settings.kind, settings.rules_off)
         outcome.paragraphs = checks.batch_input(doc, doc_kind, settings.rules_off)  # for 雷同
@@ -290,7 +294,7 @@ def merge_to_temp(path: Path, settings: Settings) -> tuple[Outcome, str]:
         data = render.compiled(tpl).document(plan)
         outcome.summary = summarise(doc, plan)
         if settings.name_pattern:
-            wanted = name_from_pattern(settings.name_pattern, doc, path.stem)
+            wanted = name_from_pattern(settings.name_pattern, doc, wanted)
         outcome.output = write_temp(settings.out_dir, data, ".docx")
     except GwError as exc:
         outcome.error = exc

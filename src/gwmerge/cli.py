@@ -292,11 +292,13 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
         if dest.resolve() == path.resolve():
             raise GwError("不能把改正写回原工作簿，请用 -o 指定另一个文件名或文件夹。", Location(dest))
     written: list[Path] = []
+    failed = 0
     for path, dest in zip(inputs, targets, strict=True):
         try:
             fixed = api.fix(path, dest, kind=kind, rules_off=off, force=force)
         except GwError as exc:
             out.print(Text.assemble(("错误 ", "red"), _safe(str(exc))))
+            failed += 1
             continue
         for where, changes in fixed.changes:
             out.print(Text.assemble(("已改 ", "green"), _safe(f"{where}：{'；'.join(changes)}")))
@@ -307,7 +309,13 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
     if not written:
         raise typer.Exit(1)
     out.print("改正后的副本还需人工处理的问题：", highlight=False)
-    _print_findings(api.check(written, kind, off), clean="没有发现问题")
+    try:
+        _print_findings(api.check(written, kind, off), clean="没有发现问题")
+    finally:
+        if failed:  # a workbook without its copy is a problem even when the other copies are clean
+            out.print(f"[red]另有 {failed} 个工作簿没有生成改正后的副本（原因见上）。[/]", highlight=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:

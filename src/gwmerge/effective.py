@@ -570,9 +570,12 @@ def measure(value: str | None, emu_per_unit: int = EMU_PER_TWIP) -> int | None:
     if m is None:
         try:
             return round(float(value))  # some writers put "1440.0"
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number; "inf", "1e999" (NaN is a ValueError)
             return None
-    return round(float(m.group(1)) * _EMU[m.group(2)] / emu_per_unit)
+    try:
+        return round(float(m.group(1)) * _EMU[m.group(2)] / emu_per_unit)
+    except OverflowError:  # hundreds of digits: no page is that size
+        return None
 
 
 def _truthy(attrs: dict[str, str] | None) -> bool:

@@ -6,6 +6,7 @@ Errors are raised or collected where the problem is known and printed once, at t
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -32,6 +33,18 @@ class Severity(Enum):
     WARNING = "提醒"
 
 
+#: Longest quotation of user text in a message: a title of 公文 fits whole; a cell of 32,767
+#: characters pasted into 层级 (or a title, a date) is cut in the middle, so a message stays a line.
+MAX_QUOTE = 60
+_QUOTE = re.compile(f"“([^“”]{{{MAX_QUOTE + 1},}})”")
+
+
+def clip_quotes(message: str) -> str:
+    """``message`` with every “quotation” longer than :data:`MAX_QUOTE` cut to its two ends."""
+    half = (MAX_QUOTE - 1) // 2
+    return _QUOTE.sub(lambda m: f"“{m.group(1)[:half]}…{m.group(1)[-half:]}”", message)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in an input; errors stop that document, warnings do not."""
@@ -40,6 +53,9 @@ class Finding:
     message: str
     severity: Severity = Severity.ERROR
     rule: str = ""  # the check rule that found it (what ``check --off`` takes), if any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clip_quotes(self.message))
 
     @property
     def is_error(self) -> bool:
@@ -54,7 +70,7 @@ class GwError(Exception):
     """A problem the user can fix; its text is shown as is, without a traceback."""
 
     def __init__(self, message: str, location: Location | None = None) -> None:
-        self.message = message
+        self.message = clip_quotes(message)
         self.location = location or Location()
         super().__init__(str(self))
 

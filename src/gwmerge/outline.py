@@ -29,9 +29,7 @@ def build(grid: Grid) -> tuple[Document, list[Finding]]:
     """Read the information sheet and the section sheets into a Document."""
     findings: list[Finding] = []
     base = Location(grid.path)
-    info_sheet = next((s for s in grid.sheets if _label(s.title) == sf.INFO_SHEET), None)
-    if info_sheet is None and grid.sheets and _looks_like_info(grid.sheets[0]):
-        info_sheet = grid.sheets[0]
+    info_sheet = find_info_sheet(grid)
     if info_sheet is None:
         findings.append(Finding(base, f"缺少“{sf.INFO_SHEET}”工作表，请用 gwmerge new 生成的工作簿填写。"))
         info: dict[str, Text] = {}
@@ -49,6 +47,20 @@ def build(grid: Grid) -> tuple[Document, list[Finding]]:
     if info_sheet is not None and not sections:
         findings.append(Finding(base, "没有正文工作表：请在“基本信息”之后为每个部分建一个工作表。"))
     return Document(grid.path, info, tuple(sections)), findings
+
+
+def find_info_sheet(grid: Grid) -> Sheet | None:
+    """The information sheet: by name, else a first sheet that looks like one, else a hidden one.
+
+    It holds settings, not text to print: hiding it (to tidy the workbook before printing) must
+    not make the workbook fail with 缺少“基本信息”, so a hidden one is used when no visible one is.
+    """
+    found = next((s for s in grid.sheets if _label(s.title) == sf.INFO_SHEET), None)
+    if found is None and grid.sheets and _looks_like_info(grid.sheets[0]):
+        found = grid.sheets[0]
+    if found is None:
+        found = next((s for s in grid.hidden_sheets if _label(s.title) == sf.INFO_SHEET), None)
+    return found
 
 
 def _looks_like_info(sheet: Sheet) -> bool:

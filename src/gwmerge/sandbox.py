@@ -255,19 +255,30 @@ def check_template(template: Path | bytes, known: Iterable[str] = KNOWN_VARIABLE
     _checked[key] = None
 
 
+_PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_STRICT_WORD_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+_NOT_DOCX = "模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。"
+
+
 def _check_package(template: Path | bytes, where: Location) -> None:
     import io
+    import posixpath
     import zipfile
 
     from .xmlsafe import SafeZip, Unsafe, parse
 
     try:
         with SafeZip(template if isinstance(template, Path) else io.BytesIO(template)) as package:
+            roots: dict[str, etree._Element] = {}
             for name in package.names():
+                # Every part is read once (within the budgets): python-docx reads them all later,
+                # and a damaged picture must be this sentence, not an error deep inside it.
+                data = package.read(name)
                 if not name.lower().endswith((".xml", ".rels")):
                     continue
                 try:
-                    root = parse(package.read(name), name)
+                    root = roots[name.lstrip("/").casefold()] = parse(data, name)
                 except etree.XMLSyntaxError as exc:
                     raise GwError(f"模板文件内部的 XML 格式有误（{name}），请用 Word 打开后另存为 .docx 再用。",
                                   where) from exc
@@ -276,15 +287,51 @@ def _check_package(template: Path | bytes, where: Location) -> None:
                         if rel.get("TargetMode") == "External" and rel.get("Type") != _HYPERLINK:
                             raise GwError(f"模板含有指向外部地址的链接（{rel.get('Target', '')[:80]}），"
                                           "Word 打开生成的文档时会去访问它；请从模板中删除后再用。", where)
+            _check_parts(roots, package.has, where, posixpath)
     except Unsafe as exc:
         raise GwError(f"模板文件{exc.reason}，为安全起见没有使用。", where) from exc
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError) as exc:
+        raise GwError(_NOT_DOCX, where) from exc
+
+
+def _check_parts(roots: dict[str, etree._Element], has: Callable[[str], bool], where: Location,
+                 posixpath: Any) -> None:
+    """The parts python-docx and docxtpl need: said here in one sentence each, since they fail on
+    a missing one with a KeyError or an AttributeError of their own (a broken package, an
+    Excel file renamed .docx, Word's "Strict Open XML" format)."""
+    if not has("[Content_Types].xml") or "_rels/.rels" not in roots:
+        raise GwError(_NOT_DOCX, where)
+    main = next((rel.get("Target", "") for rel in roots["_rels/.rels"]
+                 if rel.get("Type", "").endswith("/officeDocument")), None)
+    if main is None:
+        raise GwError(_NOT_DOCX, where)
+    main = posixpath.normpath(main.lstrip("/"))
+    if main.casefold().startswith("xl/"):
+        raise GwError("这是 Excel 工作簿，不是 Word 模板；模板请用 Word 制作并保存为 .docx。", where)
+    root = roots.get(main.casefold())
+    if root is None:
+        raise GwError(f"模板缺少正文部分（{main}），文件已损坏；请用 Word 打开后另存为 .docx。", where)
+    if root.tag == f"{{{_STRICT_WORD_NS}}}document":
+        raise GwError("模板是“Strict Open XML 文档”格式，请在 Word 中另存为“Word 文档（*.docx）”后再用。", where)
+    if root.tag != f"{{{_WORD_NS}}}document" or root.find(f"{{{_WORD_NS}}}body") is None:
+        raise GwError(f"模板的正文部分（{main}）不是 Word 文档的正文，请用 Word 打开后另存为 .docx。", where)
+    folder, name = posixpath.split(main)
+    rels = roots.get(posixpath.join(folder, "_rels", f"{name}.rels").casefold())
+    for rel in rels if rels is not None else ():
+        if rel.tag != f"{{{_PKG_RELS_NS}}}Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        if not has(part):
+            raise GwError(f"模板引用的部件 {part[:80]} 在文件中缺失（文件已损坏），请用 Word 打开后另存为 .docx。",
+                          where)
 
 
 def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str]) -> None:
     import io
+    import zipfile
 
+    from docx.opc.exceptions import OpcError
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError
 
@@ -300,6 +347,9 @@ def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str])
         raise GwError(f"模板有误（{exc.message}），请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。", where) from exc
     except etree.XMLSyntaxError as exc:
         raise GwError("模板文件内部的 XML 格式有误，请用 Word 打开后另存为 .docx 再用。", where) from exc
+    except (KeyError, ValueError, AttributeError, TypeError, zipfile.BadZipFile, OpcError) as exc:
+        # python-docx opening a package the checks above let through (its own errors, in English).
+        raise GwError(_NOT_DOCX, where) from exc
     for node_type, tag in _FORBIDDEN.items():
         if next(tree.find_all(node_type), None) is not None:
             raise GwError(f"模板不能使用 {tag}（模板必须是一个完整的文件，不能引用其他模板）；请删除这一标记。", where)

@@ -202,13 +202,22 @@ def rewrite_cells(src: Path, dest: Path, cells: Iterable[tuple[str, str]],
     and they are written back as text, never as a formula. The copy is saved atomically; ``src``
     is only read. Returns the new text by cell.
     """
-    import zipfile
+    import warnings
 
     try:
-        # Macros are kept only in a copy that can hold them (.xlsm); an .xlsx copy drops them.
-        wb = load_workbook(src, keep_vba=src.suffix.lower() == dest.suffix.lower() == ".xlsm")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise GwError("工作簿无法用 openpyxl 打开，未能生成改正后的副本。", Location(src)) from exc
+        # openpyxl parses the user's file a second time (the reader already accepted it). It fails
+        # in its own ways on packages Excel never writes (a cell style beyond the stylesheet, no
+        # visible sheet, parts it cannot parse) and warns in English about what it drops: any
+        # failure here is the file's shape, said in one sentence, and its warnings are not printed.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # Macros are kept only in a copy that can hold them (.xlsm); an .xlsx copy drops them.
+            wb = load_workbook(src, keep_vba=src.suffix.lower() == dest.suffix.lower() == ".xlsm")
+    except MemoryError as exc:
+        raise GwError("工作簿内容过大，内存不足以生成改正后的副本；请按 gwmerge check 列出的问题手工改正。",
+                      Location(src)) from exc
+    except Exception as exc:
+        raise GwError(_NO_COPY, Location(src)) from exc
     changed: dict[tuple[str, str], str] = {}
     for sheet, ref in cells:
         if sheet not in wb.sheetnames:
@@ -220,5 +229,16 @@ def rewrite_cells(src: Path, dest: Path, cells: Iterable[tuple[str, str]],
         if new is not None and new != cell.value:
             put_text(cell, new)
             changed[(sheet, ref)] = new
-    _save_atomic(wb, dest, own=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _save_atomic(wb, dest, own=False)
+    except OSError:
+        raise  # the destination's problem (a full disk, a file open in Excel): the caller names it
+    except Exception as exc:  # openpyxl refusing what it read (e.g. "At least one sheet must be visible")
+        raise GwError(_NO_COPY, Location(src)) from exc
     return changed
+
+
+_NO_COPY = ("工作簿的内部结构与 Excel 保存的不同（可能由其他软件生成或被改动过），未能生成改正后的副本；"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按 gwmerge check 列出的问题手工改正。")

@@ -44,8 +44,15 @@ MAX_CELLS = 200_000
 #: Row slots (a row's cells up to its last non-empty one) in one workbook: stray cells far right
 #: are fine, a sheet of them padded out to column XFD is not.
 MAX_SLOTS = 4_000_000
+#: Characters in all cells of one workbook. A long 材料 has 30,000; this is over 6,000 pages. Every
+#: later step (checks, layout, rendering) is linear in it, and a workbook at the byte budgets'
+#: 20 million characters took 40 s and 860 MB in one worker (of one per CPU): refused while reading.
+MAX_TEXT_CHARS = 4_000_000
 #: Time for reading one workbook; the byte budgets already bound it, this is the backstop.
 MAX_SECONDS = 60.0
+#: Characters of a sheet name. Excel allows 31 and LibreOffice more; a name of a hundred thousand
+#: characters (a hand-made file) was printed in full in the location of every message about it.
+MAX_SHEET_NAME = 255
 #: Shared strings: entries and characters.
 MAX_SHARED = 500_000
 MAX_SHARED_CHARS = 20_000_000
@@ -333,11 +340,14 @@ def _elements(package: SafeZip, part: str, tags: tuple[str, ...]) -> Iterator[et
 def _syntax(exc: etree.XMLSyntaxError, part: str, where: Location) -> GwError:
     line = getattr(exc, "lineno", None) or (exc.position[0] if getattr(exc, "position", None) else None)
     message = str(exc)
+    if "excessive depth" in message.lower():  # libxml2 says "use XML_PARSE_HUGE" here too: not a long text
+        return GwError(f"文件内部的结构嵌套过深（{part or '工作簿'}），正常的工作簿不会这样，"
+                       "可能已损坏或是恶意构造的文件；请检查文件来源，或把内容复制到新建的工作簿中。", where)
     if "huge" in message.lower() or "too long" in message.lower() or "Resource limit" in message:
         return GwError(f"文件中有一段文字长达千万字（{part}），超过 Excel 一格 32767 字的上限，无法读取；"
                        "请检查是否误粘贴了大量内容，或文件已损坏。", where)
-    at = f"第 {line} 行" if line else ""
-    return GwError(f"文件内部的 XML 格式有误（{part}{at}），文件可能已损坏或被改动过；{_REPAIR}。", where)
+    at = "，".join(x for x in (part, f"第 {line} 行" if line else "") if x)
+    return GwError(f"文件内部的 XML 格式有误（{at}），文件可能已损坏或被改动过；{_REPAIR}。", where)
 
 
 # ---------------------------------------------------------------- reading
@@ -383,6 +393,7 @@ class _Reader:
         self.package = package
         self.cells = 0
         self.slots = 0
+        self.chars = 0
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def read(self) -> Grid:
@@ -411,6 +422,9 @@ class _Reader:
             title = entry.get("name", "")
             rid = entry.get(f"{{{_REL_NS}}}id") or entry.get(f"{{{_STRICT_REL_NS}}}id") or ""
             hidden = entry.get("state", "visible") != "visible"
+            if len(title) > MAX_SHEET_NAME:
+                raise GwError(f"第 {number} 张工作表的名称长达 {len(title):,} 个字（Excel 最多 31 个字），"
+                              f"文件可能被其他程序改动过；{_REPAIR}，并把工作表改为简短的名称。", loc)
             where = Location(self.path, title if title.strip() else f"第 {number} 张工作表")
             target = rels.get(rid)
             if target is None or not package.has(target):
@@ -517,6 +531,11 @@ class _Reader:
         self.cells += len(cells)
         width = max(cells) + 1
         self.slots += width
+        self.chars += sum(len(cell.text) for cell in cells.values())
+        if self.chars > MAX_TEXT_CHARS:
+            raise GwError(f"工作簿里的文字异常多（到第 {number} 行已超过 {MAX_TEXT_CHARS // 10_000} 万字，约六千页），"
+                          "不像是一份材料，可能是误操作或恶意文件；"
+                          "请删除多余的内容，或把内容复制到新建的工作簿中。", sheet.location)
         if self.cells > MAX_CELLS:
             raise GwError(f"工作表内容异常多（到第 {number} 行已超过 {MAX_CELLS:,} 个有内容的单元格），"
                           "不像是一份材料，可能是误操作或恶意文件；"
@@ -561,7 +580,9 @@ class _Reader:
         elif kind == "b":
             text = "TRUE" if (value or "").strip() in ("1", "true") else "FALSE"
         elif kind == "e":
-            grid.findings.append(Finding(here, f"这一格显示错误值 {clean(value or '#错误')}"
+            shown = clean(value or "#错误")  # Excel's are a few characters (#N/A); a file may say more
+            shown = shown if len(shown) <= 20 else shown[:20] + "…"
+            grid.findings.append(Finding(here, f"这一格显示错误值 {shown}"
                                                "（公式出错），请在 Excel 或 WPS 中改正公式，或直接填写文字。"))
             return None
         else:
@@ -586,7 +607,12 @@ class _Reader:
         if number.is_integer() and abs(number) < 1e15:
             number = int(number)
         if self._styles is None:
-            self._styles = _styles(self.package, self._styles_part)
+            # Read here, inside a sheet: its own syntax error must name the styles part and the
+            # file, not the sheet whose number needed it.
+            try:
+                self._styles = _styles(self.package, self._styles_part)
+            except etree.XMLSyntaxError as exc:
+                raise _syntax(exc, self._styles_part or "", Location(self.path)) from exc
         code = self._styles.code(_int(c.get("s"), 0))
         shown = numfmt.show_number(number, code, self.date1904)
         if shown.date is not None:

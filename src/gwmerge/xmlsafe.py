@@ -16,8 +16,10 @@ Failures raise :class:`Unsafe` (a refusal, with a Chinese reason) or lxml's ``XM
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -80,6 +82,10 @@ def parse(data: bytes, part: str = "") -> etree._Element:
     return etree.fromstring(data, _PARSER)
 
 
+#: What decompressing a damaged entry raises (deflate, LZMA, data cut short); bzip2 raises OSError.
+_DAMAGED = (zlib.error, lzma.LZMAError, EOFError)
+
+
 class _Budget(io.RawIOBase):
     """A read-only stream that stops with :class:`Unsafe` after ``limit`` bytes."""
 
@@ -95,7 +101,12 @@ class _Budget(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             size = 1 << 16
-        data = self._raw.read(min(size, 1 << 20))
+        try:
+            data = self._raw.read(min(size, 1 << 20))
+        except _DAMAGED as exc:
+            # Compressed data that does not decompress is a damaged file, the same as a bad CRC:
+            # callers already answer BadZipFile with one sentence; zlib's own error is not one.
+            raise zipfile.BadZipFile(f"damaged part {self._part}: {exc}") from exc
         self._left -= len(data)
         if self._owner is not None:
             self._owner.spend(len(data), self._part)
@@ -210,7 +221,11 @@ class SafeZip:
         """A budgeted stream of one part (``KeyError`` when the part is missing)."""
         info = self.info(name)
         budget = min(limit or self.limits.max_part, self.limits.max_part)
-        return _Budget(self._zip.open(info), budget, info.filename, self)
+        try:
+            raw = self._zip.open(info)
+        except NotImplementedError as exc:  # a compression method zipfile does not know (e.g. AES)
+            raise zipfile.BadZipFile(f"unsupported compression in {info.filename}") from exc
+        return _Budget(raw, budget, info.filename, self)
 
     def read(self, name: str, limit: int | None = None) -> bytes:
         with self.open(name, limit) as stream:

@@ -42,8 +42,9 @@ def _has_text(sheet: Sheet) -> bool:
 def hidden_rule(ctx: Context) -> Iterator[Finding]:
     if ctx.grid is None:
         return
+    info = outline.find_info_sheet(ctx.grid)
     for sheet in ctx.grid.hidden_sheets:
-        if _has_text(sheet):
+        if sheet is not info and _has_text(sheet):  # a hidden 基本信息 is still read: nothing is lost
             yield Finding(sheet.location, "这个工作表被隐藏了，其中的内容不会输出；如果是正文的一部分，"
                                           "请在 Excel/WPS 中右键工作表标签“取消隐藏”，不要就删除。", Severity.WARNING)
     for sheet in ctx.grid.sheets:
