@@ -250,3 +250,18 @@ def test_roster_in_another_format_is_one_sentence(tmp_path: Path, suffix: str, w
     assert result.code == 1
     line = one_sentence(result)
     assert line.startswith(f"错误：名单{suffix}：") and words in line, line
+
+
+def test_new_removes_what_a_killed_run_left(tmp_path: Path) -> None:
+    """A hidden half-written workbook of a run that was killed is gone after the next ``new``."""
+    import subprocess
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process id that no longer runs
+    out = tmp_path / "名单"
+    out.mkdir()
+    left = out / f".~gwmerge-{dead.pid}-0badf00d.xlsx"
+    left.write_bytes(b"PK\x03\x04half")
+    result = run_gwmerge("new", "-o", out, "--name", "张三")
+    assert result.code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["张三.xlsx"]

@@ -173,13 +173,19 @@ def _style_note(ws, row: int, height: float) -> None:
     ws.row_dimensions[row].height = height
 
 
+_SWEPT: set[Path] = set()
+
+
 def _save_atomic(wb: Workbook, dest: Path, *, own: bool = True) -> None:
     # User text (names, units, roster rows) is never a live formula in a workbook the tool writes.
     # A user's workbook copied with a few cells edited (``own=False``) keeps its own formulas.
     if own:
         text_only(wb)
-    from .batch import publish, write_temp
+    from .batch import publish, sweep_temps, write_temp
 
+    if dest.parent not in _SWEPT:  # what a killed run of new/import/--fix left here, once per folder
+        _SWEPT.add(dest.parent)
+        sweep_temps(dest.parent)
     # A hidden temporary file with ordinary permissions (the user's umask; mkstemp would give 0600).
     tmp = write_temp(dest.parent, b"", ".xlsx")
     try:
