@@ -501,7 +501,7 @@ class _Reader:
 
     def _row(self, elem: etree._Element, number: int, sheet: Sheet, grid: Grid) -> Row | None:
         cells: dict[int, Cell] = {}
-        next_col = 0
+        next_col = chars = 0
         path, title = self.path, sheet.title
         for c in elem:
             if c.tag not in _C or len(c) == 0:
@@ -522,16 +522,18 @@ class _Reader:
                 if type(text) is str and len(text) <= MAX_CELL_CHARS and _NEEDS_WORK.search(text) is None:
                     if text.strip():
                         cells[col] = Cell(text, Location(path, title, f"{column_letter(col)}{number}"))
+                        chars += len(text)
                     continue
             cell = self._cell(c, Location(path, title, f"{column_letter(col)}{number}"), sheet, grid)
             if cell is not None:
                 cells[col] = cell
+                chars += len(cell.text)
         if not cells:
             return None
         self.cells += len(cells)
         width = max(cells) + 1
         self.slots += width
-        self.chars += sum(len(cell.text) for cell in cells.values())
+        self.chars += chars
         if self.chars > MAX_TEXT_CHARS:
             raise GwError(f"工作簿里的文字异常多（到第 {number} 行已超过 {MAX_TEXT_CHARS // 10_000} 万字，约六千页），"
                           "不像是一份材料，可能是误操作或恶意文件；"
