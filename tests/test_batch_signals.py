@@ -176,19 +176,23 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_path: Path) -> None:
-    """Ctrl+C while two LibreOffice converters run: both are stopped with the batch, nothing half-made stays."""
+def _start_converting(folder: Path, out: Path, converters: int) -> subprocess.Popen[bytes]:
+    """``merge --pdf -j 2`` started, once ``converters`` LibreOffice converters of it are running."""
     from conftest import need_soffice
 
     need_soffice()
-    out = tmp_path / "out"
     proc = _start(folder, out, "-j", "2", "--pdf")
     deadline = time.monotonic() + 200
-    converters: list[int] = []
-    while len(converters) < 2:
+    while len([p for p in _descendants(proc.pid) if "--convert-to" in _cmdline(p)]) < converters:
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        converters = [p for p in _descendants(proc.pid) if "soffice" in _cmdline(p) and "--convert-to" in _cmdline(p)]
         time.sleep(0.05)
+    return proc
+
+
+def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_path: Path) -> None:
+    """Ctrl+C while two LibreOffice converters run: both are stopped with the batch, nothing half-made stays."""
+    out = tmp_path / "out"
+    proc = _start_converting(folder, out, 2)
     everything = _descendants(proc.pid)
     proc.send_signal(signal.SIGINT)
     code, output = _finish(proc)
@@ -202,17 +206,8 @@ def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_p
 
 
 def test_a_killed_pdf_run_leaves_a_work_folder_the_next_run_removes(folder: Path, tmp_path: Path) -> None:
-    from conftest import need_soffice
-
-    need_soffice()
     out = tmp_path / "out"
-    proc = _start(folder, out, "-j", "2", "--pdf")
-    deadline = time.monotonic() + 200
-    converters: list[int] = []
-    while not converters:
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        converters = [p for p in _descendants(proc.pid) if "--convert-to" in _cmdline(p)]
-        time.sleep(0.05)
+    proc = _start_converting(folder, out, 1)
     orphans = _descendants(proc.pid)
     proc.kill()  # as a power cut or the task manager would: nothing of gwmerge runs afterwards
     proc.communicate(timeout=60)
