@@ -490,6 +490,13 @@ def test_cli_rules_off_and_fix(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "没有名为“没有的规则”的检查规则" in bad.stderr
 
 
+def test_fix_into_a_folder_gives_copies_names_windows_accepts(tmp_path: Path) -> None:
+    path = book(tmp_path, [("（一）", "在学习方面", "考虑厉害关系,多了。")], name="a:b?.xlsx")
+    fixed = _cli("check", str(path), "--fix", "-o", str(tmp_path / "改正"))
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert [p.name for p in (tmp_path / "改正").iterdir()] == ["ab.xlsx"]
+
+
 def test_stand_alone_heading_end_punctuation(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "张三.xlsx", [SectionRows("存在的主要问题。", [
         ("（一）", "在学习方面。", ""), ("一是", "学得不深", CLEAN), ("一是", "用得不够", CLEAN),

@@ -64,6 +64,21 @@ def test_format_writes_only_the_document_unless_asked(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["草稿.docx", "草稿.xlsx"]
 
 
+def test_source_names_windows_cannot_hold_give_safe_names(tmp_path: Path) -> None:
+    """A material named on Linux with characters Windows forbids gets a workbook and a document
+    Windows can open, as merge names its documents."""
+    folder = tmp_path / "材料"
+    folder.mkdir()
+    (folder / "a:b?.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "CON.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    done = gwmerge("import", folder, "-o", tmp_path / "books", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in (tmp_path / "books").iterdir()) == ["_CON.xlsx", "ab.xlsx"]
+    done = gwmerge("format", folder, "-o", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["_CON.docx", "ab.docx"]
+
+
 def test_bad_sources_are_one_sentence_each(tmp_path: Path) -> None:
     (tmp_path / "坏.docx").write_bytes(b"not a zip")
     (tmp_path / "旧.doc").write_bytes(b"\xd0\xcf\x11\xe0")

@@ -498,7 +498,7 @@ def format_documents(paths: Iterable[Path], out_dir: Path, kind: str | None = No
     taken: dict[Path, Path] = {}
     for source in importing.collect_sources(paths):
         outcome = Outcome(source)
-        dest = out_dir / f"{source.stem}.docx"
+        dest = out_dir / f"{safe_filename(source.stem)}.docx"
         try:
             other = taken.setdefault(dest, source)
             if other != source:

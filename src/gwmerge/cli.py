@@ -287,7 +287,9 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
     single = output.suffix.lower() in api.WORKBOOK_SUFFIXES
     if single and len(inputs) > 1:
         raise GwError("有多个工作簿时，-o 请指定一个文件夹。", Location(output))
-    targets = [output] if single else [output / path.name for path in inputs]
+    from .safetext import safe_filename
+
+    targets = [output] if single else [output / f"{safe_filename(path.stem)}{path.suffix}" for path in inputs]
     for path, dest in zip(inputs, targets, strict=True):
         if dest.resolve() == path.resolve():
             raise GwError("不能把改正写回原工作簿，请用 -o 指定另一个文件名或文件夹。", Location(dest))

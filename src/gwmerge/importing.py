@@ -13,6 +13,7 @@ from . import read_docx, read_txt, recognise
 from . import sheetformat as sf
 from .errors import Finding, GwError, Location
 from .recognise import Recognised
+from .safetext import safe_filename
 
 SOURCE_SUFFIXES = (".docx", ".txt")
 
@@ -53,7 +54,9 @@ def destinations(sources: list[Path], out: Path | None, suffix: str) -> dict[Pat
     """Where each source's result goes: beside it, into folder ``out``, or the file ``out`` itself."""
     if out is not None and len(sources) == 1 and out.suffix.lower() == suffix and not out.is_dir():
         return {sources[0]: out}
-    return {source: (out if out is not None else source.parent) / f"{source.stem}{suffix}" for source in sources}
+    # A name Linux allows may not be one Windows does (a:b?.txt, CON.docx): made safe like merge's.
+    return {source: (out if out is not None else source.parent) / f"{safe_filename(source.stem)}{suffix}"
+            for source in sources}
 
 
 def describe(found: Recognised) -> list[str]:
