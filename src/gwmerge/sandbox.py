@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
+import posixpath
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -263,7 +264,6 @@ _NOT_DOCX = "模板不是有效的 .docx 文件，请用 Word 打开后另存为
 
 def _check_package(template: Path | bytes, where: Location) -> None:
     import io
-    import posixpath
     import zipfile
 
     from .xmlsafe import SafeZip, Unsafe, parse
@@ -287,15 +287,14 @@ def _check_package(template: Path | bytes, where: Location) -> None:
                         if rel.get("TargetMode") == "External" and rel.get("Type") != _HYPERLINK:
                             raise GwError(f"模板含有指向外部地址的链接（{rel.get('Target', '')[:80]}），"
                                           "Word 打开生成的文档时会去访问它；请从模板中删除后再用。", where)
-            _check_parts(roots, package.has, where, posixpath)
+            _check_parts(roots, package.has, where)
     except Unsafe as exc:
         raise GwError(f"模板文件{exc.reason}，为安全起见没有使用。", where) from exc
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError) as exc:
         raise GwError(_NOT_DOCX, where) from exc
 
 
-def _check_parts(roots: dict[str, etree._Element], has: Callable[[str], bool], where: Location,
-                 posixpath: Any) -> None:
+def _check_parts(roots: dict[str, etree._Element], has: Callable[[str], bool], where: Location) -> None:
     """The parts python-docx and docxtpl need: said here in one sentence each, since they fail on
     a missing one with a KeyError or an AttributeError of their own (a broken package, an
     Excel file renamed .docx, Word's "Strict Open XML" format)."""
