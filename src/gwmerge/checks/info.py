@@ -8,6 +8,7 @@ from .. import ordinals
 from .. import sheetformat as sf
 from ..errors import Finding, Severity
 from ..kinds import fill_pattern, signer, title_pattern, wants_signature
+from ..model import Node
 from ..text import official_date
 from .base import Context, info_sheet, rule
 
@@ -80,17 +81,19 @@ def signature_rule(ctx: Context) -> Iterator[Finding]:
 def items_rule(ctx: Context) -> Iterator[Finding]:
     for section in ctx.doc.sections:
         depth_seen = 1
-        for node in section.nodes:
+        for index, node in enumerate(section.nodes):
             depth = node.level.depth
             if depth and not node.heading and not node.body:
                 yield Finding(node.heading.location,
                               f"“{node.level.value}”条目是空的，请填写“{sf.COL_HEADING}”或“{sf.COL_BODY}”，"
                               "或删去这一行。")
             if depth > depth_seen + 1:
-                yield Finding(node.location,
-                              f"“{node.level.value}”前面没有上一级条目，层级跳过了一级；序号可以跳级使用"
-                              "（如“一、”下直接用“1.”），如是本意可不改，否则请检查层级。",
-                              Severity.WARNING)
+                parent = _parent_later(section.nodes, index, depth_seen)
+                if parent is not None:
+                    yield Finding(node.location,
+                                  f"这一行选了“{node.level.value}”，但它的上一级“{parent.level.value}”"
+                                  f"在后面的 {parent.location.cell} 才出现；请检查这一行的层级。",
+                                  Severity.WARNING)
             if depth:
                 depth_seen = depth
             if node.level is not sf.Level.PARA and node.heading:
@@ -106,3 +109,14 @@ def items_rule(ctx: Context) -> Iterator[Finding]:
             if node.level is not sf.Level.PARA and len(node.heading.paragraphs) > 1:
                 yield Finding(node.heading.location, "标题或引导句只能是一段，请去掉单元格内的换行。",
                               Severity.WARNING)
+
+
+def _parent_later(nodes: tuple[Node, ...], index: int, depth_seen: int) -> Node | None:
+    """A skipped level is the author's choice (一、 then 1.; （一） then （1））) unless a level
+    between comes later in the same part: then this row was given the wrong level (1. before
+    the first （一）). Gives that later row."""
+    depth = nodes[index].level.depth
+    for later in nodes[index + 1:]:
+        if depth_seen < later.level.depth < depth:
+            return later
+    return None
