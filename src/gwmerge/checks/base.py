@@ -220,10 +220,15 @@ def per_cell(found: Iterable[tuple[Piece, str, str]], severity: Severity = Sever
 
 
 def with_cells(message: str, note: str) -> str:
-    """Put a parenthesised note before the message's final 。."""
+    """Put a parenthesised note before the message's final 。, into the parentheses already
+    there if the message ends with some: “（--fix 可自动改正；如确需保留，……）”."""
     if not note:
         return message
-    return message[:-1] + note + "。" if message.endswith("。") else message + note
+    end = "。" if message.endswith("。") else ""
+    head = message[:-1] if end else message
+    if head.endswith("）") and note.startswith("（"):
+        return head[:-1] + "；" + note[1:] + end
+    return head + note + end
 
 
 def way_out(rule_id: str) -> str:

@@ -151,8 +151,8 @@ def space_spans(text: str) -> list[Span]:
     if not _ANY_SPACE.search(text):
         return []
     spans = [(m.start(), m.end(), "") for m in _SPACES.finditer(text)]
-    if len(spans) == 1 and text[spans[0][0]:spans[0][1]] == "\u3000" and len(text.strip()) <= LIST_LINE:
-        return []  # 镇党委书记　刘志强, 刘　强: one full-width space in a short line is set on purpose
+    if len(spans) == 1 and text[spans[0][0]:spans[0][1]] == "\u3000" and _list_line(text):
+        return []  # 镇党委书记　刘志强, 刘　强: one full-width space in a name line is set on purpose
     return spans
 
 
@@ -193,7 +193,17 @@ LIST_LINE = 30  # a line this short with no mark inside is a list line, a label 
 def _list_line(text: str) -> bool:
     """提高政治站位 / 附件名 / 发言人：李红梅 / 2025年1月8日: lines that end without a mark by design."""
     body = text.rstrip()
-    return len(body) <= LIST_LINE and not _SENTENCE_MARKS.search(body[:-1])
+    return len(body) <= LIST_LINE and not _SENTENCE_MARKS.search(body)
+
+
+def _in_list(body: list[Piece], index: int) -> bool:
+    """A short line among short lines (提高政治站位 / 严格换届纪律), or the last lines of a part
+    (a signature: 柳河镇第二党支部 / 2025年1月8日) or the last line of all (a signature alone)."""
+    if not _list_line(body[index].text):
+        return False
+    if index + 1 == len(body):
+        return True
+    return any(0 <= i < len(body) and _list_line(body[i].text) for i in (index - 1, index + 1))
 
 
 def continues(nodes: tuple[Node, ...], index: int, inline: bool) -> bool:
@@ -215,12 +225,11 @@ def end_rule(ctx: Context) -> Iterator[Finding]:
                   if node.body and continues(section.nodes, index, inline)}
     found = []
     annex: set[Location] = set()  # cells from their 附件： line on: a list of attachment names
-    for piece in ctx.pieces(headings=False):
+    body = [piece for piece in ctx.pieces(headings=False) if piece.role == "body"]
+    for index, piece in enumerate(body):
         if piece.text.lstrip().startswith(_ANNEX):
             annex.add(piece.location)
-        if piece.role != "body" or not _end_missing(piece.text) or _list_line(piece.text):
-            continue
-        if piece.location in annex:
+        if not _end_missing(piece.text) or piece.location in annex or _in_list(body, index):
             continue
         if (piece.location, piece.index) in running_on:
             continue
