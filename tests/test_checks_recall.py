@@ -54,7 +54,7 @@ def test_each_mistake_is_found_at_its_cell_by_the_installed_command(tmp_path: Pa
     result = gwmerge("check", str(book))
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for sheet, cell, _, wrong, rule in MISTAKES:
+    for sheet, cell, _, _, rule in MISTAKES:
         where = f"提醒 原稿.xlsx › {sheet} › {cell}："
         said = [line for line in lines if line.startswith(where) and line.endswith(f"〔{rule}〕")]
         assert said, f"{rule} at {sheet} › {cell} not reported:\n{result.stdout}"
@@ -87,8 +87,8 @@ def test_traditional_characters_are_one_finding_with_a_count(tmp_path: Path) -> 
 def test_identical_stand_alone_headings_are_treated_the_same(tmp_path: Path) -> None:
     """With 一是 points in their own paragraphs, a heading followed by points stands alone as
     one followed by a paragraph does: both are told, in one finding."""
-    rows = [("（一）", "在学习方面。", ""), ("一是", "学得不深", "理论学习不够深入。"), ("一是", "用得不够", "联系实际不够。"),
-            ("（一）", "在作风方面。", ""), ("段落", "", "深入一线不够。")]
+    rows = [("（一）", "在学习方面。", ""), ("一是", "学得不深", "理论学习不够深入。"),
+            ("一是", "用得不够", "联系实际不够。"), ("（一）", "在作风方面。", ""), ("段落", "", "深入一线不够。")]
     own = make_workbook(tmp_path / "另起.xlsx", [SectionRows("存在的主要问题", rows)],
                         **{sf.FIELD_POINTS: sf.POINTS_OWN})
     [outcome] = api.check([own])
