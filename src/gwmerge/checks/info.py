@@ -10,7 +10,7 @@ from ..errors import Finding, Severity
 from ..kinds import fill_pattern, signer, title_pattern, wants_signature
 from ..model import Node
 from ..text import official_date
-from .base import Context, info_sheet, rule
+from .base import Context, Piece, excerpt, info_sheet, per_cell, rule
 
 __all__ = ["fill_pattern", "wants_signature"]  # kept importable from here for older callers
 
@@ -79,6 +79,7 @@ def signature_rule(ctx: Context) -> Iterator[Finding]:
 
 @rule("层级", "结构", "空条目、层级跳级、手打的其他层级序号、“段落”行填了标题列、标题内换行")
 def items_rule(ctx: Context) -> Iterator[Finding]:
+    folded: list[tuple[Piece, str, str]] = []  # one finding per kind of slip, naming its cells
     for section in ctx.doc.sections:
         depth_seen = 1
         for index, node in enumerate(section.nodes):
@@ -96,19 +97,18 @@ def items_rule(ctx: Context) -> Iterator[Finding]:
                                   Severity.WARNING)
             if depth:
                 depth_seen = depth
-            if node.level is not sf.Level.PARA and node.heading:
-                typed = ordinals.match(node.heading.paragraphs[0])
-                if typed is not None:
-                    yield Finding(node.heading.location,
-                                  "开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",
-                                  Severity.WARNING)
-            if node.level is sf.Level.PARA and node.heading:
-                yield Finding(node.heading.location,
-                              f"“段落”行只需填“{sf.COL_BODY}”；“{sf.COL_HEADING}”中的文字也会作为一段正文输出。",
-                              Severity.WARNING)
-            if node.level is not sf.Level.PARA and len(node.heading.paragraphs) > 1:
-                yield Finding(node.heading.location, "标题或引导句只能是一段，请去掉单元格内的换行。",
-                              Severity.WARNING)
+            heading = node.heading
+            piece = Piece(heading.value, heading.location, "heading")
+            if node.level is not sf.Level.PARA and heading and ordinals.match(heading.paragraphs[0]) is not None:
+                folded.append((piece, "标题{}开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",
+                               excerpt(heading.paragraphs[0], 0, 0, 8)))
+            if node.level is sf.Level.PARA and heading:
+                folded.append((piece, f"“段落”行{{}}只需填“{sf.COL_BODY}”；“{sf.COL_HEADING}”中的文字"
+                                      "也会作为一段正文输出。", excerpt(heading.value, 0, 0, 8)))
+            if node.level is not sf.Level.PARA and len(heading.paragraphs) > 1:
+                folded.append((piece, "标题或引导句{}只能是一段，请去掉单元格内的换行。",
+                               excerpt(heading.value, 0, 0, 8)))
+    yield from per_cell(folded)
 
 
 def _parent_later(nodes: tuple[Node, ...], index: int, depth_seen: int) -> Node | None:
