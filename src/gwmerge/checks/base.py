@@ -186,13 +186,13 @@ class Tally:
         return f"{shown}{more}"
 
     def elsewhere(self) -> str:
-        """"（另见 C7、C9 等 4 个单元格）" when the problem occurs in more than one cell."""
+        """"（另见 C7、C9、C12 等 4 处）" when the problem occurs in more than one cell."""
         others = self.cells[1:]
         if not others:
             return ""
         first = self.cells[0]
         shown = "、".join(cell_name(loc, first) for loc in others[:3])
-        more = f"等 {len(others)} 个单元格" if len(others) > 3 else ""
+        more = f" 等 {len(others)} 处" if len(others) > 3 else ""
         return f"（另见 {shown}{more}）"
 
 

@@ -138,8 +138,9 @@ def empty_items_rule(ctx: Context) -> Iterator[Finding]:
             if not node.level.depth or node.body or _children(nodes, index):
                 continue
             if _norm(node.heading.value) in aspects:
-                yield Finding(node.heading.location, "这一条还是预填的方面，没有写具体内容；请在“正文”列填写，"
-                                                     "或加“一是”等要点行，不需要就删去这一行。", Severity.WARNING)
+                bare.append((Piece(node.heading.value, node.heading.location, "heading"),
+                             "条目{}还是预填的方面，没有写具体内容；请在“正文”列填写，或加“一是”等要点行，"
+                             "不需要就删去这一行。", node.heading.value))
             elif not outline:
                 bare.append((Piece(node.heading.value, node.heading.location, "heading"),
                              "条目{}只有小标题，下面没有内容；请在“正文”列填写，或加“一是”等要点行。",
@@ -159,10 +160,10 @@ def no_content_rule(ctx: Context) -> Iterator[Finding]:
     if not doc.info or not doc.sections:
         return
     if any(s.nodes for s in doc.sections):  # (all empty: one error below says it all)
-        for section in doc.sections:
-            if not section.nodes:
-                yield Finding(section.heading.location, "这一部分没有内容，不会输出；如需输出请填写内容。",
-                              Severity.WARNING)
+        problem = "这一部分没有内容，不会输出；如需输出请填写内容。"
+        empty = [(Piece("", section.heading.location, "heading"), problem, "")
+                 for section in doc.sections if not section.nodes]
+        yield from per_cell(empty)
     aspects = _aspects(ctx)
     written = any(node.body or (node.heading and (node.level is sf.Level.PARA
                                                   or _norm(node.heading.value) not in aspects))
