@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, make_workbook
 
 from gwmerge import api, checks
-from gwmerge.workbook import SectionRows
+from gwmerge.write.xlsx import SectionRows
 
 DOC = ROOT / "docs" / "checks.md"
 OTHER = [SectionRows("产生问题的主要原因", [("（一）", "思想上有差距", "理论学习不够深入。")]),

@@ -16,8 +16,8 @@ import openpyxl
 from conftest import SEED, SHEETS, make_workbook
 
 from gwmerge import api
-from gwmerge import sheetformat as sf
-from gwmerge.workbook import SectionRows
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows
 
 EXAMPLE = SHEETS / "示例-副镇长.xlsx"
 # (sheet, cell, corrected text, the mistake put back, rule that must find it)

@@ -13,12 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .. import sheetformat as sf
-from ..errors import Finding, GwError, Location, Severity
-from ..kinds import Kind, fill_pattern, wants_signature
-from ..model import Document
-from ..workbook import Grid
-from . import (  # noqa: F401 - registers
+from gwmerge.checks import (  # noqa: F401 - registers
     doubled,
     info,
     placeholders,
@@ -28,7 +23,12 @@ from . import (  # noqa: F401 - registers
     structure,
     typos,
 )
-from .base import REGISTRY, Context, Rule, way_out, with_cells
+from gwmerge.checks.base import REGISTRY, Context, Rule, way_out, with_cells
+from gwmerge.core.errors import Finding, GwError, Location, Severity
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.grid import Grid
+from gwmerge.document.kinds import Kind, fill_pattern, wants_signature
+from gwmerge.document.model import Document
 
 __all__ = ["REGISTRY", "Rule", "batch_input", "compare", "fill_pattern", "fix_text", "rules", "run", "validate_off",
            "wants_signature"]

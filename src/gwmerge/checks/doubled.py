@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import Finding
-from .base import Context, Piece, excerpt, per_cell, rule
+from gwmerge.checks.base import Context, Piece, excerpt, per_cell, rule
+from gwmerge.core.errors import Finding
 
 _DOUBLED = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff]{2,6})\1")
 # Two-character words that never stand twice in a row in correct text: pronouns, connectives,

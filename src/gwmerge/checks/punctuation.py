@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .. import kinds
-from .. import sheetformat as sf
-from ..errors import Finding, Location
-from ..model import Join, Node
-from .base import CHINESE, Context, Piece, excerpt, is_han, per_cell, rule
+from gwmerge.checks.base import CHINESE, Context, Piece, excerpt, is_han, per_cell, rule
+from gwmerge.core.errors import Finding, Location
+from gwmerge.document import kinds
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.model import Join, Node
 
 Span = tuple[int, int, str | None]
 

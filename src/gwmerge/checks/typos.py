@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from ..errors import Finding
-from .base import Context, excerpt, per_cell, rule
+from gwmerge.checks.base import Context, excerpt, per_cell, rule
+from gwmerge.core.errors import Finding
 
 TYPO_FILE = "typos.csv"
 
