@@ -124,7 +124,7 @@ def _children(nodes: tuple[Node, ...], index: int) -> bool:
 @rule("空条目", "结构", "只选了层级没有文字的行、只有小标题没有内容的条目（提纲除外）、原样未改的预填条目")
 def empty_items_rule(ctx: Context) -> Iterator[Finding]:
     aspects = _aspects(ctx)
-    outline = _is_outline(ctx)
+    is_outline = _is_outline(ctx)
     bare: list[tuple[Piece, str, str]] = []
     for section in ctx.doc.sections:
         nodes = section.nodes
@@ -141,7 +141,7 @@ def empty_items_rule(ctx: Context) -> Iterator[Finding]:
                 bare.append((Piece(node.heading.value, node.heading.location, "heading"),
                              "条目{}还是预填的方面，没有写具体内容；请在“正文”列填写，或加“一是”等要点行，"
                              "不需要就删去这一行。", node.heading.value))
-            elif not outline:
+            elif not is_outline:
                 bare.append((Piece(node.heading.value, node.heading.location, "heading"),
                              "条目{}只有小标题，下面没有内容；请在“正文”列填写，或加“一是”等要点行。",
                              node.heading.value))
