@@ -197,8 +197,8 @@ def _list_line(text: str) -> bool:
 
 
 def _in_list(body: list[Piece], index: int) -> bool:
-    """A short line among short lines (提高政治站位 / 严格换届纪律), or the last lines of a part
-    (a signature: 柳河镇第二党支部 / 2025年1月8日) or the last line of all (a signature alone)."""
+    """A short line next to another (提高政治站位 / 严格换届纪律; a signature: 发言人：李红梅 /
+    2025年1月8日), or the last line of all (柳河镇第二党支部, its date taken into 日期)."""
     if not _list_line(body[index].text):
         return False
     if index + 1 == len(body):
