@@ -33,11 +33,30 @@ def load_typos(text: str) -> dict[str, str]:
 # wrong → right
 TYPOS: dict[str, str] = load_typos(resources.files(__package__).joinpath(TYPO_FILE).read_text(encoding="utf-8"))
 
-_TYPO_RE = re.compile("|".join(re.escape(w) for w in sorted(TYPOS, key=len, reverse=True)))
+_LONGEST_FIRST = tuple(sorted(TYPOS, key=len, reverse=True))
+_LETTERS = {wrong: frozenset(wrong) for wrong in TYPOS}
+_ALL_LETTERS = frozenset().union(*_LETTERS.values())
+
+
+def _typo_re(text: str) -> re.Pattern[str] | None:
+    """A pattern of only the typos whose every character occurs in ``text``.
+
+    One alternation of all ~750 entries is tried entry by entry at each position (20 s on a
+    12 MB cell); the characters present (a set intersection, in C) leave a handful of
+    candidates for a paragraph, and the pattern of those is compiled once and cached.
+    """
+    present = _ALL_LETTERS.intersection(text)
+    return _compiled(tuple(w for w in _LONGEST_FIRST if _LETTERS[w] <= present)) if present else None
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
 def typo_spans(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), TYPOS[m.group()]) for m in _TYPO_RE.finditer(text)]
+    pattern = _typo_re(text)
+    return [] if pattern is None else [(m.start(), m.end(), TYPOS[m.group()]) for m in pattern.finditer(text)]
 
 
 def fix_typos(text: str) -> tuple[str, list[str]]:
@@ -47,14 +66,15 @@ def fix_typos(text: str) -> tuple[str, list[str]]:
         changes.append(f"“{m.group()}”→“{TYPOS[m.group()]}”")
         return TYPOS[m.group()]
 
-    fixed = _TYPO_RE.sub(replace, text)
+    pattern = _typo_re(text)
+    fixed = text if pattern is None else pattern.sub(replace, text)
     return fixed, changes
 
 
 @rule("错别字", "用字", f"常见错别字（{len(TYPOS)} 组，如“厉害关系”应为“利害关系”“年龄编大”应为“年龄偏大”）",
       fixer=fix_typos)
 def typo_rule(ctx: Context) -> Iterator[Finding]:
-    if not ctx.any_in(_TYPO_RE.search):
+    if not ctx.any_in(typo_spans):
         return
     found = []
     for piece in ctx.pieces():
