@@ -143,7 +143,7 @@ def add_batch_findings(outcomes: Iterable[Outcome], rules_off: Iterable[str] = (
     (``gathered``: the paragraphs a batch collected as its results arrived)."""
     outcomes = list(outcomes)
     found = checks.compare(gathered if gathered is not None else [o.paragraphs for o in outcomes if o.paragraphs],
-                           rules_off)
+                           rules_off, [o.source for o in outcomes])
     for outcome in outcomes:
         outcome.findings.extend(found.get(outcome.source, []))
         outcome.paragraphs = None
