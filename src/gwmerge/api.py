@@ -86,6 +86,8 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
 def read(path: Path, kind_name: str | None = None,
          rules_off: Iterable[str] = ()) -> tuple[Document, Kind, list[Finding]]:
     """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
+    if not path.exists():  # said as such, not as "not a workbook" (a folder name typed wrong has no suffix)
+        raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
     refused = refuse_format(path)
     if refused:
         raise GwError(refused, Location(path))
@@ -266,6 +268,8 @@ def verify(paths: Iterable[Path], profiles: Iterable[str] = ()) -> list[Outcome]
         for doc in found:
             outcome = Outcome(doc)
             try:
+                if not doc.exists():
+                    raise GwError("找不到这个文件或文件夹，请检查路径。", Location(doc))
                 if doc.suffix.lower() != ".docx":
                     raise GwError("不是 .docx 文件；.doc 或 .wps 文件请先在 Word/WPS 中另存为 .docx。", Location(doc))
                 outcome.findings = check_format(doc, profile)
@@ -391,6 +395,8 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     ``姓 名``. Rows without a name are skipped and reported in ``notes``.
     """
     notes = notes if notes is not None else []
+    if not path.is_file():
+        raise GwError("找不到这个名单文件，请检查路径。", Location(path))
     if path.suffix.lower() == ".csv":
         from .csvread import read_csv_grid
 

@@ -113,6 +113,7 @@ class BatchResult:
     * ``pdf_log`` — LibreOffice's exit codes and error output, for ``--debug``.
     * ``interrupted`` — the signal number that stopped the batch, or None.
     * ``pdf_wanted`` — whether PDFs were asked for.
+    * ``unsubmitted`` — (姓名, 职务) of the roster's people without a workbook (``order``), in its order.
 
     The exit policy is :attr:`exit_code`: 128 + signal when interrupted; 1 when any workbook failed,
     any document is nearly empty, or a PDF/bundle asked for is missing; otherwise 0.
@@ -130,6 +131,7 @@ class BatchResult:
     interrupted: int | None = None
     pdf_wanted: bool = False
     bundle_wanted: bool = False
+    unsubmitted: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Outcome]:
         return iter(self.outcomes)
@@ -642,7 +644,7 @@ def run(
     rules_off: Iterable[str] = (),
 ) -> BatchResult:
     """Merge a batch; see :func:`gwmerge.api.merge`."""
-    from . import api, checks, kinds, render
+    from . import api, checks, kinds, render, township
     from .profile import DEFAULT, combine
 
     profiles = tuple(profiles)
@@ -659,6 +661,8 @@ def run(
     if name_pattern is not None:
         check_pattern(name_pattern)
     rules_off = tuple(checks.validate_off(rules_off))
+    # The roster is read before anything is written: a missing or broken one stops the run here.
+    people = township.roster(order) if order is not None else None
     inputs, skipped = scan(paths)
     if not inputs and not skipped:
         raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
@@ -707,6 +711,8 @@ def run(
                 pool.close()
                 pool = None
             api.add_batch_findings(result.outcomes, rules_off, gathered)  # 雷同, before the 汇总表 counts findings
+            if people is not None:
+                result.unsubmitted = township.unsubmitted(result, people)
             _after(result, pdf=pdf, zip=zip, bundle=bundle, report=report, order=order, jobs=converters)
         except Interrupted as exc:
             result.interrupted = exc.signum
