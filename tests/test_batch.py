@@ -255,8 +255,8 @@ def test_one_system_error_for_many_files_is_said_once(tmp_path: Path, monkeypatc
 
 def test_jobs_zero_is_one_chinese_sentence(tmp_path: Path) -> None:
     result = run_gwmerge("merge", SHEETS, "-o", tmp_path / "out", "-j", "0")
-    assert result.code == 1
-    assert "-j 应为 1 或更大的整数" in result.stderr
+    assert result.code == 2  # a usage error, said before anything is read
+    assert "选项 -j, --jobs 的值不对：应为 1 或更大的整数，不能是 0" in result.stderr
     assert "Invalid value" not in result.output and "Traceback" not in result.output
     with pytest.raises(api.GwError, match="-j"):
         api.merge([SHEETS], tmp_path / "out", jobs=0)
