@@ -159,6 +159,8 @@ class Gathered:
         self.paras: list[Para] = []
         self._owners: dict[Path, int] = {}
         self._grams: dict[str, array] = {}
+        self._seen: set[int] = set()  # grams of the texts so far …
+        self._shared: set[int] = set()  # … and those of more than one text: the others propose nothing
 
     @property
     def owners(self) -> int:
@@ -171,7 +173,9 @@ class Gathered:
             self.paras.append(para)
             self._owners.setdefault(para.owner, len(self._owners))
             if para.key not in grams:
-                grams[para.key] = _grams(para.key)
+                grams[para.key] = found = _grams(para.key)
+                self._shared.update(self._seen.intersection(found))
+                self._seen.update(found)
 
     def groups(self, order: Iterable[Path] = ()) -> list[Group]:
         """Texts found in at least two workbooks, in batch order (``order``: the workbooks as the
@@ -185,12 +189,13 @@ class Gathered:
         members: list[list[tuple[int, float]]] = []
         # A gram's groups: one group as an int (most grams), several as a list.
         index: dict[int, int | list[int]] = {}
+        shared = self._shared
         for i in seq:
             key = paras[i].key
             found = group_of.get(key)
             share = 1.0
             if found is None:
-                found, share, fresh, known = self._match(key, leaders, index)
+                found, share, fresh, known = self._match(key, leaders, index, shared)
                 if found is None:
                     found = len(leaders)
                     leaders.append(paras[i])
@@ -214,15 +219,15 @@ class Gathered:
                 result.append(Group(tuple(paras[i] for i, _ in chosen), tuple(s for _, s in chosen)))
         return result
 
-    def _match(self, key: str, leaders: list[Para],
-               index: dict[int, int | list[int]]) -> tuple[int | None, float, list[int], list[int]]:
+    def _match(self, key: str, leaders: list[Para], index: dict[int, int | list[int]],
+               shared: set[int]) -> tuple[int | None, float, list[int], list[int]]:
         """The group whose leader this text is a near copy of, the share they have in common, and
         the text's grams no group has yet and those some group has."""
         counts: dict[int, int] = defaultdict(int)
         fresh: list[int] = []
         known: list[int] = []
         grams = self._grams[key]
-        for gram in grams:
+        for gram in shared.intersection(grams):  # most grams are one text's own: they propose nothing
             listed = index.get(gram)
             if listed is None:
                 fresh.append(gram)
