@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from cliinvoke import invoke
 
-from gwmerge.effective import EffectiveDoc
+from gwmerge.docx.effective import EffectiveDoc
 
 
 def _run(*args: str):

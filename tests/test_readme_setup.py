@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from gwmerge import api
-from gwmerge import sheetformat as sf
+from gwmerge.document import sheetformat as sf
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import make_workbook, seed_paragraphs
 
-from gwmerge import kinds
-from gwmerge import sheetformat as sf
-from gwmerge.workbook import SectionRows
+from gwmerge.document import kinds
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -1,5 +1,7 @@
 """Command line: parse, call the library API, print. Nothing else lives here.
 
+Long because there are eight commands, each a screen of options and output; it is still one job.
+
 The grammar (commands, options, Chinese help and usage errors) is declared with
 :mod:`gwmerge.cliparse`: a command is a function taking the parsed values, registered with
 ``@command(name, summary, arg(...), opt(...), ...)``.
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 
-from .cliparse import (
+from gwmerge.cliparse import (
     COMMANDS,
     ShowHelp,
     ShowVersion,
@@ -29,11 +31,11 @@ from .cliparse import (
     port_number,
     positive_int,
 )
-from .errors import Finding, GwError, Location, os_message
-from .safetext import for_markup, for_terminal
+from gwmerge.core.errors import Finding, GwError, Location, os_message
+from gwmerge.core.safetext import for_markup, for_terminal
 
 if TYPE_CHECKING:
-    from . import api
+    from gwmerge import api
 
 # The library (docxtpl, lxml, openpyxl, cn2an …) is imported inside each command, so that
 # `gwmerge --help` answers at once.
@@ -108,7 +110,7 @@ OFF = opt("--off", metavar="规则", many=True,
 def merge(a: argparse.Namespace) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import api, batch
+    from gwmerge import api
 
     if a.kind and a.template:
         raise _fail(GwError("--kind 和 -t 只能选一个。"))
@@ -118,7 +120,7 @@ def merge(a: argparse.Namespace) -> None:
         # log it would leave an empty line before the first message.
         with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, auto_refresh=False, disable=not err.is_terminal) as bar:
-            task = bar.add_task("", total=len(batch.scan(a.paths)[0]) or None)
+            task = bar.add_task("", total=len(api.collect_inputs(a.paths)) or None)
 
             def step(outcome: api.Outcome) -> None:
                 bar.update(task, advance=1)
@@ -224,7 +226,7 @@ def _safe(text: str) -> str:
     example="gwmerge check sheets",
 )
 def check(a: argparse.Namespace) -> None:
-    from . import api
+    from gwmerge import api
 
     if a.rules:
         _print_rules()
@@ -252,7 +254,7 @@ def check(a: argparse.Namespace) -> None:
 def _print_rules() -> None:
     from rich.text import Text
 
-    from . import checks
+    from gwmerge import checks
 
     family = None
     for r in checks.rules():
@@ -269,14 +271,14 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
     """check --fix: corrected copies, the changes listed, then what is left to do by hand."""
     from rich.text import Text
 
-    from . import api
+    from gwmerge import api
 
     if output is None:
         raise GwError("--fix 需要用 -o 指定改正后的副本（如 -o 改正.xlsx），原工作簿不会被修改。")
     single = output.suffix.lower() in api.WORKBOOK_SUFFIXES
     if single and len(inputs) > 1:
         raise GwError("有多个工作簿时，-o 请指定一个文件夹。", Location(output))
-    from .safetext import safe_filename
+    from gwmerge.core.safetext import safe_filename
 
     targets = [output] if single else [output / f"{safe_filename(path.stem)}{path.suffix}" for path in inputs]
     for path, dest in zip(inputs, targets, strict=True):
@@ -336,7 +338,7 @@ def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:
     example="gwmerge verify out",
 )
 def verify(a: argparse.Namespace) -> None:
-    from . import api
+    from gwmerge import api
     try:
         outcomes = api.verify(a.paths, a.profile or ())
         if not outcomes:
@@ -360,7 +362,7 @@ def verify(a: argparse.Namespace) -> None:
     example="gwmerge new -o 张三.xlsx --name 张三 --position 副镇长",
 )
 def new(a: argparse.Namespace) -> None:
-    from . import api
+    from gwmerge import api
     notes: list[Finding] = []
 
     def written(path: Path) -> None:
@@ -382,8 +384,8 @@ def new(a: argparse.Namespace) -> None:
 def kinds(a: argparse.Namespace) -> None:
     from rich.table import Table
 
-    from . import api
-    from .profile import PROFILES
+    from gwmerge import api
+    from gwmerge.document.profile import PROFILES
     try:
         available = api.list_kinds()
     except GwError as exc:
@@ -408,7 +410,7 @@ def kinds(a: argparse.Namespace) -> None:
     example="gwmerge serve --open",
 )
 def serve(a: argparse.Namespace) -> None:
-    from .web import serve as run
+    from gwmerge.web import serve as run
 
     try:
         run(a.host, a.port, open_browser=a.open_browser, password=a.password,
@@ -422,7 +424,7 @@ SOURCES = arg("paths", "文档或文件夹…", ".docx 或 .txt 文件，或含�
 
 def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
     """Per source: where the result went, what was recognised, and where to look."""
-    from . import importing
+    from gwmerge import api
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
@@ -436,7 +438,7 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
             if outcome.crash is not None and _state["debug"]:
                 _print_traceback(outcome.crash.traceback_text)
         if outcome.recognised is not None:
-            for line in importing.describe(outcome.recognised):
+            for line in api.describe(outcome.recognised):
                 out.print(f"    {for_markup(line)}", highlight=False)
         for finding in outcome.findings:
             out.print(f"    {_finding(finding)}", highlight=False)
@@ -456,9 +458,9 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
     example="gwmerge import 去年的材料.docx",
 )
 def import_(a: argparse.Namespace) -> None:
-    from . import api, importing
+    from gwmerge import api
     try:
-        if not importing.collect_sources(a.paths):
+        if not api.collect_sources(a.paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
         outcomes = api.import_documents(a.paths, a.output, a.kind, force=a.force)
     except GwError as exc:
@@ -477,9 +479,9 @@ def import_(a: argparse.Namespace) -> None:
     example="gwmerge format 草稿.docx -o out",
 )
 def format_(a: argparse.Namespace) -> None:
-    from . import api, importing
+    from gwmerge import api
     try:
-        if not importing.collect_sources(a.paths):
+        if not api.collect_sources(a.paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
         outcomes = api.format_documents(a.paths, a.output, a.kind, a.profile or (), force=a.force,
                                         keep_workbook=a.keep_workbook)
