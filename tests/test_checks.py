@@ -206,7 +206,7 @@ def test_seed_typos_are_found(tmp_path: Path) -> None:
     text = "考虑个人事情、厉害关系多了。年龄相对编大，不断强化红线意线。"
     lines = [m.split("|")[1] for m in body(tmp_path, text) if m.startswith("错别字|")]
     assert len(lines) == 3
-    assert lines[0] == "张三.xlsx › 存在的主要问题 › C4：错别字：“…人事情、厉害关系多了。年…”中的“厉害关系”应为“利害关系”（--fix 可自动改正）。"
+    assert lines[0] == "张三.xlsx › 存在的主要问题 › C4：错别字：“…人事情、厉害关系多了。年…”中的“厉害关系”应为“利害关系”。"
 
 
 def _example_texts() -> list[str]:
@@ -579,5 +579,5 @@ def test_a_workbook_switches_checks_off_for_itself(tmp_path: Path) -> None:
     wrong = book(tmp_path, rows, name="王五.xlsx", **{sf.FIELD_CHECKS_OFF: "段末标点，错字，日期"})
     said = [str(f) for f in api.check([wrong])[0].findings if "不做的检查" in f.message or "必需" in f.message]
     row = 3 + list(sf.INFO_FIELDS).index(sf.FIELD_CHECKS_OFF)
-    assert said == [f"王五.xlsx › 基本信息 › B{row}：“不做的检查”中的“错字”不是检查规则的名称，请改正（gwmerge check --rules 可查看规则名）。",
+    assert said == [f"王五.xlsx › 基本信息 › B{row}：“不做的检查”中的“错字”不是检查规则的名称，请改正（规则名即检查结果中每条提醒末尾〔〕里的名称）。",
                     f"王五.xlsx › 基本信息 › B{row}：“日期”是生成文档必需的检查，不能关闭，请从“不做的检查”中删去。"]

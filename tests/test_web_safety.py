@@ -170,9 +170,18 @@ def test_upload_over_the_limit_is_refused_and_nothing_stays(tmp_path: Path) -> N
     with TestClient(create_app(settings), base_url=LOCAL) as client:
         client.get("/")
         big = _files(client, ("大.xlsx", b"PK\x03\x04" + bytes(200_000)))
-        assert big.status_code == 413
-        assert big.json()["message"].startswith("文件“大.xlsx”超过 0 MB") or "超过" in big.json()["message"]
+        assert big.status_code == 400 and big.json()["message"].startswith("“大.xlsx”超过")
         assert _everything(settings.root) == []
+        # Beside a good workbook, the oversized file is refused on its own line and the good one is checked.
+        small = EXAMPLE.read_bytes()
+        assert len(small) < 100_000
+        both = _files(client, ("大.xlsx", b"PK\x03\x04" + bytes(200_000)), ("好的.xlsx", small))
+        assert both.status_code == 202
+        files = {f["name"]: f for f in _wait(client, both.json()["job"])["check"]["files"]}
+        assert files["好的.xlsx"]["ok"] and not files["好的.xlsx"]["refused"]
+        assert files["大.xlsx"]["refused"] and "超过" in files["大.xlsx"]["findings"][0]["message"]
+        assert {p.name for p in _everything(settings.root)} == {"好的.xlsx"}
+        client.delete(f"/api/jobs/{both.json()['job']}")
         many = _files(client, *[(f"{n}.xlsx", bytes(90_000)) for n in range(5)])
         assert many.status_code == 413 and "合计不能超过" in many.json()["message"]
         assert _everything(settings.root) == []

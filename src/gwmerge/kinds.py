@@ -249,7 +249,7 @@ def find(name: str | None) -> Kind:
     for kind in kinds.values():
         if wanted in (kind.id, kind.name, *kind.aliases):
             return kind
-    raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}（gwmerge kinds 可查看说明）。")
+    raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}。")
 
 
 # ------------------------------------------------------------- what the kind decides for a document
