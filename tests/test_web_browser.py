@@ -19,6 +19,7 @@ from docx import Document
 from webserver import CHROMIUM_ARGS, chromium, running, settings
 
 from gwmerge import api
+from gwmerge.web import work
 
 if os.environ.get("GWMERGE_REQUIRE_BROWSER"):  # in CI a missing Playwright fails instead of skipping
     import playwright.sync_api as pw
@@ -154,7 +155,8 @@ def test_broken_and_good_workbook(page, tmp_path: Path) -> None:
     pw.expect(errors).to_contain_text("错误坏的.xlsx › 存在的主要问题 › A9：层级“乱填”无法识别")
     # Each finding reads as the line `gwmerge check` prints for it, warnings (提醒) styled apart.
     # (checked together, the copy is also reported as 雷同 with the example it was made from)
-    printed = [f"{f.severity.value}{f}" for f in api.check([broken, EXAMPLE])[0].findings]
+    printed = [f"{f.severity.value}{f}" + ("（可一键改正）" if work.fixable(f) else "") + (f"〔{f.rule}〕" if f.rule else "")
+               for f in api.check([broken, EXAMPLE])[0].findings]
     shown = page.locator("#check-files .finding").all_inner_texts()
     assert [s.replace(" ", "") for s in shown] == [p.replace(" ", "") for p in printed]
     warnings = [p for p in printed if p.startswith("提醒")]
@@ -184,7 +186,7 @@ def test_one_click_format_of_a_draft(page, tmp_path: Path) -> None:
     page.click("nav.steps button[data-step=format]")
     page.set_input_files("#format-form input[type=file]", [str(text_draft), str(word_draft)])
     pw.expect(page.locator("#format-summary")).to_have_text("完成：成功 2 个，失败 0 个。")
-    for name in ("草稿.docx", "初稿.docx"):
+    for name in ("草稿（排版）.docx", "初稿（排版）.docx"):
         with page.expect_download() as done:
             page.locator("#format-rows a", has_text=name).click()
         assert done.value.suggested_filename == name
