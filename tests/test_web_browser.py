@@ -194,6 +194,11 @@ def test_one_click_format_of_a_draft(page, tmp_path: Path) -> None:
         paragraphs = [p.text for p in Document(done.value.path()).paragraphs if p.text.strip()]
         assert paragraphs == raw
     _shot(page, "一键排版")
+    # Once the job's files are gone, its links say so in a sentence instead of a failed download.
+    page.evaluate("url => fetch(url, {method: 'DELETE'})", "/api/jobs/" + page.url.rsplit("/", 1)[1])
+    page.locator("#format-rows a").first.click()
+    pw.expect(page.locator("#format-message")).to_have_text(
+        "这个下载链接已失效（文件处理完一段时间后会自动删除），请重新生成后再下载。")
 
 
 

@@ -153,6 +153,8 @@ def test_one_users_job_is_invisible_to_another(settings: Settings) -> None:
         assert bob.get(f"/api/jobs/{job}").status_code == 404
         assert bob.post(f"/api/jobs/{job}/merge", data={}).status_code == 404
         assert bob.delete(f"/api/jobs/{job}").status_code == 404
+        for action in ("workbooks", "remove", "fix"):  # nor add to it, take from it or fix it
+            assert bob.post(f"/api/jobs/{job}/{action}", data={"name": "张三.xlsx"}).status_code == 404
         assert alice.post(f"/api/jobs/{job}/merge", data={}).status_code == 202
         merged = _wait(alice, job)["merge"]
         token = merged["rows"][0]["docx"]["token"]

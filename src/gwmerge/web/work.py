@@ -70,7 +70,13 @@ def add_inputs(job: Job, entries: list[Entry]) -> None:
     job.data["inputs"] = list(dict.fromkeys([*inputs(job), *added]))
     job.data["refused"] = [e for e in job.data.get("refused", []) if e.display.casefold() not in names]
     job.data["refused"] += [e for e in entries if e.refused]
+    forget_results(job)
+
+
+def forget_results(job: Job) -> None:
+    """The batch changed: what was fixed or generated from the old one no longer describes it."""
     job.data.pop("fix", None)
+    job.data.pop("merge", None)
 
 
 def remove_input(job: Job, name: str) -> bool:
@@ -79,11 +85,12 @@ def remove_input(job: Job, name: str) -> bool:
         if path.name == name:
             job.data["inputs"].remove(path)
             path.unlink(missing_ok=True)
-            job.data.pop("fix", None)
+            forget_results(job)
             return True
     for entry in job.data.get("refused", []):
         if entry.display == name:
             job.data["refused"].remove(entry)
+            forget_results(job)
             return True
     return False
 
@@ -150,6 +157,7 @@ def run_fix(job: Job) -> None:
                 zf.write(path, name)
         fix["zip"] = job.offer(bundle, "改正后的工作簿.zip")
     job.done = 0
+    forget_results(job)
     run_check(job)
     job.data["fix"] = fix
 

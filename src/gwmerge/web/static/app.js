@@ -241,9 +241,11 @@ async function cancel(group) {
   if (id) {
     try { await call(jobUrl(id), { method: "DELETE" }); } catch (e) { /* said in #offline */ }
   }
-  const say = group === "check" ? "#check-message" : "#format-message";
+  const { step } = parseHash();
+  const say = group === "format" ? "#format-message" : step === "merge" ? "#merge-message" : "#check-message";
   $(say).className = "note";
-  $(say).textContent = "已取消，上传的文件已删除。";
+  $(say).textContent = group === "check" && step === "merge"
+    ? "已取消，这一批工作簿已删除；请在“检查”一步重新上传。" : "已取消，上传的文件已删除。";
 }
 
 // ---- 检查 ------------------------------------------------------------------------------------
@@ -328,6 +330,7 @@ function showBatch(id, job, busy) {
     progress($("#merge-progress"), job);
     $("button[type=submit]", $("#merge-form")).disabled = true;
   }
+  if (!job.merge && !merging) $("#merge-result").hidden = true;
   if (job.check) {
     renderCheck(job.check);
     inputs(job.check);
@@ -401,6 +404,7 @@ function resetMerge() {
   $("#merge-result").hidden = true;
   $("#merge-progress").hidden = true;
   $("#merge-message").textContent = "";
+  $("#merge-message").className = "note bad";
   $("#merge-none").hidden = false;
   $("#merge-form").hidden = true;
 }
