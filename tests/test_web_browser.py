@@ -530,8 +530,10 @@ def test_result_table_is_readable_on_office_screens_and_phones(browser, tmp_path
         print("narrowest column", min(w for _, w in widths), "cells", len(widths))
         narrow = [(label, round(w, 1)) for label, w in widths if w < 4]
         assert not narrow, narrow
-        # Nothing spills sideways: the page fits the window.
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Nothing spills sideways: every step fits the window.
+        for step in ("prepare", "check", "format", "merge"):
+            page.locator(f"#tab-{step}").click()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, step
         page.locator("#merge-result").evaluate("e => e.scrollIntoView()")
         _shot(page, name)
         page.context.close()

@@ -22,10 +22,16 @@ from .multipart import Refused
 PREVIEW_WIDTH = 420  # pixels; the page shows first-page previews about this wide
 
 
+# What the command line adds for its own user; the page has no such option.
+_TERMINAL_ONLY = ("；加 --debug 可查看 LibreOffice 的输出", "，加 --debug 可查看 LibreOffice 的输出")
+
+
 def clean(job: Job, text: str) -> str:
     """Messages name files by their names; the job's private folder never reaches the page."""
     for folder in (job.folder / "in", job.folder / "out", job.folder):
         text = text.replace(f"{folder}/", "").replace(f"{folder}\\", "").replace(str(folder), "")
+    for said in _TERMINAL_ONLY:
+        text = text.replace(said, "")
     return text
 
 
