@@ -388,6 +388,10 @@ def test_a_job_survives_reload_back_forward_and_a_second_tab(browser, tmp_path: 
         page.go_back()
         pw.expect(page.locator("#tab-merge")).to_have_attribute("aria-selected", "true")
         pw.expect(page.locator("#merge-summary")).to_have_text("完成：成功 1 个，失败 0 个。")
+        page.go_forward()
+        pw.expect(page.locator("#tab-prepare")).to_have_attribute("aria-selected", "true")
+        page.go_back()
+        pw.expect(page.locator("#merge-summary")).to_be_visible()
         # A second tab with the same address shows the same job.
         second = page.context.new_page()
         second.goto(address)

@@ -377,3 +377,19 @@ def test_browser_tests_fail_in_ci_without_chromium(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("GWMERGE_REQUIRE_BROWSER")
     with pytest.raises(pytest.skip.Exception):
         chromium()
+
+
+def test_a_cancelled_job_leaves_nothing(settings: Settings) -> None:
+    """取消 while a batch is generating: the job and all its files go once the batch has stopped."""
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        client.get("/")
+        job = _files(client, *[(f"{n}.xlsx", EXAMPLE.read_bytes()) for n in range(3)]).json()["job"]
+        _wait(client, job)
+        assert client.post(f"/api/jobs/{job}/merge", data={}).status_code == 202
+        assert client.delete(f"/api/jobs/{job}").status_code == 204
+        for _ in range(600):
+            if client.get(f"/api/jobs/{job}").status_code == 404 and not _everything(settings.root):
+                break
+            time.sleep(0.05)
+        assert client.get(f"/api/jobs/{job}").status_code == 404
+        assert _everything(settings.root) == []
