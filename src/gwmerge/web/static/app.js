@@ -73,10 +73,6 @@ const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const jobs = { check: null, format: null }; // the batch of 检查/生成, and the 一键排版 job
 const watching = { check: 0, format: 0 };
 
-function stepJob(step) {
-  return step === "format" ? jobs.format : (step === "check" || step === "merge") ? jobs.check : null;
-}
-
 function show(step) {
   for (const button of $$("nav.steps button")) {
     const on = button.dataset.step === step;
@@ -86,27 +82,35 @@ function show(step) {
   for (const panel of $$(".panel")) panel.classList.toggle("active", panel.id === `step-${step}`);
 }
 
+// The address: the step, then each job there is (#merge&check=…&format=…), so any step reloads whole.
 function go(step, push = true) {
-  const id = stepJob(step);
-  const hash = `#${step}${id ? `/${id}` : ""}`;
+  let hash = `#${step}`;
+  for (const group of ["check", "format"]) if (jobs[group]) hash += `&${group}=${jobs[group]}`;
   if (location.hash !== hash) history[push ? "pushState" : "replaceState"](null, "", hash);
   show(step);
 }
 
 function parseHash() {
-  const [step, id] = decodeURIComponent(location.hash.slice(1)).split("/");
-  return { step: ["prepare", "check", "merge", "format"].includes(step) ? step : "prepare", id: id || null };
+  const [step, ...rest] = decodeURIComponent(location.hash.slice(1)).split("&");
+  const found = { step: ["prepare", "check", "merge", "format"].includes(step) ? step : "prepare" };
+  for (const pair of rest) {
+    const [key, value] = pair.split("=");
+    if ((key === "check" || key === "format") && /^[\w-]+$/.test(value || "")) found[key] = value;
+  }
+  return found;
 }
 
-// The address says which job to show: fetch it and show it as it is now (running, done, or gone).
+// The address says which jobs to show: fetch each and show it as it is now (running, done, or gone).
 async function restore() {
-  const { step, id } = parseHash();
-  show(step);
-  const group = step === "format" ? "format" : "check";
-  if (!id || id === jobs[group]) return;
-  if (group === "check") clearCheck(); else clearFormat();
-  jobs[group] = id;
-  follow(group);
+  const wanted = parseHash();
+  show(wanted.step);
+  for (const group of ["check", "format"]) {
+    const id = wanted[group];
+    if (!id || id === jobs[group]) continue;
+    if (group === "check") clearCheck(); else clearFormat();
+    jobs[group] = id;
+    follow(group);
+  }
 }
 
 // ---- drop zones: a button (or a click, or a drop) hands files over ---------------------------
@@ -219,8 +223,7 @@ async function follow(group) {
     if (error instanceof Gone) {
       jobs[group] = null;
       if (group === "check") clearCheck(); else clearFormat();
-      const { step } = parseHash();
-      history.replaceState(null, "", `#${step}`);
+      go(parseHash().step, false);
     }
     if (group === "format") { box.hidden = true; $("#format-message").textContent = error.message; }
     else { $("#check-busy").hidden = true; $("#merge-progress").hidden = true; messageFor(error.message); }
@@ -354,8 +357,9 @@ async function upload(files) {
   try {
     const url = jobs.check ? jobUrl(jobs.check, "/workbooks") : "/api/workbooks";
     const { job } = await reply(await call(url, { method: "POST", body }));
+    const fresh = jobs.check !== job;
     jobs.check = job;
-    go("check", !location.hash.includes(job));
+    go("check", fresh);
     await follow("check");
   } catch (error) {
     if (error instanceof Gone) { jobs.check = null; clearCheck(); return upload(files); }
