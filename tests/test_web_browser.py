@@ -285,6 +285,8 @@ def test_shared_server_login_through_the_real_form(browser, tmp_path: Path) -> N
         page.keyboard.press("Enter")
         pw.expect(page.get_by_role("alert")).to_have_text("密码不对，请重新输入。")
         assert "拒绝" not in page.content() and "{" not in page.inner_text("body")
+        unreadable = [t for t in page.evaluate(CONTRAST) if t["ratio"] < 4.5 or t["size"] < 14]
+        assert not unreadable, unreadable
         # The right one, typed and sent with Enter: the page with its steps.
         page.fill("input[name=password]", password)
         page.keyboard.press("Enter")
