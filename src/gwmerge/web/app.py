@@ -30,7 +30,7 @@ from gwmerge.document.kinds import Kind
 from gwmerge.document.profile import PROFILES
 from gwmerge.web import intake, multipart, work
 from gwmerge.web.guard import AUTH_COOKIE, Guard, auth_token, password_ok
-from gwmerge.web.jobs import Job, JobStore
+from gwmerge.web.jobs import QUEUED, RECEIVING, RUNNING, Job, JobStore
 from gwmerge.web.multipart import Form, Refused
 from gwmerge.web.settings import MB, Settings
 
@@ -188,7 +188,7 @@ class Web:
             raise Refused("这项任务没有工作簿。")
         if job.busy:
             raise Refused("上一批还在处理中，请等它完成后再添加。", 409)
-        before, job.state = job.state, "receiving"  # the sweeper leaves a job alone while files arrive
+        before, job.state = job.state, RECEIVING  # the sweeper leaves a job alone while files arrive
         try:
             _, entries = await self._intake(request, job, {intake.XLSX, intake.ZIP})
         finally:
@@ -229,7 +229,7 @@ class Web:
                 if j.data.get("cancelled"):
                     self.store.remove(j)
 
-        if job.busy and job.state != "receiving":
+        if job.state in (QUEUED, RUNNING):  # before the label changes: the page shows the step that runs
             raise Refused("这项任务还在进行中，请稍候。", 409)
         job.data["task"] = task
         job.data.pop("message", None)
