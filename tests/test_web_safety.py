@@ -393,3 +393,23 @@ def test_a_cancelled_job_leaves_nothing(settings: Settings) -> None:
             time.sleep(0.05)
         assert client.get(f"/api/jobs/{job}").status_code == 404
         assert _everything(settings.root) == []
+
+
+def test_shared_addresses_are_found_without_sending_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The addresses printed for colleagues: this machine's own, never loopback, and no packet sent."""
+    import ipaddress
+    import socket
+
+    from gwmerge.web.addresses import lan_addresses, urls
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an address lookup must not send anything")
+
+    for name in ("send", "sendto", "sendall"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    found = lan_addresses()
+    for address in found:
+        ip = ipaddress.ip_address(address)
+        assert not ip.is_loopback and not ip.is_unspecified and not ip.is_link_local
+    assert urls("0.0.0.0", 8000) == [f"http://{a}:8000/" for a in found]
+    assert urls("192.168.3.4", 9000) == ["http://192.168.3.4:9000/"]
