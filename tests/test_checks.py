@@ -479,6 +479,8 @@ def test_cli_rules_off_and_fix(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "提醒 张三.xlsx › 存在的主要问题 › C4：错别字：" in result.stdout
     assert "〔半角标点〕" in result.stdout and "共 0 处错误、2 处提醒。" in result.stdout
+    # The library's message is neutral; the command line says how the terminal fixes it.
+    assert "应为“利害关系”。（gwmerge check --fix 可自动改正）〔错别字〕" in result.stdout
     assert _cli("check", str(path), "--off", "半角标点", "--off", "错别字").stdout.strip().startswith("✓ 张三.xlsx")
     refused = _cli("check", str(path), "--fix", "-o", str(path))
     assert refused.returncode == 1 and "不能把改正写回原工作簿" in refused.stderr
