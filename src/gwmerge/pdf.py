@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,12 +339,18 @@ class _Converter:
                                          start_new_session=os.name == "posix")
 
     def kill(self) -> None:
-        """Stop soffice and the helpers it spawned (they share its process group)."""
-        if self.proc is None or self.proc.poll() is not None:
+        """Stop soffice and the helpers it spawned (they share its process group), and wait until all are gone.
+
+        On POSIX the launcher (``soffice`` → ``oosplash``) may already have ended while ``soffice.bin``,
+        its child, still writes to the profile: the whole group is killed and waited for, or the
+        profile folder could be removed while a converter still fills it.
+        """
+        if self.proc is None:
             return
         if os.name == "posix":
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
+            _kill_group(self.proc)
+            return
+        if self.proc.poll() is not None:
             return
         # Windows: soffice.exe is a launcher; soffice.bin, its child, holds the profile's files.
         with contextlib.suppress(OSError, subprocess.SubprocessError):
@@ -351,6 +358,8 @@ class _Converter:
                            timeout=30, check=False)
         with contextlib.suppress(OSError):
             self.proc.kill()
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.proc.wait(timeout=30)
 
     def expire(self, seconds: float) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -373,26 +382,88 @@ class _Converter:
 def _run_all(soffice: Path, converters: list[_Converter], env: dict[str, str], timeout: float | None) -> None:
     """Start every converter at once and wait for all of them.
 
-    Each has its time limit on a timer, so the waits block instead of polling (``Popen.wait`` with a
-    timeout sleeps in steps of up to 50 ms). Whatever ends the wait early — a signal raising in this
-    thread, an error — kills the converters still running: none outlives the batch.
+    The converters are started from a helper thread: a signal raises only in the main thread, so it
+    can never land inside ``Popen`` after the process exists but before it is recorded (a converter
+    nobody would stop). Each has its time limit on a timer, so the waits block instead of polling.
+    Whatever ends the wait early — a signal raising in this thread, an error — kills every
+    converter's process group and waits until it is gone: none outlives the batch.
     """
     timers: list[threading.Timer] = []
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def start_all() -> None:
+        try:
+            for conv in converters:
+                if stop.is_set():
+                    return
+                conv.start(soffice, env)
+                seconds = timeout or _START_SECONDS + _PER_DOC_SECONDS * len(conv.pairs)
+                timer = threading.Timer(seconds, conv.expire, (seconds,))
+                timer.daemon = True
+                timer.start()
+                timers.append(timer)
+        except BaseException as exc:  # handed to the main thread below
+            failure.append(exc)
+
+    starter = threading.Thread(target=start_all, name="gwmerge-pdf-start", daemon=True)
     try:
+        starter.start()
+        starter.join()
+        if failure:
+            raise failure[0]
         for conv in converters:
-            conv.start(soffice, env)
-            seconds = timeout or _START_SECONDS + _PER_DOC_SECONDS * len(conv.pairs)
-            timer = threading.Timer(seconds, conv.expire, (seconds,))
-            timer.daemon = True
-            timer.start()
-            timers.append(timer)
-        for conv in converters:
-            assert conv.proc is not None
-            conv.proc.wait()
+            if conv.proc is not None:
+                conv.proc.wait()
     finally:
+        stop.set()
+        starter.join()  # a converter being started is recorded before it is stopped
         for timer in timers:
             timer.cancel()
         for conv in converters:
             conv.kill()
-            if conv.proc is not None:
-                conv.proc.wait()
+
+
+#: How long a killed converter's process group may take to disappear (a loaded machine is slow).
+_GROUP_GONE_SECONDS = 20.0
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process group led by ``proc`` (POSIX) and wait until no member of it runs."""
+    kill = os.killpg  # type: ignore[attr-defined,unused-ignore]  # POSIX only: never called on Windows
+    deadline = time.monotonic() + _GROUP_GONE_SECONDS
+    while True:
+        try:
+            kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            break
+        except PermissionError:  # the group id was reused by someone else's process: ours are gone
+            break
+        proc.poll()  # reaps the leader, our own child
+        if not _group_running(proc.pid) or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    with contextlib.suppress(subprocess.SubprocessError):
+        proc.wait(timeout=max(0.0, deadline - time.monotonic()) + 1)
+
+
+def _group_running(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs; zombies (dead, not yet reaped by init) do not count.
+
+    Without ``/proc`` (macOS) a group that still accepts signals counts as running.
+    """
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").is_file():
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
