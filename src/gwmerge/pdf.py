@@ -284,26 +284,35 @@ def convert_to_pdf(
     # The work dir sits inside out_dir so that os.replace stays on one file system.
     with work_folder(out_dir, "pdf") as tmp:
         work = Path(tmp)
-        pairs = _stage_inputs(docs, work / "in")
-        # Contiguous shares keep each converter's documents together; sizes differ by one at most.
-        shares = [pairs[i * len(pairs) // jobs:(i + 1) * len(pairs) // jobs] for i in range(jobs)]
-        fonts_conf = work / "fonts.conf"
-        fonts_conf.write_text(fontconfig_xml(installed_font_families()), encoding="utf-8")
-        env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(fonts_conf)
-        env.pop("FONTCONFIG_PATH", None)
-        converters = [_Converter(share, work / str(i)) for i, share in enumerate(shares)]
-        _run_all(soffice, converters, env, timeout)
-        results = [conv.collect() for conv in converters]
-        result: dict[Path, Path] = {}
-        for produced, line in results:
-            if log is not None:
-                log.append(line)
-            for doc, pdf in produced.items():
-                target = out_dir / pdf.name
-                os.replace(pdf, target)
-                result[doc] = target
-        return result
+        try:
+            return _convert(soffice, docs, out_dir, work, jobs, timeout, log)
+        finally:
+            _remove(work)
+
+
+def _convert(soffice: Path, docs: list[Path], out_dir: Path, work: Path, jobs: int, timeout: float | None,
+             log: list[str] | None) -> dict[Path, Path]:
+    """:func:`convert_to_pdf` in its work folder."""
+    pairs = _stage_inputs(docs, work / "in")
+    # Contiguous shares keep each converter's documents together; sizes differ by one at most.
+    shares = [pairs[i * len(pairs) // jobs:(i + 1) * len(pairs) // jobs] for i in range(jobs)]
+    fonts_conf = work / "fonts.conf"
+    fonts_conf.write_text(fontconfig_xml(installed_font_families()), encoding="utf-8")
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(fonts_conf)
+    env.pop("FONTCONFIG_PATH", None)
+    converters = [_Converter(share, work / str(i)) for i, share in enumerate(shares)]
+    _run_all(soffice, converters, env, timeout)
+    results = [conv.collect() for conv in converters]
+    result: dict[Path, Path] = {}
+    for produced, line in results:
+        if log is not None:
+            log.append(line)
+        for doc, pdf in produced.items():
+            target = out_dir / pdf.name
+            os.replace(pdf, target)
+            result[doc] = target
+    return result
 
 
 @dataclass
@@ -405,11 +414,15 @@ def _run_all(soffice: Path, converters: list[_Converter], env: dict[str, str], t
                 timers.append(timer)
         except BaseException as exc:  # handed to the main thread below
             failure.append(exc)
+        finally:
+            started.set()
 
+    # An Event, not Thread.join: a join interrupted by a signal marks the thread finished (bpo-45274).
+    started = threading.Event()
     starter = threading.Thread(target=start_all, name="gwmerge-pdf-start", daemon=True)
     try:
         starter.start()
-        starter.join()
+        started.wait()
         if failure:
             raise failure[0]
         for conv in converters:
@@ -417,7 +430,7 @@ def _run_all(soffice: Path, converters: list[_Converter], env: dict[str, str], t
                 conv.proc.wait()
     finally:
         stop.set()
-        starter.join()  # a converter being started is recorded before it is stopped
+        started.wait(60)  # a converter being started is recorded before it is stopped
         for timer in timers:
             timer.cancel()
         for conv in converters:
@@ -448,22 +461,40 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _group_running(pgid: int) -> bool:
-    """Whether a process of group ``pgid`` still runs; zombies (dead, not yet reaped by init) do not count.
+    """Whether a process of group ``pgid`` still runs (Linux ``/proc``; elsewhere: while it takes signals).
 
-    Without ``/proc`` (macOS) a group that still accepts signals counts as running.
+    A killed process is gone once every one of its threads is: its main thread can be a zombie
+    while another thread still finishes a write into the profile folder.
     """
     proc = Path("/proc")
     if not (proc / "self" / "stat").is_file():
         return True
     for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
-        fields = stat[stat.rfind(")") + 2:].split()
-        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
-            return True
+        if entry.name.isdigit() and _stat(entry / "stat")[1:2] == [str(pgid)]:
+            try:
+                tasks = list((entry / "task").iterdir())
+            except OSError:
+                continue
+            if any(_stat(task / "stat")[:1] not in ([], ["Z"], ["X"]) for task in tasks):
+                return True
     return False
+
+
+def _stat(path: Path) -> list[str]:
+    """State and process group from a ``/proc`` stat file; [] when it is gone."""
+    try:
+        text = path.read_text()
+    except OSError:
+        return []
+    fields = text[text.rfind(")") + 2:].split()  # pid (comm) state ppid pgrp …; comm may hold ")"
+    return [fields[0], fields[2]] if len(fields) > 2 else []
+
+
+def _remove(folder: Path) -> None:
+    """Remove a work folder, trying again for a while: a stopped converter's last writes can come late."""
+    deadline = time.monotonic() + 5
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
