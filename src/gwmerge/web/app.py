@@ -35,6 +35,11 @@ HERE = Path(__file__).parent
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
 
 
+def _client(request: Request) -> str:
+    """The client's address (the per-address cap on uploads still arriving)."""
+    return request.client.host if request.client else ""
+
+
 def _message(status: int, text: str) -> JSONResponse:
     return JSONResponse({"message": text}, status_code=status, headers={"cache-control": "no-store"})
 
@@ -66,7 +71,8 @@ class Web:
     async def _form(self, request: Request, job: Job) -> Form:
         length = request.headers.get("content-length")
         return await multipart.parse(request.headers.get("content-type", ""), request.stream(), job.folder,
-                                     self.settings.limits, int(length) if length and length.isdigit() else None)
+                                     self.settings.limits, int(length) if length and length.isdigit() else None,
+                                     functools.partial(self.store.receiving, job))
 
     async def _intake(self, request: Request, job: Job, allowed: set[str],
                       required: bool = True) -> tuple[Form, list[intake.Entry]]:
@@ -107,7 +113,7 @@ class Web:
 
     async def new(self, request: Request) -> Response:
         """A blank workbook, or with a roster one per person in a zip."""
-        job = self.store.create(self._session(request))
+        job = self.store.create(self._session(request), _client(request))
         try:
             form, entries = await self._intake(request, job, {intake.XLSX, intake.CSV}, required=False)
             roster = next((e.path for e in entries if e.path), None)
@@ -139,7 +145,7 @@ class Web:
 
     async def workbooks(self, request: Request) -> Response:
         """Upload workbooks (or zips of them); they are checked straight away."""
-        job = self.store.create(self._session(request))
+        job = self.store.create(self._session(request), _client(request))
         try:
             _, entries = await self._intake(request, job, {intake.XLSX, intake.ZIP})
         except BaseException:  # refused, or broken: the job's files go either way
@@ -152,7 +158,7 @@ class Web:
 
     async def drafts(self, request: Request) -> Response:
         """一键排版: upload .docx/.txt drafts; each comes back in the official format."""
-        job = self.store.create(self._session(request))
+        job = self.store.create(self._session(request), _client(request))
         try:
             form, entries = await self._intake(request, job, {intake.DOCX, intake.TXT})
         except BaseException:  # refused, or broken: the job's files go either way
@@ -162,7 +168,7 @@ class Web:
         job.data["refused"] = [e for e in entries if e.refused]
         profiles = tuple(p for p in form.getlist("profile") if p)
         options = work.MergeOptions(kind=form.get("kind") or None, profiles=profiles)
-        self.store.run(job, lambda j: work.run_format(j, options))
+        self.store.run(job, functools.partial(work.run_format, options=options))
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def status(self, request: Request) -> Response:
@@ -180,7 +186,7 @@ class Web:
 
         options = work.MergeOptions(kind=text("kind"), profiles=profiles, pdf=form.get("pdf") == "1",
                                     bundle=form.get("bundle") == "1", name_pattern=text("name_pattern"))
-        self.store.run(job, lambda j: work.run_merge(j, options))
+        self.store.run(job, functools.partial(work.run_merge, options=options))
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def download(self, request: Request) -> Response:
