@@ -398,13 +398,24 @@ def test_an_idle_hang_up_removes_the_servers_folder(tmp_path: Path) -> None:
         assert served.folders() == []
 
 
-def test_a_killed_servers_folder_is_removed_by_the_next_start(tmp_path: Path) -> None:
+def test_a_killed_servers_jobs_die_with_it_and_its_folder_goes_at_the_next_start(tmp_path: Path) -> None:
     with serve(tmp_path) as served:
         user = User(served.url)
-        user.wait(user.upload("/api/workbooks", [("副镇长.xlsx", EXAMPLE.read_bytes())]))
-        served.proc.kill()
+        bomb = _numbering_bomb(tmp_path / "长.docx")
+        job = user.upload("/api/drafts", [(bomb.name, bomb.read_bytes())])
+        deadline = time.monotonic() + 60
+        while user.state(job)["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        everything = served.tree()
+        assert len(everything) >= 3  # the server, the fork server, the job
+        served.proc.kill()  # as the task manager or a power cut would
         served.proc.communicate()
         assert served.uploads()
+        deadline = time.monotonic() + 15
+        while any(_running(p) for p in everything) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [p for p in everything if _running(p)] == []
     old = served.folders()
     assert len(old) == 1
     with serve(tmp_path) as again:  # the same TMPDIR
