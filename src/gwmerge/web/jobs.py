@@ -46,6 +46,7 @@ class Job:
     address: str = ""  # the client's address, for the cap on uploads still arriving
     received: int = 0  # bytes of the upload so far
     started: float = field(default_factory=time.monotonic)
+    complete: bool = False  # the whole upload is in (its files are being sorted, or the work starts)
     dropped: bool = False  # removed while its upload was still arriving: the upload stops
 
     def __getstate__(self) -> dict[str, Any]:
@@ -105,16 +106,16 @@ class JobStore:
         if len(receiving) < self.limits.receiving_total:
             return
         now = time.monotonic()
-        crawlers = [j for j in receiving if now - j.started > self.limits.slow_after_seconds
+        crawlers = [j for j in receiving if not j.complete and now - j.started > self.limits.slow_after_seconds
                     and j.received / (now - j.started) < self.limits.slow_bytes_per_second]
         if not crawlers:
             raise Refused("正在上传的人太多，请稍后再试。", 429)
         slowest = min(crawlers, key=lambda j: j.received / (now - j.started))
         self._remove(slowest)
 
-    def receiving(self, job: Job, received: int) -> bool:
-        """The upload goes on (``received`` bytes so far); False once the job was dropped."""
-        job.received = received
+    def receiving(self, job: Job, received: int, complete: bool = False) -> bool:
+        """The upload goes on (``received`` bytes so far; ``complete``: all in); False once the job was dropped."""
+        job.received, job.complete = received, complete
         return not job.dropped
 
     def _make_room(self, jobs: list[Job], limit: int) -> None:
