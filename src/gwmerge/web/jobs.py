@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .multipart import Refused
-from .settings import Limits, is_loopback
-from .worker import Worker
+from gwmerge.web.multipart import Refused
+from gwmerge.web.settings import Limits, is_loopback
+from gwmerge.web.worker import Worker
 
 RECEIVING, QUEUED, RUNNING, DONE, FAILED = "receiving", "queued", "running", "done", "failed"
 
@@ -169,9 +169,9 @@ class JobStore:
 
     def _follow(self, job: Job, worker: Worker) -> None:
         try:
-            state, message, data, downloads = worker.run()
+            done, message, data, downloads = worker.run()
         except Exception as exc:  # the process could not even start
-            state, message, data, downloads = FAILED, f"无法启动任务：{exc}", None, None
+            done, message, data, downloads = False, f"无法启动任务：{exc}", None, None
         if data is not None:
             job.data = data
         if downloads is not None:
@@ -180,7 +180,7 @@ class JobStore:
             job.data["message"] = message
         job.finished = time.monotonic()
         job.phase = ""
-        job.state = state
+        job.state = DONE if done else FAILED
         with self._lock:
             self._workers.pop(job.id, None)
         self._dispatch()

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from ..errors import GwError
-from . import jobs
-from .settings import Settings, is_loopback, new_password
+from gwmerge.core.errors import GwError
+from gwmerge.web import jobs
+from gwmerge.web.app import create_app
+from gwmerge.web.settings import Settings, is_loopback, new_password
 
 #: How long requests still in progress (a slow upload, a download) may take once the server stops.
 GRACE_SECONDS = 2.0
@@ -44,8 +45,6 @@ def settings_for(host: str, password: str | None) -> tuple[Settings, bool]:
 def serve(host: str = "127.0.0.1", port: int = 8000, *, open_browser: bool = False, password: str | None = None,
           say: Callable[[str], None] = print) -> None:
     import uvicorn
-
-    from .app import create_app
 
     if password is not None and len(password) < 6:
         raise GwError("访问密码至少 6 个字符。")

@@ -30,9 +30,9 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..errors import InternalError
-from .multipart import Refused
-from .settings import MB, Limits
+from gwmerge.core.errors import InternalError
+from gwmerge.web.multipart import Refused
+from gwmerge.web.settings import MB, Limits
 
 
 def _context() -> Any:
@@ -80,10 +80,8 @@ class Worker:
         self._windows_job: Any = None
         self._stopping = False
 
-    def run(self) -> tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]:
-        """Run the job to its end (blocks): ``(state, message, data, downloads)``; data None when it died."""
-        from .jobs import FAILED
-
+    def run(self) -> tuple[bool, str | None, dict[str, Any] | None, dict[str, Any] | None]:
+        """Run the job to its end (blocks): ``(done, message, data, downloads)``; data None when it died."""
         self.process.start()
         self._send.close()
         if sys.platform == "win32":
@@ -94,7 +92,7 @@ class Worker:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     self.stop()
-                    return FAILED, time_message(self.limits), None, None
+                    return False, time_message(self.limits), None, None
                 try:
                     if not self._receive.poll(min(left, 1.0)):
                         continue
@@ -104,17 +102,17 @@ class Worker:
                 if message[0] == "progress":
                     setattr(self.job, message[1], message[2])
                 elif message[0] == "end":
-                    _, state, text, data, downloads = message
-                    return state, text, data, downloads
+                    _, done, text, data, downloads = message
+                    return done, text, data, downloads
         finally:
             self._receive.close()
             self.process.join(5)
             if self.process.is_alive():
                 self.stop()
         if self._stopping:
-            return FAILED, "服务已停止，任务未完成。", None, None
+            return False, "服务已停止，任务未完成。", None, None
         # The process ended without a word: killed (the out-of-memory killer), or crashed.
-        return FAILED, died_message(), None, None
+        return False, died_message(), None, None
 
     def stop(self, grace: float = 3.0) -> None:
         """Ask the process to stop (it removes its temporary files, stops its converters), then kill it."""
@@ -145,8 +143,6 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _main(conn: Connection, job: Any, work: Callable[[Any], None], limits: Limits) -> None:
-    from .jobs import DONE, FAILED
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the server, which stops its jobs
     signal.signal(signal.SIGTERM, _stop)
     if hasattr(signal, "SIGHUP"):
@@ -154,11 +150,11 @@ def _main(conn: Connection, job: Any, work: Callable[[Any], None], limits: Limit
     _cap_memory(limits.job_memory_bytes)
     _watch_parent()
     _report_progress(job, conn)
-    state, text = FAILED, None
+    done, text = False, None
     try:
         _test_allocation(job)
         work(job)
-        state = DONE
+        done = True
     except Refused as exc:
         text = exc.message
     except MemoryError:
@@ -168,7 +164,7 @@ def _main(conn: Connection, job: Any, work: Callable[[Any], None], limits: Limit
     except Exception as exc:  # shown as one sentence; the server keeps serving
         text = f"内部错误：{InternalError.wrap(exc)}（欢迎反馈）"
     with contextlib.suppress(OSError, _Stop):
-        conn.send(("end", state, text, job.data, job.downloads))
+        conn.send(("end", done, text, job.data, job.downloads))
         conn.close()
 
 
