@@ -747,20 +747,64 @@ def _mismatches(expected: list[str], got: list[str]) -> set[int]:
 
 def _minimise(source: Path, info: dict[str, Text], body: list[SourcePara], live: list[_Sec],
               joins: dict[int, Join], kind: Kind) -> Document:
-    """Leave 排法 empty wherever the default gives the same paragraphs: a workbook a person can read."""
-    def shape(doc: Document) -> list[tuple[str, str]]:
-        return [(p.text, p.kind) for p in layout.plan(numbering.number(doc), kind).paragraphs]
+    """Leave 排法 empty wherever the default gives the same paragraphs: a workbook a person can read.
 
-    wanted = shape(_document(source, info, body, live, joins))
-    for sec in live:
-        for piece in sec.pieces:
-            if joins[id(piece)] is Join.DEFAULT:
-                continue
+    A row's 排法 only decides which paragraph it and its neighbours fall into, so each row is tried
+    on a window of rows around it (linear in the rows); each section is then laid out whole once,
+    and a section whose paragraphs changed after all is tried row by row on the whole section.
+    """
+    doc = _document(source, info, body, live, joins)
+    inline = kinds_mod.points_inline(doc, kind)
+    numbered = numbering.number(doc)
+    kept = [s for s in live if s.pieces]
+    for sec, section in zip(kept, numbered.sections, strict=True):
+        nodes = list(section.nodes)
+        wanted = _shape(nodes, inline)
+        for index, piece in enumerate(sec.pieces):
             before = joins[id(piece)]
-            joins[id(piece)] = Join.DEFAULT
-            if shape(_document(source, info, body, live, joins)) != wanted:
-                joins[id(piece)] = before
+            if before is Join.DEFAULT:
+                continue
+            if before is Join.NEW and (piece.level is sf.Level.PARA or (piece.level is sf.Level.POINT
+                                                                        and not inline)) and piece.mode < 2:
+                # The default starts these rows' own paragraph too (layout._lay_section, _runs_on).
+                joins[id(piece)] = Join.DEFAULT
+                nodes[index] = replace(nodes[index], join=Join.DEFAULT)
+                continue
+            low, high = max(0, index - _WINDOW), min(len(nodes), index + _WINDOW + 1)
+            window = nodes[low:high]
+            shape = _shape(window, inline)
+            nodes[index] = replace(nodes[index], join=Join.DEFAULT)
+            if _shape(nodes[low:high], inline) == shape:
+                joins[id(piece)] = Join.DEFAULT
+            else:
+                nodes[index] = replace(nodes[index], join=before)
+        if _shape(nodes, inline) != wanted:
+            _minimise_whole(sec, section, joins, inline)
     return _document(source, info, body, live, joins)
+
+
+_WINDOW = 8
+
+
+def _shape(nodes: list[Node], inline: bool) -> list[tuple[str, str]]:
+    paras: list[layout.Para] = []
+    layout._lay_section(tuple(nodes), inline, paras)  # one section, as plan() lays it
+    return [(p.text, p.kind) for p in paras]
+
+
+def _minimise_whole(sec: _Sec, section: Section, joins: dict[int, Join], inline: bool) -> None:
+    """The exact way for one section: each row tried against the whole section's paragraphs."""
+    nodes = [replace(node, join=joins[id(piece)]) for piece, node in zip(sec.pieces, section.nodes, strict=True)]
+    wanted = _shape(nodes, inline)
+    for index, piece in enumerate(sec.pieces):
+        before = joins[id(piece)]
+        if before is Join.DEFAULT:
+            continue
+        nodes[index] = replace(nodes[index], join=Join.DEFAULT)
+        if _shape(nodes, inline) == wanted:
+            joins[id(piece)] = Join.DEFAULT
+        else:
+            nodes[index] = replace(nodes[index], join=before)
 
 
 # ---------------------------------------------------------------- which kind

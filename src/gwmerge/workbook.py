@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,9 +123,16 @@ def _write_section(wb: Workbook, section: SectionRows) -> None:
             cell.alignment = _WRAP
     # Wrapping comes from the column style, so rows the user fills later wrap too, without
     # hundreds of pre-styled empty rows that every read would have to parse.
+    # One style set through openpyxl, then copied: setting it per cell hashes it each time, which
+    # made writing a workbook of 10,000 rows take seconds.
+    wrapped = None
     for row in ws.iter_rows(min_row=first, max_col=_COLUMNS):
         for cell in row:
-            cell.alignment = _WRAP
+            if wrapped is None:
+                cell.alignment = _WRAP
+                wrapped = cell._style
+            else:
+                cell._style = copy(wrapped)
     last = max(ws.max_row, 3) + _DATA_ROWS
     levels = DataValidation(
         type="list",
