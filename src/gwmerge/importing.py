@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import read_docx, read_txt, recognise
+from . import pastes, read_docx, read_txt, recognise
 from . import sheetformat as sf
 from .errors import Finding, GwError, Location
 from .recognise import Recognised
@@ -47,6 +47,9 @@ def read_source(path: Path, kind: str | None = None) -> Recognised:
         raise GwError("只能导入 .docx 或 .txt 文件。", Location(path))
     if not any(p.text.strip() for p in paras):
         raise GwError("文件里没有文字，没有可导入的内容。", Location(path))
+    paras = pastes.tidy(paras, findings, Location(path))
+    if not any(p.text.strip() for p in paras):
+        raise GwError("文件里只有页码、网址这样的行，没有可导入的正文。", Location(path))
     return recognise.recognise(paras, path, findings, kind)
 
 

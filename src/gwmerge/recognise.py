@@ -162,23 +162,65 @@ def _point_end(text: str, i: int, n: int) -> int | None:
 def _find_points(segments: list[str]) -> list[list[tuple[int, int]]]:
     """Point positions (start, text start) in each segment: one sequence 一是, 二是 … in order.
 
-    A sequence counts only with at least two points; a lone 一是 stays text.
+    A sequence counts only with at least two points; a lone 一是 stays text. The sequence is
+    decided over the whole item: a 一是 inside a point (“主要表现在：一是……；二是……”) opens a
+    list of that point, whose 二是, 三是 … stay its text, until the outer sequence goes on.
     """
+    marks: list[tuple[int, int, int, int]] = []  # segment, start, text start, number
+    for index, text in enumerate(segments):
+        i = text.find("是")
+        while i != -1:
+            for back in range(max(0, i - 3), i):
+                found = _point_at(text, back)
+                if found is not None and back + len(ordinals.format(ordinals.POINT, found[1])) == i + 1:
+                    marks.append((index, back, found[0], found[1]))
+                    break
+            i = text.find("是", i + 1)
+    outer: list[tuple[int, int, int]] = []
+    inner_next = 0  # the number an inner list expects next; 0 when no inner list is open
+    for index, at, text_at, n in marks:
+        expected = len(outer) + 1
+        if inner_next and n == inner_next:
+            inner_next += 1
+        elif n == expected:
+            outer.append((index, at, text_at))
+            inner_next = 0
+        elif n == 1 and outer:
+            inner_next = 2
+    if len(outer) < 2:
+        outer = _sequential_points(segments)
     found: list[list[tuple[int, int]]] = [[] for _ in segments]
+    for index, at, text_at in outer:
+        found[index].append((at, text_at))
+    return found
+
+
+def _point_at(text: str, i: int) -> tuple[int, int] | None:
+    """(text start, number) of a 一是-style point starting at ``i``, after a boundary."""
+    if i and text[i - 1] not in _BOUNDARY:
+        return None
+    found = ordinals.match(text[i:i + 8], ordinals.POINT)
+    if found is None or not text.startswith(ordinals.format(ordinals.POINT, found.number), i):
+        return None
+    end = _point_end(text, i, found.number)
+    return (end, found.number) if end is not None else None
+
+
+def _sequential_points(segments: list[str]) -> list[tuple[int, int, int]]:
+    """The plain reading: 一是, 二是 … taken in order wherever they come (with at least two)."""
+    found: list[tuple[int, int, int]] = []
     n = 1
     for index, text in enumerate(segments):
         i = 0
         while i < len(text):
             end = _point_end(text, i, n)
             if end is not None:
-                found[index].append((i, end))
+                found.append((index, i, end))
                 n += 1
                 i = end
             else:
                 i += 1
-    if n <= 2:
-        return [[] for _ in segments]
-    return found
+    return found if n > 2 else []
 
 
 def _split_lead(text: str) -> tuple[str, str]:
@@ -258,6 +300,7 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
         put(sf.FIELD_NAME_LINE, [sf.NO])
 
     body = _split_run_in_headings(body, findings)
+    body = _split_glued_items(body, findings)
     opening, sections, closing = _outline(body, findings)
     if opening:
         put(sf.FIELD_OPENING, [p.text for p in opening], opening[0].location)
@@ -474,6 +517,57 @@ def _split_run_in_headings(body: list[SourcePara], findings: list[Finding]) -> l
                 continue
         out.append(para)
     return out
+
+
+#: Where an item glued to the line before may start: after a sentence or clause end.
+_GLUE_AFTER = "。！？!?；;：:”’）)】"
+
+
+def _split_glued_items(body: list[SourcePara], findings: list[Finding]) -> list[SourcePara]:
+    """“……问题。1、理论学习不够” then “2、……”: item 1 glued to the end of the line before (a paste).
+
+    Where a paragraph starts with item n (n > 1) of a level and the paragraph before does not
+    start with item n − 1 of it but has n − 1 after a sentence end, that item is cut off into a
+    paragraph of its own (so the typed 2、3、… stay 2、3、… and no number is given twice).
+    """
+    out: list[SourcePara] = []
+    for para in body:
+        found = ordinals.match(para.text)
+        if found is not None and found.level != ordinals.POINT and found.number > 1 and out:
+            wanted = found.number - 1
+            before = out[-1]
+            start = ordinals.match(before.text, found.level)
+            if (start is None or start.number != wanted) and not _ANNEX.match(before.text):
+                cut = _glued_at(before.text, found.level, wanted, _typed_mark(para.text, found))
+                if cut is not None:
+                    head, tail = before.text[:cut].rstrip(), before.text[cut:]
+                    out[-1] = replace(before, text=head)
+                    out.append(replace(before, text=tail))
+                    form = tail[:ordinals.match(tail, found.level).end].strip()
+                    findings.append(Finding(before.location, f"序号“{form}”接在上一段末尾（多半是粘贴时断行丢了），"
+                                            f"已另起一段，与后面的“{para.text[:found.end].strip()}”等连成一组。",
+                                            Severity.WARNING))
+        out.append(para)
+    return out
+
+
+def _typed_mark(text: str, found: ordinals.Ordinal) -> str:
+    """The separator typed after an ordinal's number (、 . ．）), to find the same form glued."""
+    typed = text[:found.end].rstrip(" \t\u3000")
+    return typed[-1:] if typed else ""
+
+
+def _glued_at(text: str, level: int, number: int, mark: str) -> int | None:
+    """Where item ``number`` of ``level``, typed with the same mark, starts after a stop in ``text``."""
+    for at in range(len(text) - 2, 0, -1):
+        if text[at - 1] not in _GLUE_AFTER:
+            continue
+        found = ordinals.match(text[at:], level)
+        if found is None or found.number != number or not text[at:at + found.end].rstrip(" \t\u3000").endswith(mark):
+            continue
+        if len(text) - at - found.end >= 2:
+            return at
+    return None
 
 
 def _level1(para: SourcePara) -> ordinals.Ordinal | None:
