@@ -107,7 +107,8 @@ def standalone(text: str) -> str:
 
 def plan(doc: Document, kind: Kind) -> Plan:
     """Lay out a numbered, checked document for the given kind."""
-    paras: list[Para] = [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
+    paras: list[Para] = [Para(roles.ADDRESSEE, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_ADDRESSEE)]
+    paras += [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
     inline = kinds.points_inline(doc, kind)
     for section in doc.sections:
         if section.heading:  # a section without a heading (部分标题 “无”) starts with its rows

@@ -26,7 +26,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MAX_FILE = 100 * 1024 * 1024
 # Our own templates' paragraph styles, and what they say about a paragraph.
 _OWN_STYLES = {"GwTitle": Hint.TITLE, "GwSubtitle": Hint.SUBTITLE, "GwNameLine": Hint.NAME_LINE,
-               "GwSignature": Hint.SIGNATURE,
+               "GwSignature": Hint.SIGNATURE, "GwAddressee": Hint.ADDRESSEE,
                "GwHeading1": Hint.HEADING, "GwHeading2": Hint.HEADING, "GwHeading3": Hint.HEADING,
                "GwBody": Hint.BODY, "GwBodyKeepNext": Hint.BODY}
 _SKIPPED = {"drawing": "图片", "pict": "图片或文本框", "object": "嵌入对象", "AlternateContent": "图片或文本框"}

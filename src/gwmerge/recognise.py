@@ -47,7 +47,7 @@ def _is_person(text: str) -> bool:
 
 
 # A unit or post, spaces, then a name: 第三党支部 李红梅, 县委副书记　王建国.
-_UNIT_PERSON = re.compile(r"[\u4e00-\u9fff（）()、·]{2,24}[ \u3000]+[\u4e00-\u9fff·]{2,4}")
+_UNIT_PERSON = re.compile(r"[\u4e00-\u9fffXxＸｘ×*＊（）()、·]{2,24}[ \u3000]+[\u4e00-\u9fff·]{2,4}")
 # A bracketed line under a title: （2025年1月）, （征求意见稿）, (讨论稿).
 _BRACKETED = re.compile(r"[（(][^（()）。，,；;]{1,20}[）)]")
 _MAX_TITLE_LINES = 4
@@ -74,6 +74,7 @@ class Hint(Enum):
     BODY = "body"
     SIGNATURE = "signature"
     CENTER = "center"
+    ADDRESSEE = "addressee"
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
                                 f"合并后的落款只署一行“{signer.text}”，“{unit}”作为正文最后一段保留，请核对。",
                                 Severity.WARNING))
     body = paras[start:end]
+    if body and _addressee_like(body[0]):
+        put(sf.FIELD_ADDRESSEE, [body[0].text], body[0].location)
+        body = body[1:]
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
         year = _YEAR.search("".join(title_lines))
@@ -356,6 +360,22 @@ def _name_line_like(para: SourcePara) -> bool:
         para.hint in (Hint.NONE, Hint.CENTER) and (_is_person(text) or (
             _UNIT_PERSON.fullmatch(text) is not None and not any(w in text for w in _NOT_A_NAME)))
         and not text.endswith(_TITLE_WORDS) and ordinals.match(text) is None)
+
+
+# Words of a salutation to listeners (各位领导、同志们：), which is body text, not a 主送.
+_SALUTATION = ("同志", "领导", "各位", "尊敬", "朋友", "老师", "代表", "嘉宾", "大家", "你们")
+_MAX_ADDRESSEE_WIDTH = 60
+
+
+def _addressee_like(para: SourcePara) -> bool:
+    """A 主送 line right under the title: organisations, ending with a colon (县委组织部：)."""
+    text = para.text.strip()
+    if para.hint is Hint.ADDRESSEE:
+        return True
+    return (para.hint in (Hint.NONE, Hint.BODY) and text.endswith(("：", ":")) and len(text) >= 3
+            and _width(text) <= _MAX_ADDRESSEE_WIDTH and not any(ch in text for ch in "。！？!?；;")
+            and ordinals.match(text) is None and _LABELLED_SIGNER.match(text) is None
+            and _ANNEX.match(text) is None and not any(word in text for word in _SALUTATION))
 
 
 def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | None, SourcePara | None]:

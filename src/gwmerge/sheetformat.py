@@ -30,6 +30,7 @@ FIELD_SIGNER = "署名"
 FIELD_POINTS = "要点排法"
 FIELD_NAME_LINE = "标题下署名"
 FIELD_CHECKS_OFF = "不做的检查"
+FIELD_ADDRESSEE = "主送"
 YES, NO = "是", "否"
 # 标题 filled with one of these: the material has no title (import writes the first).
 NO_TITLE = "无"
@@ -56,6 +57,7 @@ INFO_FIELDS: dict[str, str] = {
                   "留空按文种的默认做法；个别行不同时在该行“排法”列选择",
     FIELD_CHECKS_OFF: "可留空：这份材料不做的检查，写规则名，用顿号分开，如“部分、段末标点”"
                       "（gwmerge check --rules 可查看规则名）；从原有材料导入时，部分名称按原文，会填“部分”",
+    FIELD_ADDRESSEE: "可留空：主送机关，如“县委组织部：”，排在标题下、正文前，顶格，以全角冒号结尾",
 }
 # A row of the information sheet the writer adds so a later version can tell old workbooks apart.
 FORMAT_LABEL = "格式版本"

@@ -92,6 +92,9 @@ def _style_specs(p: Profile) -> list[_StyleSpec]:
                    jc="both", first_line_chars=200, body_width=True, next_style=_P[roles.BODY]),
         _StyleSpec(_P[roles.BODY_KEEP], "正文（与落款同页）", "paragraph", p.font_body, p.size_body,
                    jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style=_P[roles.BODY]),
+        # 主送 (GB/T 9704 7.3.2): 3号仿宋, flush left, no indent.
+        _StyleSpec(_P[roles.ADDRESSEE], "主送", "paragraph", p.font_body, p.size_body,
+                   jc="both", first_line_chars=0, body_width=True, next_style=_P[roles.BODY]),
         _StyleSpec(_P[roles.SIGNATURE], "落款", "paragraph", p.font_body, p.size_body,
                    jc="right", first_line_chars=0, keep_next=True, next_style=_P[roles.SIGNATURE],
                    measured=True),
@@ -138,6 +141,8 @@ _BODY_LOOP: tuple[tuple[str, str], ...] = (
     (_P[roles.HEADING3], "{{r p.rich }}"),
     (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BLANK}" %}}'),
     (_P[roles.BODY], ""),
+    (_P[roles.BODY], f'{{%p elif p.kind == "{roles.ADDRESSEE}" %}}'),
+    (_P[roles.ADDRESSEE], "{{r p.rich }}"),
     (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_KEEP}" %}}'),
     (_P[roles.BODY_KEEP], "{{r p.rich }}"),
     (_P[roles.BODY], "{%p else %}"),
