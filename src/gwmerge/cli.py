@@ -445,13 +445,19 @@ Sources = Annotated[
 ]
 
 
-def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
-    """Per source: where the result went, what was recognised, and where to look."""
+def _report_sources(outcomes: list[api.Outcome], done: str, *, pdf_wanted: bool = False,
+                    pdf_problem: str = "") -> None:
+    """Per source: where the result went (and its PDF), what was recognised, and where to look."""
     from . import importing
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
-            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {for_markup(outcome.output)}", highlight=False)
+            shown = f"{for_markup(outcome.output)}"
+            if outcome.pdf is not None:
+                shown += f"，{for_markup(outcome.pdf.name)}"
+            elif pdf_wanted and not pdf_problem:
+                shown += "（未能生成 PDF）"
+            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {shown}", highlight=False)
         else:
             failed += 1
             reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
@@ -465,6 +471,9 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
                 out.print(f"    {for_markup(line)}", highlight=False)
         for finding in outcome.findings:
             out.print(f"    {_finding(finding)}", highlight=False)
+    if pdf_problem:
+        from rich.text import Text
+        out.print(Text("未生成 PDF：", style="yellow").append(_safe(pdf_problem), style=""), highlight=False)
     summary = f"{done}：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
     out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
     if failed:
@@ -505,16 +514,24 @@ def format_(
         bool, typer.Option("--keep-workbook", help="同时保存导入的工作簿，便于以后修改。")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。")] = False,
 ) -> None:
     """一键排版：把 Word 或文本草稿排成公文格式，文字不变。"""
     from . import api, importing
+    from .pdf import PdfUnavailable
     try:
         if not importing.collect_sources(paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
         outcomes = api.format_documents(paths, output, kind, profile or (), force=force, keep_workbook=keep_workbook)
     except GwError as exc:
         raise _fail(exc) from None
-    _report_sources(outcomes, "排版完成")
+    problem = ""
+    if pdf:
+        try:
+            api.export_pdfs([o for o in outcomes if o.ok], output)
+        except PdfUnavailable as exc:
+            problem = str(exc)
+    _report_sources(outcomes, "排版完成", pdf_problem=problem, pdf_wanted=pdf)
 
 
 def _chinese_help() -> None:

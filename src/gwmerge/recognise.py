@@ -310,8 +310,9 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
         put(sf.FIELD_OPENING, [p.text for p in opening], opening[0].location)
     if closing:
         put(sf.FIELD_CLOSING, [p.text for p in closing], closing[0].location)
-    kind = kinds_mod.find(kind_name) if kind_name else guess_kind(title_lines, signer is not None
-                                                                  and not _is_person(signer.text))
+    organisation = signer is not None and not _is_person(signer.text)
+    kind = (kinds_mod.find(kind_name) if kind_name
+            else guess_kind(title_lines, organisation, "".join(p.text for p in body)))
     put(sf.FIELD_KIND, [kind.id])
     run_on = _points_majority(sections)
     if run_on is not None:
@@ -924,13 +925,18 @@ def _minimise_whole(sec: _Sec, section: Section, joins: dict[int, Join], inline:
 # ---------------------------------------------------------------- which kind
 
 
-def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
-    """The kind from the title's words (and who signs); else the generic kind, else the default."""
+def guess_kind(title_lines: list[str], organisation: bool, text: str = "") -> Kind:
+    """The kind from the title's words (and who signs, and how the text speaks); else the generic
+    kind, else the default.
+
+    A 民主生活会 (or 检视剖析) material of a 班子 says so in its title, its signature or its words
+    (领导班子, 班子成员, 我们 far more than 我); 组织生活会 named in the title is the branch meeting.
+    """
     title = _simplified("".join(title_lines))
-    if any(w in title for w in ("组织生活会", "检视剖析")):
+    team = organisation or "班子" in title or _speaks_as_team(_simplified(text))
+    if "组织生活会" in title or ("检视剖析" in title and not team):
         wanted: tuple[str, ...] = ("组织生活会",)
-    elif any(w in title for w in ("民主生活会", "mzshh", "对照检查")):
-        team = organisation or "班子" in title
+    elif any(w in title for w in ("民主生活会", "mzshh", "对照检查", "检视剖析")):
         wanted = ("班子民主生活会", "班子", "民主生活会") if team else ("民主生活会",)
     else:
         wanted = ("通用",)
@@ -940,6 +946,16 @@ def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
         except GwError:
             continue
     return kinds_mod.find(None)
+
+
+_OUR_PLACE = re.compile(r"我(?:镇|县|乡|市|区|村|局|委|办|单位|部门|们)")
+
+
+def _speaks_as_team(text: str) -> bool:
+    """The body speaks for a 班子: 我们 and 班子 far more than a person's own 我 (我镇 is a place)."""
+    team = text.count("我们") + text.count("班子")
+    person = len(re.findall("我", text)) - len(_OUR_PLACE.findall(text))
+    return team >= 3 and team >= 2 * person
 
 
 def _simplified(text: str) -> str:
