@@ -27,6 +27,10 @@ _ADDRESS = re.compile(r"(?:网址[：:]\s*)?(?:https?://|www\.)\S+", re.IGNORECA
 _LABELS = re.compile(r"(?:来源|来\s*源|编辑|责任编辑|责编|审核|校对|排版|原标题|作者|图片来源|文字来源)"
                      r"\s*[：:|｜]")
 _MAX_LABEL_LINE = 40
+# A WeChat article's stamp under its title: 2025-01-10 08:30, 原创 2025年1月10日 08:30.
+_STAMP = re.compile(r"(?:原创\s*)?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s+\d{1,2}:\d{2}(?::\d{2})?")
+_STAMP_AT_TOP = 5  # lines from the top where a stamp and the account's name stand
+_MAX_ACCOUNT = 20
 
 
 def furniture(text: str) -> bool:
@@ -39,6 +43,19 @@ def furniture(text: str) -> bool:
     return len(stripped) <= _MAX_LABEL_LINE and _LABELS.match(stripped) is not None
 
 
+def _account_lines(paras: list[SourcePara]) -> set[int]:
+    """The stamp of a WeChat article near the top, and the account's name beside it."""
+    found: set[int] = set()
+    for index, para in enumerate(paras[:_STAMP_AT_TOP]):
+        if index and _STAMP.fullmatch(para.text.strip()):
+            found.add(index)
+            for near in (index - 1, index + 1):
+                text = paras[near].text.strip() if 0 < near < len(paras) else ""
+                if text and len(text) <= _MAX_ACCOUNT and not any(ch in text for ch in "。，,；;：:！？!?“”"):
+                    found.add(near)
+    return found
+
+
 def _marks_only(text: str) -> bool:
     return _MARKS_ONLY.fullmatch(text) is not None and any(ch in _OPENERS + _CLOSERS for ch in text)
 
@@ -47,8 +64,9 @@ def tidy(paras: list[SourcePara], findings: list[Finding], source: Location) -> 
     """Paragraphs with furniture lines dropped and quote-only lines joined to their words."""
     dropped: list[str] = []
     kept: list[SourcePara] = []
-    for para in paras:
-        if furniture(para.text):
+    account = _account_lines(paras)
+    for index, para in enumerate(paras):
+        if furniture(para.text) or index in account:
             dropped.append(para.text.strip())
         else:
             kept.append(para)

@@ -1,0 +1,221 @@
+"""Shapes of real drafts that import used to get wrong, through import → merge and format → verify.
+
+tests/data/shapes holds drafts written the way they arrive: item 1、 glued to the end of the line
+before (a paste), 一是……；二是…… inside a 一是 point, PDF and WeChat pastes with every “ and ” on a
+line of its own and page numbers, 来源/编辑 lines and a publish stamp, a byline and a 副标题 under
+the title, and a 主送 line. NAME.expected holds the paragraphs of the document, ``style<TAB>text``
+(a line break inside the title as ``\\n``). Each also goes through as a plain Word draft.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from test_import import import_and_merge, paragraphs, plain_docx
+
+from gwmerge import api
+
+SHAPES = Path(__file__).parent / "data" / "shapes"
+NAMES = sorted(p.stem for p in SHAPES.glob("*.txt"))
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def expected(name: str) -> list[tuple[str, str]]:
+    rows = (SHAPES / f"{name}.expected").read_text(encoding="utf-8").splitlines()
+    return [(text.replace("\\n", "\n"), style) for style, text in (row.split("\t", 1) for row in rows)]
+
+
+def lines(name: str) -> list[str]:
+    return [line for line in (SHAPES / f"{name}.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_shape_is_here() -> None:
+    assert {"glued_items", "glued_two_levels", "inner_points", "quote_lines_paste", "quote_lines_wechat",
+            "byline_subtitle", "addressee_report"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_import_then_merge_gives_the_paragraphs(name: str, tmp_path: Path) -> None:
+    out, imported = import_and_merge(SHAPES / f"{name}.txt", tmp_path)
+    assert paragraphs(out) == expected(name)
+    assert not [f for f in imported.findings if "无法按原样还原" in f.message or "不完全一致" in f.message]
+    again, _ = import_and_merge(out, tmp_path / "again")
+    assert paragraphs(again) == paragraphs(out)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_format_then_verify_is_clean(name: str, tmp_path: Path) -> None:
+    [outcome] = api.format_documents([SHAPES / f"{name}.txt"], tmp_path / "out")
+    assert outcome.ok, outcome.error or outcome.crash
+    assert paragraphs(outcome.output) == expected(name)
+    [checked] = api.verify([outcome.output])
+    assert checked.findings == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_as_a_word_draft(name: str, tmp_path: Path) -> None:
+    source = plain_docx(tmp_path / f"{name}.docx", lines(name))
+    [outcome] = api.format_documents([source], tmp_path / "out")
+    assert outcome.ok, outcome.error or outcome.crash
+    assert paragraphs(outcome.output) == expected(name)
+
+
+def _findings(name: str, tmp_path: Path) -> list[str]:
+    [outcome] = api.format_documents([SHAPES / f"{name}.txt"], tmp_path / "f")
+    return [f.message for f in outcome.findings]
+
+
+def test_a_glued_item_keeps_the_typed_numbers_and_is_said(tmp_path: Path) -> None:
+    """“……问题。1、理论学习不够” then 2、3、4、: 1. to 4., never two items numbered 1."""
+    body = [text for text, _ in expected("glued_items")]
+    numbered = [text[:2] for text in body if text[:1].isdigit() and text[1] == "."]
+    assert numbered == ["1.", "2.", "3.", "4.", "1.", "2."]  # two parts, each counting from 1
+    assert "对照检查，主要存在以下问题。" in body
+    messages = _findings("glued_items", tmp_path)
+    assert any("序号“1、”接在上一段末尾" in m for m in messages), messages
+    assert not any("不连续" in m for m in messages), messages
+
+
+def test_a_list_inside_a_point_stays_in_its_point(tmp_path: Path) -> None:
+    """一是 … 主要表现在：一是……；二是……。二是 …: three outer points; the lead sentences bolded are
+    the outer points' (引导句加粗), and check says no 二是 is missing."""
+    [outcome] = api.format_documents([SHAPES / "inner_points.txt"], tmp_path / "out", profiles=["引导句加粗"])
+    assert outcome.ok
+    assert outcome.recognised is not None
+    assert outcome.recognised.sections[0] == ("存在的问题", 2, 5)
+    with zipfile.ZipFile(outcome.output) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    leads = ["".join(t.text or "" for t in r.iter(f"{W}t")) for r in root.iter(f"{W}r")
+             if (s := r.find(f"{W}rPr/{W}rStyle")) is not None and s.get(f"{W}val") == "GwLeadChar"]
+    assert leads == ["一是学习不够系统。", "二是学用结合不够。", "三是学习氛围不浓。"]
+    assert not [f for f in outcome.findings if "二是" in f.message]
+
+
+def test_a_pdf_paste_with_quotes_on_their_own_lines_keeps_its_paragraphs(tmp_path: Path) -> None:
+    """6 paragraphs with every “ and ” on a line of its own (30 lines) come out as 6, page furniture gone."""
+    assert len(lines("quote_lines_paste")) == 30
+    assert len(expected("quote_lines_paste")) == 7  # the title and the six paragraphs
+    messages = _findings("quote_lines_paste", tmp_path)
+    assert any("略去了页码、网址或来源、编辑" in m and "“来源：某某镇党委”" in m for m in messages), messages
+    assert any("引号、括号单独成行" in m for m in messages), messages
+    text = "".join(t for t, _ in expected("quote_lines_paste"))
+    assert "mp.weixin" not in text and "— 1 —" not in text and "编辑" not in text
+
+
+def test_a_byline_and_a_addressee_are_set_as_such() -> None:
+    assert ("XX镇党委书记 张三", "GwNameLine") in expected("byline_subtitle")
+    assert ("——在镇党委班子民主生活会上的发言", "GwSubtitle") in expected("byline_subtitle")
+    assert expected("addressee_report")[1] == ("县委组织部：", "GwAddressee")
+
+
+def test_the_addressee_is_flush_left_in_the_body_font(tmp_path: Path) -> None:
+    [outcome] = api.format_documents([SHAPES / "addressee_report.txt"], tmp_path / "out")
+    with zipfile.ZipFile(outcome.output) as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    style = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "GwAddressee")
+    ind = style.find(f"{W}pPr/{W}ind")
+    assert ind is not None and ind.get(f"{W}firstLineChars") == "0"
+    fonts = style.find(f"{W}rPr/{W}rFonts")
+    assert fonts is not None and "仿宋" in fonts.get(f"{W}eastAsia")
+    assert style.find(f"{W}rPr/{W}sz").get(f"{W}val") == "32"  # 三号
+
+
+def test_through_the_command_with_pdf(tmp_path: Path) -> None:
+    """gwmerge format DRAFT --pdf, as merge --pdf: the document and its PDF."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-m", "gwmerge", "format", SHAPES / "glued_items.txt", "--pdf",
+                           "-o", tmp_path / "out"], capture_output=True, text=True, env=env, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "out" / "glued_items.docx").is_file()
+    pdf = tmp_path / "out" / "glued_items.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+    assert "glued_items.pdf" in done.stdout
+
+
+# ---------------------------------------------------------------- the smaller ones
+
+
+def test_a_numbered_1_with_half_bracket_is_no_unpaired_bracket(tmp_path: Path) -> None:
+    """1） 2） ordinals (as typed in many drafts) are not reported as a “）” without its “（”."""
+    source = tmp_path / "材料.txt"
+    source.write_text("关于整改落实情况的报告\n一、整改情况\n1）理论学习得到加强。2）工作作风有所转变。\n"
+                      "二、下步打算\n继续抓好整改（见附表）。\n", encoding="utf-8")
+    [outcome] = api.format_documents([source], tmp_path / "out")
+    assert outcome.ok
+    assert not [f for f in outcome.findings if "没有配对" in f.message]
+    # A real half pair is still found.
+    source.write_text("关于整改落实情况的报告\n一、整改情况\n理论学习得到加强）。\n二、下步打算\n继续抓好整改。\n",
+                      encoding="utf-8")
+    [outcome] = api.format_documents([source], tmp_path / "again")
+    assert [f for f in outcome.findings if "没有配对" in f.message]
+
+
+def test_a_team_material_is_known_by_its_words(tmp_path: Path) -> None:
+    """A 班子 material whose title does not say 班子 is still the 班子 kind: it speaks as 我们/班子."""
+    source = tmp_path / "检视剖析材料.txt"
+    source.write_text("2024年度民主生活会检视剖析材料\n"
+                      "按照要求，我们认真查摆问题。\n一、存在的问题\n"
+                      "我们班子学习不够深入，班子成员之间谈心谈话不够。我们抓落实的力度还不够。\n"
+                      "二、整改措施\n我们将加强班子自身建设。\n", encoding="utf-8")
+    [outcome] = api.format_documents([source], tmp_path / "out")
+    assert outcome.ok and outcome.recognised is not None
+    assert outcome.recognised.kind.id == "班子民主生活会"
+    personal = tmp_path / "个人.txt"
+    personal.write_text("2024年度民主生活会个人对照检查材料\n按照要求，我认真查摆问题。\n一、存在的问题\n"
+                        "我学习不够深入，我作为班子成员，有时对自己要求不严。\n二、整改措施\n我将加强学习。\n",
+                        encoding="utf-8")
+    [outcome] = api.format_documents([personal], tmp_path / "out")
+    assert outcome.recognised is not None and outcome.recognised.kind.id == "民主生活会"
+
+
+def test_a_long_opening_is_content(tmp_path: Path) -> None:
+    """657 characters, most of them in the opening: merge writes it as 已生成, not 内容过少."""
+    from conftest import make_workbook
+
+    from gwmerge.workbook import SectionRows
+
+    opening = "按照要求，" + "我认真学习了有关文件精神，对照检查了自身存在的问题，" * 24
+    book = make_workbook(tmp_path / "材料.xlsx", [SectionRows("存在的主要问题", [("段落", "", "学习不够。")],
+                                                                 example=None)], **{"开头": opening})
+    [merged] = api.merge([book], tmp_path / "out")
+    assert merged.ok, merged.error
+    assert merged.status == "已生成"
+
+
+def test_an_empty_signer_in_a_team_kind_is_said(tmp_path: Path) -> None:
+    from conftest import make_workbook
+
+    from gwmerge.workbook import SectionRows
+
+    book = make_workbook(tmp_path / "班子.xlsx", [SectionRows("存在的主要问题", [("段落", "", "学习不够深入。")],
+                                                               example=None)], **{"文种": "班子民主生活会"})
+    [merged] = api.merge([book], tmp_path / "out")
+    assert merged.ok
+    said = [f.message for f in merged.findings if f.rule == "落款"]
+    assert any("班子的材料，“署名”却为空，落款将写个人姓名“张三”" in m for m in said), said
+    book = make_workbook(tmp_path / "班子2.xlsx", [SectionRows("存在的主要问题", [("段落", "", "学习不够深入。")],
+                                                                example=None)],
+                         **{"文种": "班子民主生活会", "署名": "中共某某镇委员会领导班子"})
+    [merged] = api.merge([book], tmp_path / "out2")
+    assert not [f for f in merged.findings if f.rule == "落款"]
+
+
+def test_ten_thousand_headings_finish_in_time(tmp_path: Path) -> None:
+    """A long 汇编 is no attack: 10,000 一、 headings import within a generous cap (linear recognition)."""
+    from gwmerge import ordinals
+
+    source = tmp_path / "汇编.txt"
+    source.write_text("\n".join(["学习资料汇编", *(f"{ordinals.format(1, n)}第{n}篇学习资料" for n in
+                                                   range(1, 10_001))]) + "\n", encoding="utf-8")
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-m", "gwmerge", "format", source, "-o", tmp_path / "out"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "out" / "汇编.docx").is_file()
