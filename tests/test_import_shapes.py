@@ -207,15 +207,46 @@ def test_an_empty_signer_in_a_team_kind_is_said(tmp_path: Path) -> None:
     assert not [f for f in merged.findings if f.rule == "落款"]
 
 
+def _gwmerge(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "gwmerge", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=90)
+
+
 def test_ten_thousand_headings_finish_in_time(tmp_path: Path) -> None:
-    """A long 汇编 is no attack: 10,000 一、 headings import within a generous cap (linear recognition)."""
+    """A long 汇编 is no attack: 10,000 一、 headings (一万、 included, not taken for lines cut from a
+    PDF) are refused by import in one sentence (one sheet a part, at most 500), within a generous
+    cap; format lays out 5,000 parts of one paragraph each (10,000 paragraphs)."""
     from gwmerge import ordinals
 
     source = tmp_path / "汇编.txt"
     source.write_text("\n".join(["学习资料汇编", *(f"{ordinals.format(1, n)}第{n}篇学习资料" for n in
                                                    range(1, 10_001))]) + "\n", encoding="utf-8")
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    done = subprocess.run([sys.executable, "-m", "gwmerge", "format", source, "-o", tmp_path / "out"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = _gwmerge("import", source, "-o", tmp_path / "books")
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "材料有 10000 个“一、”这样的部分" in done.stdout and "最多 500 个" in done.stdout
+    assert "Traceback" not in done.stderr and "PDF" not in done.stdout
+    assert not (tmp_path / "books" / "汇编.xlsx").exists()
+    long = tmp_path / "长汇编.txt"
+    long.write_text("\n".join(["学习资料汇编", *(f"{ordinals.format(1, n)}第{n}篇学习资料\n第{n}篇的内容摘要。"
+                                                  for n in range(1, 5_001))]) + "\n", encoding="utf-8")
+    done = _gwmerge("format", long, "-o", tmp_path / "docs")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert (tmp_path / "out" / "汇编.docx").is_file()
+    assert "不连续" not in done.stdout
+    assert len(paragraphs(tmp_path / "docs" / "长汇编.docx")) == 1 + 10_000
+
+
+def test_a_hundred_thousand_paragraphs_are_refused_in_one_sentence(tmp_path: Path) -> None:
+    """100,000 paragraphs in a .docx: one sentence naming the stated size, well within the cap."""
+    body = "".join(f"<w:p><w:r><w:t>第{n}段。</w:t></w:r></w:p>" for n in range(100_000))
+    source = tmp_path / "巨长.docx"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                   f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    done = _gwmerge("format", source, "-o", tmp_path / "out")
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "材料有 100000 段，超过 20000 段" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out" / "巨长.docx").exists()

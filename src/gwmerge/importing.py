@@ -16,6 +16,8 @@ from .recognise import Recognised
 from .safetext import safe_filename
 
 SOURCE_SUFFIXES = (".docx", ".txt")
+#: Recognition is linear (about a second per 2,000 paragraphs); past this a file is no material.
+MAX_PARAGRAPHS = 20_000
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
@@ -47,6 +49,9 @@ def read_source(path: Path, kind: str | None = None) -> Recognised:
         raise GwError("只能导入 .docx 或 .txt 文件。", Location(path))
     if not any(p.text.strip() for p in paras):
         raise GwError("文件里没有文字，没有可导入的内容。", Location(path))
+    if len(paras) > MAX_PARAGRAPHS:
+        raise GwError(f"材料有 {len(paras)} 段，超过 {MAX_PARAGRAPHS} 段，一份公文材料不会这么长；"
+                      "请检查是否选错文件，或分成几份再导入。", Location(path))
     paras = pastes.tidy(paras, findings, Location(path))
     if not any(p.text.strip() for p in paras):
         raise GwError("文件里只有页码、网址这样的行，没有可导入的正文。", Location(path))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import kinds, numbering, ordinals
 from . import sheetformat as sf
-from .errors import Finding
+from .errors import Finding, Location
 from .model import Document, Node
 from .safetext import MAX_CELL_CHARS
 from .workbook import SectionRows, write_workbook
@@ -75,9 +75,22 @@ def too_long(doc: Document) -> list[Finding]:
             for text in texts if len(_cell(text.paragraphs)) > MAX_CELL_CHARS]
 
 
+#: A workbook holds one sheet per part; past this many a workbook is no way to edit a material
+#: (Excel slows down, the writer takes minutes). ``format`` lays such a material out directly.
+MAX_PARTS = 500
+
+
+def too_many_parts(doc: Document) -> list[Finding]:
+    count = len(doc.sections)
+    if count <= MAX_PARTS:
+        return []
+    return [Finding(Location(doc.source), f"材料有 {count} 个“一、”这样的部分，工作簿每个部分占一个工作表，"
+                                          f"最多 {MAX_PARTS} 个；请分成几份导入，或用 gwmerge format 直接排版。")]
+
+
 def write(doc: Document, dest: Path) -> list[Finding]:
     """Write ``doc`` as a v2 workbook at ``dest`` (atomically); findings about what could not fit."""
-    problems = too_long(doc)
+    problems = too_many_parts(doc) or too_long(doc)
     if problems:
         return problems
     info, sections = workbook_content(doc)
@@ -85,4 +98,4 @@ def write(doc: Document, dest: Path) -> list[Finding]:
     return []
 
 
-__all__ = ["too_long", "workbook_content", "write"]
+__all__ = ["MAX_PARTS", "too_long", "too_many_parts", "workbook_content", "write"]
