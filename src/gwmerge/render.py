@@ -21,7 +21,7 @@ from jinja2 import Template, TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
-from . import roles, sandbox
+from . import roles, sandbox, tables
 from .errors import GwError, Location
 from .layout import Para, Plan, Signature
 
@@ -36,7 +36,7 @@ _ENV = sandbox.ENV
 class _Paragraph:
     """What a template sees of one paragraph: ``p.kind``, ``p.rich`` (styled runs), ``p.text``."""
 
-    __slots__ = ("kind", "rich", "text")
+    __slots__ = ("kind", "rich", "table", "text")
 
     def __init__(self, para: Para) -> None:
         self.kind = para.kind
@@ -44,6 +44,7 @@ class _Paragraph:
         self.rich = RichText()
         for run in para.runs:
             self.rich.add(run.text, style=CHAR_STYLES[run.role])
+        self.table = tables.table_block(para.rows) if para.rows else None
 
 
 def _signature(sign: Signature | None) -> RichTextParagraph | None:

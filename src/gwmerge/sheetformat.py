@@ -7,6 +7,7 @@ column; a v1 workbook has none of them and reads exactly as before.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 INFO_SHEET = "基本信息"
@@ -77,6 +78,7 @@ class Level(Enum):
     POINT = "一是"
     PARA = "段落"
     EXAMPLE = "示例"
+    TABLE = "表格"  # 正文 names the sheet (表格1, 表格2 …) whose rows are the table's rows
 
     @property
     def depth(self) -> int:
@@ -86,7 +88,11 @@ class Level(Enum):
 _DEPTHS = {Level.ITEM2.value: 2, Level.ITEM3.value: 3, Level.ITEM4.value: 4}  # asked per row: built once
 
 
-LEVEL_CHOICES = [Level.ITEM2, Level.POINT, Level.PARA, Level.ITEM3, Level.ITEM4]
+LEVEL_CHOICES = [Level.ITEM2, Level.POINT, Level.PARA, Level.ITEM3, Level.ITEM4, Level.TABLE]
+# A table of the document: a sheet named 表格1, 表格2 … (never a part), its first row the header
+# row; a section row of 层级 “表格” puts it there, its 正文 naming the sheet.
+TABLE_SHEET_PREFIX = "表格"
+TABLE_SHEET = re.compile(rf"{TABLE_SHEET_PREFIX}\d{{1,4}}")
 LEVEL_ALIASES: dict[str, Level] = {
     **{level.value: level for level in Level},
     "(一)": Level.ITEM2,
