@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from .errors import Finding, Location, Severity
-from .recognise import SourcePara
+from .recognise import Hint, SourcePara
 
 _OPENERS = "“‘《（(【「『〔"
 _CLOSERS = "”’》）)】」』〕"
@@ -66,7 +66,7 @@ def tidy(paras: list[SourcePara], findings: list[Finding], source: Location) -> 
     kept: list[SourcePara] = []
     account = _account_lines(paras)
     for index, para in enumerate(paras):
-        if furniture(para.text) or index in account:
+        if para.hint is not Hint.TABLE and (furniture(para.text) or index in account):
             dropped.append(para.text.strip())
         else:
             kept.append(para)
@@ -88,10 +88,11 @@ def _join_marks(paras: list[SourcePara], findings: list[Finding], source: Locati
     joined = 0
     for para in paras:
         text = para.text.strip(" \t\u3000\u00a0")
-        if _marks_only(para.text):
+        if para.hint is not Hint.TABLE and _marks_only(para.text):
             marks = re.sub(r"[\s\u3000]+", "", text)
             closing = marks[0] in _CLOSERS or (marks[0] in "\"'" and bool(out) and _open_quote(out[-1].text))
-            if out and (closing or glue_next or not out[-1].text.rstrip().endswith(tuple(_SENTENCE_END))):
+            if out and out[-1].hint is not Hint.TABLE and (
+                    closing or glue_next or not out[-1].text.rstrip().endswith(tuple(_SENTENCE_END))):
                 before = out[-1].text.rstrip(" \t\u3000\u00a0")
                 out[-1] = replace(out[-1], text=before + marks)
                 joined += 1
@@ -101,7 +102,7 @@ def _join_marks(paras: list[SourcePara], findings: list[Finding], source: Locati
                 out.append(replace(para, text=marks))
                 glue_next = True
             continue
-        if glue_next and out:
+        if glue_next and out and para.hint is not Hint.TABLE:
             out[-1] = replace(out[-1], text=out[-1].text.rstrip(" \t\u3000\u00a0") + text)
             joined += 1
         else:

@@ -75,6 +75,7 @@ class Hint(Enum):
     SIGNATURE = "signature"
     CENTER = "center"
     ADDRESSEE = "addressee"
+    TABLE = "table"  # a Word table: ``rows`` holds its cells, ``text`` them joined (layout.table_text)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class SourcePara:
     text: str
     location: Location
     hint: Hint = Hint.NONE
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's rows of cell text (hint TABLE)
 
 
 @dataclass
@@ -474,7 +476,12 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
         sections.append(_Sec("", 0, 0, "", bare=True))
         blocks.append([])
         first = 0
-    opening = body[:first]
+    opening = [p for p in body[:first] if p.hint is not Hint.TABLE]
+    for para in body[:first]:
+        if para.hint is Hint.TABLE:  # 开头 is text: a table there has no row to stand in
+            findings.append(Finding(para.location, f"表格（{len(para.rows)} 行）在第一个“一、”之前，"
+                                                   "开头部分放不下表格，没有导入，合并后请手动补上。",
+                                    Severity.WARNING))
     for index in range(first, len(body)):
         para = body[index]
         found = _level1(para)
@@ -498,8 +505,8 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
         del last_block[annex:]
     closing: list[SourcePara] = []
     for pos, index in enumerate(last_block):
-        if ordinals.match(body[index].text) is None and body[index].text.startswith(_CLOSING_STARTS) and all(
-                ordinals.match(body[i].text) is None for i in last_block[pos:]):
+        if _ordinal(body[index]) is None and body[index].text.startswith(_CLOSING_STARTS) and all(
+                _ordinal(body[i]) is None and body[i].hint is not Hint.TABLE for i in last_block[pos:]):
             closing = [body[i] for i in last_block[pos:]]
             del last_block[pos:]
             break
@@ -553,8 +560,9 @@ def _split_glued_items(body: list[SourcePara], findings: list[Finding]) -> list[
     """
     out: list[SourcePara] = []
     for para in body:
-        found = ordinals.match(para.text)
-        if found is not None and found.level != ordinals.POINT and found.number > 1 and out:
+        found = _ordinal(para)
+        if found is not None and found.level != ordinals.POINT and found.number > 1 and out \
+                and out[-1].hint is not Hint.TABLE:
             wanted = found.number - 1
             before = out[-1]
             start = ordinals.match(before.text, found.level)
@@ -591,25 +599,39 @@ def _glued_at(text: str, level: int, number: int, mark: str) -> int | None:
     return None
 
 
+def _ordinal(para: SourcePara) -> ordinals.Ordinal | None:
+    """The ordinal a paragraph starts with; a table has none (its first cell may look like one)."""
+    return None if para.hint is Hint.TABLE else ordinals.match(para.text)
+
+
 def _level1(para: SourcePara) -> ordinals.Ordinal | None:
-    found = ordinals.match(para.text)
+    found = _ordinal(para)
     return found if found is not None and found.level == 1 else None
 
 
 def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
     """Pieces of one section: items at paragraph starts, points within each item's paragraphs."""
     groups: list[list[int]] = [[]]  # paragraphs under the section itself, then one group per item
+    items: list[bool] = [False]  # whether each group starts with an item (else: plain paragraphs)
     for index in block:
-        found = ordinals.match(body[index].text)
+        found = _ordinal(body[index])
         if found is not None and found.level in (2, 3, 4):
             groups.append([index])
+            items.append(True)
+        elif body[index].hint is Hint.TABLE:
+            # A table is a row of its own; the paragraphs after it go on as plain paragraphs.
+            groups += [[index], []]
+            items += [False, False]
         else:
             groups[-1].append(index)
     pieces: list[_Piece] = []
     for group_no, group in enumerate(groups):
         if not group:
             continue
-        item = group_no > 0
+        if body[group[0]].hint is Hint.TABLE:
+            pieces.append(_Piece(sf.Level.TABLE, "", "", group[0], True))
+            continue
+        item = items[group_no]
         segments = []
         for pos, index in enumerate(group):
             text = body[index].text
@@ -622,9 +644,9 @@ def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
             if item and pos == 0:
                 found = ordinals.match(body[index].text)
                 level = {2: sf.Level.ITEM2, 3: sf.Level.ITEM3, 4: sf.Level.ITEM4}[found.level]
-                following = groups[group_no + 1][0] if group_no + 1 < len(groups) else None
-                alone = len(group) == 1 and (following is None
-                                             or ordinals.match(body[following].text).level <= found.level)
+                following = next((g[0] for g in groups[group_no + 1:] if g), None)
+                after = _ordinal(body[following]) if following is not None else None
+                alone = len(group) == 1 and (after is None or after.level <= found.level)
                 head, item_body = _item_parts(lead_text.strip(), bool(cuts), body[index].hint, alone)
                 pieces.append(_Piece(level, head, item_body, index, True, rest=lead_text.strip(),
                                      typed=found.number, typed_form=body[index].text[:found.end].strip()))
@@ -684,6 +706,9 @@ def _nodes(sec: _Sec, body: list[SourcePara], joins: dict[int, Join]) -> list[No
             level, head, text = sf.Level.PARA, "", body[piece.para].text
         elif piece.mode == 1:
             head, text = "", piece.rest
+        if level is sf.Level.TABLE:
+            nodes.append(Node(level, Text((), where), Text((), where), where, table=body[piece.para].rows))
+            continue
         head_text, body_text = Text((head,) if head else (), where), Text((text,) if text else (), where)
         if level is not sf.Level.PARA:
             # What the workbook reader will make of these cells (it drops typed ordinals), so
@@ -711,7 +736,7 @@ def _live(sec: _Sec) -> list[_Piece]:
 
 
 def _explicit(piece: _Piece) -> Join:
-    if piece.level.depth and piece.mode < 2:
+    if (piece.level.depth and piece.mode < 2) or piece.level is sf.Level.TABLE:
         return Join.DEFAULT
     return Join.NEW if piece.starts else Join.ON
 
@@ -765,7 +790,8 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
 
 def _plainer(piece: _Piece) -> bool:
     """Whether a plainer reading of the piece exists (the empty row of a bare heading has none)."""
-    return piece.mode < 2 and (piece.level is not sf.Level.PARA or bool(piece.body))
+    return piece.mode < 2 and piece.level is not sf.Level.TABLE and (piece.level is not sf.Level.PARA
+                                                                      or bool(piece.body))
 
 
 def _refused(doc: Document, kind: Kind, body: list[SourcePara]) -> set[int]:
@@ -831,7 +857,9 @@ def _expected(numbered: Document, body: list[SourcePara], live: list[_Sec]) -> t
         current = -1
         for piece, node in zip(sec.pieces, section.nodes, strict=True):
             # The source's own words (never the node's, which the reader may have trimmed).
-            if piece.mode >= 2:
+            if piece.level is sf.Level.TABLE:
+                text = layout.table_text(body[piece.para].rows)
+            elif piece.mode >= 2:
                 text = body[piece.para].text
             elif piece.mode == 1:
                 text = node.ordinal + piece.rest

@@ -16,19 +16,23 @@ from .layout import width
 #: width is also given as 100 % of the text block, so another profile's margins still hold it.
 TEXT_WIDTH = 8845
 _MIN_COLUMN = 900  # about three characters
+_CHAR = 330  # one 三号 character and a little of the cell's margins, in twips
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
 def column_widths(rows: tuple[tuple[str, ...], ...], total: int = TEXT_WIDTH) -> list[int]:
-    """Widths in twips, by the longest cell of each column (a short 序号 column stays narrow)."""
+    """Widths in twips: each column holds its header on one line (up to eight characters), the rest
+    is shared by the longest cell of each column (so a 序号 column stays narrow)."""
     columns = max(len(row) for row in rows)
+    header = rows[0]
+    floor = [max(_MIN_COLUMN, round((min(width(header[c]) if c < len(header) else 0, 8) + 1) * _CHAR))
+             for c in range(columns)]
+    if sum(floor) > total:
+        floor = [total // columns] * columns
     wanted = [max(min(width(row[c]) if c < len(row) else 0, 30) for row in rows) + 1 for c in range(columns)]
-    share = [max(_MIN_COLUMN, round(total * w / sum(wanted))) for w in wanted]
-    # Minimums may push the sum over the block: take the excess from the widest columns.
-    while sum(share) > total:
-        widest = share.index(max(share))
-        share[widest] -= min(sum(share) - total, share[widest] - _MIN_COLUMN) or 1
+    spare = total - sum(floor)
+    share = [int(f + spare * w // sum(wanted)) for f, w in zip(floor, wanted, strict=True)]
     share[-1] += total - sum(share)
     return share
 

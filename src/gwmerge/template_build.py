@@ -100,7 +100,7 @@ def _style_specs(p: Profile) -> list[_StyleSpec]:
                    measured=True),
         # Tables: 仿宋 cells, a 黑体 centred header row (the renderer builds the table itself).
         _StyleSpec(_P[roles.TABLE], "表格文字", "paragraph", p.font_body, p.size_body,
-                   jc="both", first_line_chars=0),
+                   jc="left", first_line_chars=0),
         _StyleSpec(_P[roles.TABLE_HEADER], "表头", "paragraph", p.font_heading1, p.size_body,
                    jc="center", first_line_chars=0),
         _StyleSpec(_P[roles.PAGE_NUMBER], "页码", "paragraph", p.font_page_number,

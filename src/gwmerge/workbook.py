@@ -52,8 +52,12 @@ def write_workbook(
     info: dict[str, str | dt.date],
     sections: Iterable[SectionRows],
     kind_choices: list[str],
+    tables: Iterable[tuple[str, tuple[tuple[str, ...], ...]]] = (),
 ) -> None:
     """Write a self-explaining workbook of the current format (v2), blank or filled.
+
+    ``tables``: (sheet name 表格N, rows) of the document's tables, written after the sections,
+    one table row a sheet row (sheetformat.TABLE_SHEET).
 
     ``info`` maps 基本信息 labels (``sheetformat.INFO_FIELDS``: 文种, 标题, 年度, 署名 …) to values;
     a title over several lines is written with ``\n``. ``kind_choices`` fills the 文种 drop-down.
@@ -94,7 +98,22 @@ def write_workbook(
 
     for section in sections:
         _write_section(wb, section)
+    for name, rows in tables:
+        _write_table(wb, name, rows)
     _save_atomic(wb, dest)
+
+
+def _write_table(wb: Workbook, name: str, rows: tuple[tuple[str, ...], ...]) -> None:
+    """A table's sheet: its rows as they are, the first (the header row) shaded like a header."""
+    ws = wb.create_sheet(name)
+    for row in rows:
+        ws.append(list(row))
+    _style_header(ws, max(len(row) for row in rows))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = _WRAP
+    for column in range(1, max(len(row) for row in rows) + 1):
+        ws.column_dimensions[ws.cell(row=1, column=column).column_letter].width = 24
 
 
 _COLUMNS = len(sf.SECTION_HEADER)
