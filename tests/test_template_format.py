@@ -23,7 +23,7 @@ THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 EM_DASH = "\u2014"
 
 PARAGRAPH_STYLES = ("GwTitle", "GwSubtitle", "GwNameLine", "GwAddressee", "GwHeading1", "GwHeading2", "GwHeading3",
-                    "GwBody", "GwSignature", "GwPageNumber")
+                    "GwBody", "GwSignature", "GwPageNumber", "GwTableText", "GwTableHeader")
 CHARACTER_STYLES = ("GwHeading2Char", "GwHeading3Char", "GwLeadChar")
 BODY_WIDTH = ("GwHeading1", "GwHeading2", "GwHeading3", "GwBody")
 
@@ -47,6 +47,8 @@ EXPECTED_BODY = [
     ("GwBody", ""),
     ("GwBody", '{%p elif p.kind == "addressee" %}'),
     ("GwAddressee", "{{r p.rich }}"),
+    ("GwBody", '{%p elif p.kind == "table" %}'),
+    ("GwBody", "{{p p.table }}"),
     ("GwBody", '{%p elif p.kind == "body_keep" %}'),
     ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", "{%p else %}"),
@@ -189,6 +191,7 @@ def test_chinese_display_names(doc: EffectiveDoc) -> None:
         "GwHeading2": "二级标题", "GwHeading3": "三级标题", "GwBody": "公文正文",
         "GwSignature": "落款", "GwPageNumber": "页码", "GwHeading2Char": "二级标题字符",
         "GwHeading3Char": "三级标题字符", "GwLeadChar": "引导句字符", "GwAddressee": "主送",
+        "GwTableText": "表格文字", "GwTableHeader": "表头",
     }
     assert set(doc.style_ids("character")) >= set(CHARACTER_STYLES)
 

@@ -479,7 +479,9 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
     opening = [p for p in body[:first] if p.hint is not Hint.TABLE]
     for para in body[:first]:
         if para.hint is Hint.TABLE:  # 开头 is text: a table there has no row to stand in
-            findings.append(Finding(para.location, f"表格（{len(para.rows)} 行）在第一个“一、”之前，"
+            first_row = "｜".join(para.rows[0])
+            shown = f"，第一行“{first_row[:30]}{'…' if len(first_row) > 30 else ''}”"
+            findings.append(Finding(para.location, f"表格（{len(para.rows)} 行{shown}）在第一个“一、”之前，"
                                                    "开头部分放不下表格，没有导入，合并后请手动补上。",
                                     Severity.WARNING))
     for index in range(first, len(body)):
