@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from gwmerge import api, ordinals  # noqa: E402
+from gwmerge import api  # noqa: E402
+from gwmerge.document import ordinals  # noqa: E402
 
 
 def material(n: int) -> str:

@@ -179,7 +179,7 @@ def test_a_long_opening_is_content(tmp_path: Path) -> None:
     """657 characters, most of them in the opening: merge writes it as 已生成, not 内容过少."""
     from conftest import make_workbook
 
-    from gwmerge.workbook import SectionRows
+    from gwmerge.write.xlsx import SectionRows
 
     opening = "按照要求，" + "我认真学习了有关文件精神，对照检查了自身存在的问题，" * 24
     book = make_workbook(tmp_path / "材料.xlsx", [SectionRows("存在的主要问题", [("段落", "", "学习不够。")],
@@ -192,7 +192,7 @@ def test_a_long_opening_is_content(tmp_path: Path) -> None:
 def test_an_empty_signer_in_a_team_kind_is_said(tmp_path: Path) -> None:
     from conftest import make_workbook
 
-    from gwmerge.workbook import SectionRows
+    from gwmerge.write.xlsx import SectionRows
 
     book = make_workbook(tmp_path / "班子.xlsx", [SectionRows("存在的主要问题", [("段落", "", "学习不够深入。")],
                                                                example=None)], **{"文种": "班子民主生活会"})
@@ -217,7 +217,7 @@ def test_ten_thousand_headings_finish_in_time(tmp_path: Path) -> None:
     """A long 汇编 is no attack: 10,000 一、 headings (一万、 included, not taken for lines cut from a
     PDF) are refused by import in one sentence (one sheet a part, at most 500), within a generous
     cap; format lays out 5,000 parts of one paragraph each (10,000 paragraphs)."""
-    from gwmerge import ordinals
+    from gwmerge.document import ordinals
 
     source = tmp_path / "汇编.txt"
     source.write_text("\n".join(["学习资料汇编", *(f"{ordinals.format(1, n)}第{n}篇学习资料" for n in
