@@ -250,3 +250,113 @@ def test_a_hundred_thousand_paragraphs_are_refused_in_one_sentence(tmp_path: Pat
     assert "材料有 100000 段，超过 20000 段" in done.stdout
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out" / "巨长.docx").exists()
+
+
+# ---------------------------------------------------------------- tables
+
+
+TABLE = [("序号", "问题", "整改措施", "完成情况"),
+         ("1", "理论学习不够深入", "制定学习计划，每周学习不少于4小时", "已完成"),
+         ("2", "作风不够扎实", "每月下基层不少于5天", "持续推进")]
+
+
+def table_draft(dest: Path) -> Path:
+    """A 整改 report typed in Word with its 问题清单 as a table in the middle of a part."""
+    from docx import Document as WordDocument
+
+    doc = WordDocument()
+    for line in ("关于2024年度民主生活会问题整改情况的报告", "县纪委监委：", "按照要求，现将整改情况报告如下。",
+                 "一、整改落实情况", "对照查摆的问题，逐项整改，具体见下表。"):
+        doc.add_paragraph(line)
+    table = doc.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+    for r, row in enumerate(TABLE):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for line in ("以上问题均已建立台账，逐项销号。", "二、下步打算", "持续巩固整改成果，防止问题反弹。",
+                 "中共柳河镇委员会", "2025年3月10日"):
+        doc.add_paragraph(line)
+    doc.save(dest)
+    return dest
+
+
+TABLE_EXPECTED = [
+    ("关于2024年度民主生活会\n问题整改情况的报告", "GwTitle"), ("县纪委监委：", "GwAddressee"),
+    ("按照要求，现将整改情况报告如下。", "GwBody"), ("一、整改落实情况", "GwHeading1"),
+    ("对照查摆的问题，逐项整改，具体见下表。", "GwBody"),
+    *((cell, "GwTableHeader") for cell in TABLE[0]), *((cell, "GwTableText") for row in TABLE[1:] for cell in row),
+    ("以上问题均已建立台账，逐项销号。", "GwBody"), ("二、下步打算", "GwHeading1"),
+    ("持续巩固整改成果，防止问题反弹。", "GwBodyKeepNext"), ("中共柳河镇委员会", "GwSignature"),
+    ("2025年3月10日", "GwSignature")]
+
+
+def test_a_table_comes_back_through_the_workbook(tmp_path: Path) -> None:
+    """import → workbook (a 表格 row naming the sheet 表格1, whose rows are the table's) → merge."""
+    from openpyxl import load_workbook
+
+    out, imported = import_and_merge(table_draft(tmp_path / "整改报告.docx"), tmp_path)
+    assert paragraphs(out) == TABLE_EXPECTED
+    assert not [f for f in imported.findings if "表格" in f.message]
+    book = load_workbook(tmp_path / "books" / "整改报告.xlsx")
+    assert [tuple(c.value for c in row) for row in book["表格1"].iter_rows()] == TABLE
+    part = [tuple(c.value for c in row) for row in book["整改落实情况"].iter_rows(min_row=3)]
+    assert part[1][:3] == ("表格", None, "表格1")
+    # check reads the workbook with its table: no paragraph without end punctuation among the cells.
+    [checked] = api.check([imported.output])
+    assert not [f for f in checked.findings if "段落末尾没有标点" in f.message or "表格" in f.message]
+
+
+def test_a_table_in_format_is_set_the_official_way(tmp_path: Path) -> None:
+    """format: the same document, verify clean; the table spans the text block, its header row is
+    黑体 and repeats on each page, its cells 仿宋."""
+    [outcome] = api.format_documents([table_draft(tmp_path / "整改报告.docx")], tmp_path / "out")
+    assert outcome.ok, outcome.error or outcome.crash
+    assert paragraphs(outcome.output) == TABLE_EXPECTED
+    [checked] = api.verify([outcome.output])
+    assert checked.findings == []
+    with zipfile.ZipFile(outcome.output) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    [table] = list(root.iter(f"{W}tbl"))
+    width = table.find(f"{W}tblPr/{W}tblW")
+    assert (width.get(f"{W}w"), width.get(f"{W}type")) == ("5000", "pct")  # 100 % of the text block
+    assert sum(int(col.get(f"{W}w")) for col in table.iter(f"{W}gridCol")) <= 8845  # 156 mm
+    rows = table.findall(f"{W}tr")
+    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    assert all(row.find(f"{W}trPr/{W}tblHeader") is None for row in rows[1:])
+
+    def font(style_id: str) -> str:
+        style = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == style_id)
+        return style.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia")
+
+    assert "黑体" in font("GwTableHeader") and "仿宋" in font("GwTableText")
+
+
+def test_a_table_in_a_hand_filled_workbook(tmp_path: Path) -> None:
+    """The documented way: a row of 层级 “表格” whose 正文 names a sheet 表格1; a missing sheet is one
+    sentence naming the cell."""
+    from conftest import make_workbook
+    from openpyxl import load_workbook
+
+    from gwmerge.write.xlsx import SectionRows
+
+    book = make_workbook(tmp_path / "清单.xlsx", [SectionRows("存在的主要问题", [
+        ("段落", "", "问题清单如下。"), ("表格", "", "表格1"), ("段落", "", "以上问题要逐项整改。")], example=None)])
+    wb = load_workbook(book)
+    sheet = wb.create_sheet("表格1")
+    for row in TABLE:
+        sheet.append(list(row))
+    wb.save(book)
+    [merged] = api.merge([book], tmp_path / "out")
+    assert merged.ok, merged.error
+    got = paragraphs(merged.output)
+    start = got.index(("问题清单如下。", "GwBody"))
+    assert got[start + 1:start + 1 + 12] == [*((c, "GwTableHeader") for c in TABLE[0]),
+                                             *((c, "GwTableText") for row in TABLE[1:] for c in row)]
+    assert got[start + 13] == ("以上问题要逐项整改。", "GwBody")
+    # The table's sheet is no part of the document (no 二、表格1).
+    assert not [text for text, _ in got if "表格1" in text]
+    wrong = make_workbook(tmp_path / "缺表.xlsx", [SectionRows("存在的主要问题", [
+        ("段落", "", "问题清单如下。"), ("表格", "", "表格3")], example=None)])
+    [failed] = api.merge([wrong], tmp_path / "out2")
+    assert not failed.ok
+    assert "没有找到工作表“表格3”" in str(failed.error)
