@@ -1,7 +1,8 @@
 """The workbook format (v2): sheet, column and level names shared by reading and writing.
 
 Kept apart from openpyxl so the outline builder and the workbook writer agree on one definition
-of what a user types where. v2 adds fields (年度, 副标题, 署名, 要点排法, 标题下署名) and the 排法
+of what a user types where. A table is a sheet 表格1, 表格2 … (its rows the table's rows, the first
+the header row), printed where a section row of 层级 表格 names it in 正文 (docs/workbook.md). v2 adds fields (年度, 副标题, 署名, 要点排法, 标题下署名) and the 排法
 column; a v1 workbook has none of them and reads exactly as before.
 """
 
