@@ -2,8 +2,9 @@
 
 Kept apart from openpyxl so the outline builder and the workbook writer agree on one definition
 of what a user types where. A table is a sheet 表格1, 表格2 … (its rows the table's rows, the first
-the header row), printed where a section row of 层级 表格 names it in 正文 (docs/workbook.md). v2 adds fields (年度, 副标题, 署名, 要点排法, 标题下署名) and the 排法
-column; a v1 workbook has none of them and reads exactly as before.
+the header row), printed where a section row of 层级 表格 names it in 正文 (docs/workbook.md).
+v2 adds fields (年度, 副标题, 署名, 要点排法, 标题下署名, 主送) and the 排法 column; a v1 workbook
+has none of them and reads exactly as before.
 """
 
 from __future__ import annotations

@@ -929,7 +929,7 @@ def _minimise(source: Path, info: dict[str, Text], body: list[SourcePara], live:
     return _document(source, info, body, live, joins)
 
 
-_WINDOW = 8
+_WINDOW = 4
 
 
 def _shape(nodes: list[Node], inline: bool) -> list[tuple[str, str]]:
@@ -964,7 +964,8 @@ def guess_kind(title_lines: list[str], organisation: bool, text: str = "") -> Ki
     (领导班子, 班子成员, 我们 far more than 我); 组织生活会 named in the title is the branch meeting.
     """
     title = _simplified("".join(title_lines))
-    team = organisation or "班子" in title or _speaks_as_team(_simplified(text))
+    meeting = any(w in title for w in ("民主生活会", "mzshh", "对照检查", "检视剖析"))
+    team = organisation or "班子" in title or (meeting and _speaks_as_team(_simplified(text)))
     if "组织生活会" in title or ("检视剖析" in title and not team):
         wanted: tuple[str, ...] = ("组织生活会",)
     elif any(w in title for w in ("民主生活会", "mzshh", "对照检查", "检视剖析")):

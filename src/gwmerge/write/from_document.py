@@ -88,7 +88,7 @@ def too_long(doc: Document) -> list[Finding]:
 
 #: A workbook holds one sheet per part; past this many a workbook is no way to edit a material
 #: (Excel slows down, the writer takes minutes). ``format`` lays such a material out directly.
-MAX_PARTS = 500
+MAX_PARTS = 200
 
 
 def too_many_parts(doc: Document) -> list[Finding]:
