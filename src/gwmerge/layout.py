@@ -86,6 +86,22 @@ def signature(name: str, date: str) -> Signature:
     return Signature(name, date, name_indent, max(date_indent, 2.0))
 
 
+LINE_CHARS = 28  # GB/T 9704 5.2.3: characters per body line
+KEEP_WHOLE_LINES = 2  # a last paragraph this short goes whole with the signature
+
+
+def last_paragraph_kind(text: str) -> str:
+    """How the last paragraph before a signature is kept with it.
+
+    A paragraph of up to two lines (first-line indent included) is kept whole with the signature
+    (keep-with-next), so the signature never starts a page alone and a page is short by two lines
+    at most. A longer one keeps only its last two lines there (widow control): LibreOffice moves a
+    keep-with-next paragraph whole, which left a page of 15 lines for an 8-line paragraph.
+    """
+    lines = -(-(width(text) + 2) // LINE_CHARS)
+    return BODY_KEEP_NEXT if lines <= KEEP_WHOLE_LINES else roles.BODY_LAST
+
+
 def _last_mark(text: str) -> str:
     """The last character that is not a closing quote or bracket (they follow what they close)."""
     return text.rstrip(_CLOSERS)[-1:] if text.rstrip(_CLOSERS) else ""
@@ -121,7 +137,7 @@ def plan(doc: Document, kind: Kind) -> Plan:
     signer = kinds.signer(doc)
     sign = signature(signer, date) if kinds.wants_signature(doc, kind) and signer else None
     if sign and paras and paras[-1].kind == BODY:
-        paras[-1].kind = BODY_KEEP_NEXT  # the signature never starts a page alone
+        paras[-1].kind = last_paragraph_kind(paras[-1].text)
     return Plan(
         title=title,
         title_lines=typed_lines or break_title(title),
