@@ -34,10 +34,15 @@ class Run:
 
 @dataclass
 class Para:
-    """One paragraph of the output; ``kind`` picks the template paragraph (style)."""
+    """One paragraph of the output; ``kind`` picks the template paragraph (style).
+
+    ``rows`` are the workbook rows whose text it holds, in order (several when the layout runs
+    rows on in one paragraph: ``check`` says so when that looks unintended).
+    """
 
     kind: str
     runs: list[Run] = field(default_factory=list)
+    rows: list[Node] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -130,7 +135,8 @@ def plan(doc: Document, kind: Kind) -> Plan:
             paras.append(Para(roles.HEADING1, [Run(section.ordinal + standalone(section.heading.value))]))
         _lay_section(section.nodes, inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
-    title, typed_lines = kinds.title_lines(doc, kind)
+    title, typed = kinds.title_lines(doc, kind)
+    typed_lines = title_lines_as_typed(typed)
     date_text = doc.info.get(sf.FIELD_DATE)
     date = (official_date(date_text.value) or "") if date_text else ""
     name = doc.field(sf.FIELD_NAME)
@@ -154,6 +160,18 @@ def plan(doc: Document, kind: Kind) -> Plan:
     )
 
 
+TITLE_LINE_CHARS = 20  # 二号 characters on a 156 mm line (GB/T 9704 7.3.1)
+
+
+def title_lines_as_typed(lines: list[str] | None) -> list[str] | None:
+    """The writer's own title lines (Alt+Enter), a line too long for one printed line broken
+    again between words (``check`` says so: 标题断行)."""
+    if not lines:
+        return lines
+    return [part for line in lines for part in (break_title(line, TITLE_LINE_CHARS)
+                                                 if len(line) > TITLE_LINE_CHARS else [line])]
+
+
 def _paragraphs(doc: Document, name: str) -> tuple[str, ...]:
     text = doc.info.get(name)
     return text.paragraphs if text else ()
@@ -168,11 +186,15 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
     last: Para | None = None
     open_para: Para | None = None
 
+    node: Node
+
     def add(runs: list[Run], into: Para | None = None) -> Para:
         if into is not None:
             into.runs.extend(runs)
+            if node not in into.rows:
+                into.rows.append(node)
             return into
-        para = Para(BODY, runs)
+        para = Para(BODY, runs, [node])
         paras.append(para)
         return para
 
@@ -192,7 +214,7 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
             else:
                 # The paragraph style gives a stand-alone heading its font; a character style on
                 # top would cancel toggles such as bold that both set.
-                last = Para(_ITEM_HEADING[depth], [Run(node.ordinal + standalone(head))])
+                last = Para(_ITEM_HEADING[depth], [Run(node.ordinal + standalone(head))], [node])
                 paras.append(last)
                 open_para = None
                 if body:  # 另起段: the text starts the next paragraph

@@ -18,7 +18,7 @@ from ..errors import Finding, GwError, Location, Severity
 from ..kinds import Kind, fill_pattern, wants_signature
 from ..model import Document
 from ..workbook import Grid
-from . import info, placeholders, punctuation, repeats, similarity, structure, typos  # noqa: F401 - registers
+from . import info, placeholders, punctuation, repeats, runon, similarity, structure, typos  # noqa: F401 - registers
 from .base import REGISTRY, Context, Rule
 
 __all__ = ["REGISTRY", "Rule", "batch_input", "compare", "fill_pattern", "fix_text", "rules", "run", "validate_off",
