@@ -103,8 +103,10 @@ def _remedy() -> str:
 
 @rule("连排", "结构", "要点排法为“接在段内”时，几行将排成一段而看起来本应分段（要点各有几句话、合成的段落过长）")
 def run_on_rule(ctx: Context) -> Iterator[Finding]:
-    if not kinds.points_inline(ctx.doc, ctx.kind):
-        return  # only the default 接在段内 layout runs rows on without being asked to
+    if ctx.grid is None or not kinds.points_inline(ctx.doc, ctx.kind):
+        # A draft being imported has its own paragraphs; only the default 接在段内 layout runs
+        # rows on without being asked to.
+        return
     for para in plan(ctx.doc, ctx.kind).paragraphs:
         if len(para.rows) < 2:
             continue
