@@ -127,3 +127,31 @@ def test_an_imported_draft_run_on_as_its_source_is_not_questioned(tmp_path: Path
     assert imported.code == 0 and "〔连排〕" not in imported.output, imported.output
     _, said = _check(tmp_path / "out" / "材料.xlsx")
     assert said == []
+
+
+def test_the_page_says_it_too(tmp_path: Path) -> None:
+    """The web page lists the workbook's check findings: the 连排 提醒 is among them."""
+    import time
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from gwmerge.web import create_app
+    from gwmerge.web.settings import Settings
+
+    book = _book(tmp_path, [ITEM, *POINTS])
+    (tmp_path / "jobs").mkdir()
+    with TestClient(create_app(Settings(root=tmp_path / "jobs")), base_url="http://127.0.0.1") as client:
+        assert client.get("/").status_code == 200
+        response = client.post("/api/workbooks", files=[("files", (book.name, book.read_bytes()))])
+        job = response.json()["job"]
+        for _ in range(600):
+            state = client.get(f"/api/jobs/{job}").json()
+            if state["state"] in ("done", "failed"):
+                break
+            time.sleep(0.05)
+    [file] = state["check"]["files"]
+    texts = [f["text"] for f in file["findings"]]
+    assert any("第4行、第5行、第6行、第7行将排在同一段里" in t and "单独成段" in t for t in texts), texts
