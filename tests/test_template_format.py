@@ -52,7 +52,7 @@ EXPECTED_BODY = [
     ("GwBody", '{%p elif p.kind == "body_keep" %}'),
     ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", '{%p elif p.kind == "body_last" %}'),
-    ("GwBodyLast", "{{r p.rich }}"),
+    ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", "{%p else %}"),
     ("GwBody", "{{r p.rich }}"),
     ("GwBody", "{%p endif %}"),
@@ -103,7 +103,7 @@ def _fonts(p: Paragraph) -> dict[str, str]:
 
 
 def test_style_ids_are_the_roles_ones() -> None:
-    assert set(PARAGRAPH_STYLES) | {"GwBodyKeepNext", "GwBodyLast"} == set(roles.PARAGRAPH_STYLES.values())
+    assert set(PARAGRAPH_STYLES) | {"GwBodyKeepNext"} == set(roles.PARAGRAPH_STYLES.values())
     assert set(CHARACTER_STYLES) == {s for s in roles.CHAR_STYLES.values() if s}
 
 
@@ -166,7 +166,7 @@ def test_used_paragraphs_sit_on_the_grid(doc: EffectiveDoc) -> None:
         assert p.ppr("spacing") == {"before": "0", "after": "0", "line": "579",
                                     "lineRule": "exact"}, p.style_id
         # Only the last paragraph before a signature keeps two lines together (docs/format.md).
-        last = p.style_id in ("GwBodyKeepNext", "GwBodyLast")
+        last = p.style_id == "GwBodyKeepNext"
         assert p.ppr("widowControl") == {"val": "1" if last else "0"}, p.style_id
         assert p.flag("widowControl") is last
         assert not p.has_numpr

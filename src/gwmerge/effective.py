@@ -38,7 +38,6 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-WORD_JOINER = "\u2060"  # invisible, zero-width; render.py puts it between a date's digits and Chinese
 
 FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 _THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "eastAsia": "eastAsiaTheme",
@@ -238,9 +237,7 @@ class Paragraph:
 
     @property
     def text(self) -> str:
-        """The text as a reader sees it: without the invisible word joiners (U+2060) that keep
-        LibreOffice from spacing a date's digits from its Chinese (render.py)."""
-        return "".join(r.text for r in self.runs).replace(WORD_JOINER, "")
+        return "".join(r.text for r in self.runs)
 
     def ppr(self, name: str) -> dict[str, str] | None:
         """Effective attributes of paragraph property ``name`` (e.g. "ind", "spacing", "jc")."""

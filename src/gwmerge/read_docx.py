@@ -28,7 +28,7 @@ MAX_FILE = 100 * 1024 * 1024
 _OWN_STYLES = {"GwTitle": Hint.TITLE, "GwSubtitle": Hint.SUBTITLE, "GwNameLine": Hint.NAME_LINE,
                "GwSignature": Hint.SIGNATURE,
                "GwHeading1": Hint.HEADING, "GwHeading2": Hint.HEADING, "GwHeading3": Hint.HEADING,
-               "GwBody": Hint.BODY, "GwBodyKeepNext": Hint.BODY, "GwBodyLast": Hint.BODY}
+               "GwBody": Hint.BODY, "GwBodyKeepNext": Hint.BODY}
 _SKIPPED = {"drawing": "图片", "pict": "图片或文本框", "object": "嵌入对象", "AlternateContent": "图片或文本框"}
 _ENCLOSED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
@@ -291,7 +291,7 @@ class _Reader:
         self.runs(p, texts, skipped)
         for what in dict.fromkeys(skipped):
             self.findings.append(Finding(self.where(), f"{what}没有导入，合并后请手动补上。", Severity.WARNING))
-        text = clean("".join(texts)).replace("\u2060", "")  # word joiners gwmerge puts in dates
+        text = clean("".join(texts))
         prefix = self.list_number(ppr, chain)
         if prefix and text.strip():
             text = prefix + text

@@ -23,7 +23,6 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from . import roles, sandbox
-from .effective import WORD_JOINER
 from .errors import GwError, Location
 from .layout import Para, Plan, Signature, width
 
@@ -57,15 +56,17 @@ class Geometry:
     char: int = 320
 
 
-# U+2060 WORD JOINER between digits and Chinese: LibreOffice ignores w:autoSpaceDE/DN and puts a
-# fifth of an em between a Latin and an Asian run unless a character that is no letter or digit
-# stands between them. It is invisible, zero-width and forbids a line break (Word, WPS, LibreOffice).
-_JOINER = WORD_JOINER
+# An optional hyphen (w:softHyphen) between digits and Chinese: LibreOffice ignores
+# w:autoSpaceDE/DN in .docx and puts a fifth of an em between a Latin and an Asian run unless a
+# character that is no letter or digit stands between them. The optional hyphen is that
+# character, shown by no application unless a line breaks there (a date never does), and it is
+# no text: the date reads 2025年1月15日 wherever the document is read or searched.
 _SCRIPT_CHANGE = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\u2000])|(?<=[^\x00-\u2000])(?=[0-9A-Za-z])")
+_SOFT_HYPHEN_RUN = "<w:r><w:softHyphen/></w:r>"
 
 
-def _joined(text: str) -> str:
-    return _SCRIPT_CHANGE.sub(_JOINER, text)
+def _runs_without_autospace(text: str) -> str:
+    return _SOFT_HYPHEN_RUN.join(RichText(part).xml for part in _SCRIPT_CHANGE.split(text) if part)
 
 
 def _signature(sign: Signature | None, geometry: Geometry) -> RichTextParagraph | None:
@@ -84,7 +85,7 @@ def _signature(sign: Signature | None, geometry: Geometry) -> RichTextParagraph 
             # Automatic spacing between Chinese and digits would widen the date past its measure.
             block.xml += (f'<w:p><w:pPr><w:pStyle w:val="{_SIGNATURE_STYLE}"/><w:autoSpaceDE w:val="0"/>'
                           f'<w:autoSpaceDN w:val="0"/><w:ind w:left="{left}" w:right="0" w:firstLine="0"/>'
-                          f'<w:jc w:val="left"/></w:pPr>{RichText(_joined(text)).xml}</w:p>')
+                          f'<w:jc w:val="left"/></w:pPr>{_runs_without_autospace(text)}</w:p>')
     return block
 
 

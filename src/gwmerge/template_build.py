@@ -92,13 +92,11 @@ def _style_specs(p: Profile) -> list[_StyleSpec]:
         _StyleSpec(_P[roles.BODY], "公文正文", "paragraph", p.font_body, p.size_body,
                    jc="both", first_line_chars=200, body_width=True, next_style=_P[roles.BODY]),
         # The last paragraph before a signature. A short one is kept whole with the signature;
-        # a long one only keeps its last two lines there (widow control): LibreOffice never
-        # splits a keep-with-next paragraph, so keepNext on it would move it whole.
+        # a long one (the same style, keepNext switched off on its template paragraph) only
+        # keeps its last two lines there by widow control: LibreOffice never splits a
+        # keep-with-next paragraph, so keepNext on it would move it whole.
         _StyleSpec(_P[roles.BODY_KEEP], "正文（与落款同页）", "paragraph", p.font_body, p.size_body,
                    jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style=_P[roles.BODY],
-                   widow_control=True),
-        _StyleSpec(_P[roles.BODY_LAST], "正文（末段）", "paragraph", p.font_body, p.size_body,
-                   jc="both", first_line_chars=200, body_width=True, next_style=_P[roles.BODY],
                    widow_control=True),
         _StyleSpec(_P[roles.SIGNATURE], "落款", "paragraph", p.font_body, p.size_body,
                    jc="right", first_line_chars=0, keep_next=True, next_style=_P[roles.SIGNATURE],
@@ -155,7 +153,7 @@ _BODY_LOOP: tuple[tuple[str, str], ...] = (
     (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_KEEP}" %}}'),
     (_P[roles.BODY_KEEP], "{{r p.rich }}"),
     (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_LAST}" %}}'),
-    (_P[roles.BODY_LAST], "{{r p.rich }}"),
+    (_P[roles.BODY_KEEP], "{{r p.rich }}"),  # keepNext off on this paragraph: see _NOT_KEPT
     (_P[roles.BODY], "{%p else %}"),
     (_P[roles.BODY], "{{r p.rich }}"),
     (_P[roles.BODY], "{%p endif %}"),
@@ -293,15 +291,21 @@ def _build_styles(doc: _Document, p: Profile) -> None:
     _strip_theme_fonts(root)
 
 
+# The template paragraph of a long last paragraph (kind body_last): the keep style without keepNext.
+_NOT_KEPT = _BODY_LOOP.index((_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_LAST}" %}}')) + 1
+
+
 def _build_body(doc: _Document) -> None:
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     rows = _BODY_HEAD + _BODY_LOOP
-    for style_id, text in rows:
+    for index, (style_id, text) in enumerate(rows):
         para = doc.add_paragraph()
         para._p.style = style_id
+        if index == len(_BODY_HEAD) + _NOT_KEPT:
+            para._p.get_or_add_pPr().insert(1, _el("w:keepNext", val=0))
         if text:
             # One run per tag: docxtpl only recognises a tag that is not split across runs.
             para.add_run(text)

@@ -110,7 +110,7 @@ Rule = Callable[[Context], Iterable[Issue]]
 
 
 def _excerpt(text: str) -> str:
-    flat = re.sub(r"\s+", " ", text.replace("\u2060", "")).strip()
+    flat = re.sub(r"\s+", " ", text).strip()
     if not flat:
         return "空段"
     return f"“{flat[:EXCERPT_CHARS]}…”" if len(flat) > EXCERPT_CHARS else f"“{flat}”"
