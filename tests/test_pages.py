@@ -13,9 +13,9 @@ from conftest import make_workbook, need_soffice, seed_paragraphs
 from pagemeasure import A4, Geometry, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
 from typer.testing import CliRunner
 
-from gwmerge import sheetformat as sf
 from gwmerge.cli import app
-from gwmerge.workbook import SectionRows
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows
 
 ROOT = Path(__file__).resolve().parents[1]
 

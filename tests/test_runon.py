@@ -13,9 +13,9 @@ import pytest
 from conftest import make_workbook
 from process import run_gwmerge
 
-from gwmerge import sheetformat as sf
 from gwmerge.checks.runon import sentences
-from gwmerge.workbook import SectionRows
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows
 
 # Three points, each a paragraph of its own in the source, each of several sentences.
 POINTS = [
@@ -109,7 +109,7 @@ def test_a_typed_title_line_too_long_is_rebroken_with_a_warning(tmp_path: Path) 
     assert "将在词间断为“关于2024年度落实全面从严治党 / 主体责任情况的报告”" in line
     merged = run_gwmerge("merge", book, "-o", tmp_path / "out")
     assert merged.code == 0, merged.output
-    from gwmerge.effective import EffectiveDoc
+    from gwmerge.docx.effective import EffectiveDoc
 
     first = next(EffectiveDoc(tmp_path / "out" / "手工录入.docx").paragraphs())
     assert first.text.split("\n") == ["某某镇党委领导班子", "关于2024年度落实全面从严治党", "主体责任情况的报告"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from gwmerge.titlebreak import DOC_TYPES, break_title
+from gwmerge.document.titlebreak import DOC_TYPES, break_title
 
 # Terms that must never be split (a subset of the built-in list, checked independently here).
 PROTECTED_WORDS = (
@@ -215,7 +215,7 @@ def test_no_break_inside_a_set_phrase_or_a_segmented_word(title: str, lines: lis
     """Independently of the list: each break is a boundary of jieba's words, never inside a phrase."""
     import rjieba
 
-    from gwmerge.titlebreak import NO_SPLIT
+    from gwmerge.document.titlebreak import NO_SPLIT
 
     words, at = {0}, 0
     for token in rjieba.cut(title):

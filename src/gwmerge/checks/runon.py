@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .. import kinds
-from .. import sheetformat as sf
-from ..errors import Finding, Severity
-from ..layout import TITLE_LINE_CHARS, Para, plan
-from ..model import Join, Node
-from ..titlebreak import break_title
-from ..workbook import Grid
-from .base import Context, rule
+from gwmerge.checks.base import Context, rule
+from gwmerge.core.errors import Finding, Severity
+from gwmerge.document import kinds
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.grid import Grid
+from gwmerge.document.layout import TITLE_LINE_CHARS, Para, plan
+from gwmerge.document.model import Join, Node
+from gwmerge.document.titlebreak import break_title
 
 #: A paragraph made by running rows on is said when it is longer than this (characters).
 LONG_PARAGRAPH = 500
