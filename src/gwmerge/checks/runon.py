@@ -16,7 +16,7 @@ from gwmerge.core.errors import Finding, Severity
 from gwmerge.document import kinds
 from gwmerge.document import sheetformat as sf
 from gwmerge.document.grid import Grid
-from gwmerge.document.layout import TITLE_LINE_CHARS, Para, plan
+from gwmerge.document.layout import TITLE_LINE_CHARS, Para, body_paragraphs
 from gwmerge.document.model import Join, Node
 from gwmerge.document.titlebreak import break_title
 
@@ -107,7 +107,7 @@ def run_on_rule(ctx: Context) -> Iterator[Finding]:
         # A draft being imported has its own paragraphs; only the default 接在段内 layout runs
         # rows on without being asked to.
         return
-    for para in plan(ctx.doc, ctx.kind).paragraphs:
+    for para in body_paragraphs(ctx.doc, ctx.kind):
         if len(para.rows) < 2:
             continue
         why = _why(para)

@@ -126,8 +126,8 @@ def standalone(text: str) -> str:
     return text.rstrip()
 
 
-def plan(doc: Document, kind: Kind) -> Plan:
-    """Lay out a numbered, checked document for the given kind."""
+def body_paragraphs(doc: Document, kind: Kind) -> list[Para]:
+    """The paragraphs between the title block and the signature, each with its rows."""
     paras: list[Para] = [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
     inline = kinds.points_inline(doc, kind)
     for section in doc.sections:
@@ -135,6 +135,12 @@ def plan(doc: Document, kind: Kind) -> Plan:
             paras.append(Para(roles.HEADING1, [Run(section.ordinal + standalone(section.heading.value))]))
         _lay_section(section.nodes, inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
+    return paras
+
+
+def plan(doc: Document, kind: Kind) -> Plan:
+    """Lay out a numbered, checked document for the given kind."""
+    paras = body_paragraphs(doc, kind)
     title, typed = kinds.title_lines(doc, kind)
     typed_lines = title_lines_as_typed(typed)
     date_text = doc.info.get(sf.FIELD_DATE)
