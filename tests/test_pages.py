@@ -176,3 +176,15 @@ def test_untitled_workbook_starts_with_its_text_at_the_top(tmp_path: Path) -> No
     assert abs(first.first_line_box_top - A4.body_top) <= 1.0, describe([first])
     heading = first.body[1]
     assert heading.text == "一、存在的问题" and abs(heading.top - first.body[0].top - A4.line_pitch) < 0.3
+
+
+def test_a_long_title_prints_broken_between_words(tmp_path: Path) -> None:
+    """“党风廉政建设” was printed as 党风廉政 / 建设; the lines on the page are the expected ones."""
+    title = "关于某某镇2024年度党风廉政建设主体责任落实情况的报告"
+    rows = [("（一）", f"第{n}方面", "平时学习多满足于读读文件、看看材料，原原本本读原著、学原文的时间不多。")
+            for n in "一二三"]
+    book = make_workbook(tmp_path / "长标题.xlsx", [SectionRows("基本情况", rows)],
+                         **{sf.FIELD_KIND: "通用", sf.FIELD_TITLE: title})
+    out = _merge_pdf(tmp_path, [book])
+    first = measure_pdf(out / "长标题.pdf", ink=False)[0]
+    assert [line.text for line in first.body[:2]] == ["关于某某镇2024年度党风廉政建设", "主体责任落实情况的报告"]
