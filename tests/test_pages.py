@@ -9,11 +9,10 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from cliinvoke import invoke
 from conftest import make_workbook, need_soffice, seed_paragraphs
 from pagemeasure import A4, Geometry, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
-from typer.testing import CliRunner
 
-from gwmerge.cli import app
 from gwmerge.document import sheetformat as sf
 from gwmerge.write.xlsx import SectionRows
 
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need_soffice()
     target = tmp_path_factory.mktemp("pages") / "输出"
-    result = CliRunner().invoke(app, ["merge", str(ROOT / "sheets"), "-o", str(target), "--pdf"])
+    result = invoke(["merge", str(ROOT / "sheets"), "-o", str(target), "--pdf"])
     assert result.exit_code == 0, result.output
     assert "示例-副镇长.pdf" in result.output
     return target
@@ -109,7 +108,7 @@ CHAR_MM = 16 / 72 * 25.4  # one 三号 character
 def _merge_pdf(tmp_path: Path, books: list[Path], *options: str) -> Path:
     need_soffice()
     target = tmp_path / "输出"
-    result = CliRunner().invoke(app, ["merge", *map(str, books), "-o", str(target), "--pdf", *options])
+    result = invoke(["merge", *map(str, books), "-o", str(target), "--pdf", *options])
     assert result.exit_code == 0, result.output
     return target
 
