@@ -75,7 +75,7 @@ def parse(lines: list[str]) -> list[Book]:
         book = books[-1]
         if line.startswith("基本信息 "):
             key, _, value = line.removeprefix("基本信息 ").partition("=")
-            book.info[key.strip()] = value.strip()
+            book.info[key.strip()] = value.strip().replace("\\n", "\n")  # \n: a line typed with Alt+Enter
         elif line.startswith("工作表 "):
             book.named = True
             book.sheets.append((line.removeprefix("工作表 ").strip(), []))

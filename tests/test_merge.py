@@ -189,16 +189,20 @@ def test_signature_without_seal(sheets: Path, tmp_path: Path) -> None:
     [outcome] = api.merge([sheets / "示例-党员.xlsx"], tmp_path)
     paras = list(EffectiveDoc(outcome.output).paragraphs())
     last_body, blank, name, date = paras[-4:]
-    assert last_body.text.startswith("（三）密切联系群众。") and last_body.flag("keepNext")
+    # A last paragraph of two lines goes whole with the signature (a longer one: test_pages).
+    assert last_body.text.startswith("（三）密切联系群众。") and last_body.style_id == "GwBodyKeepNext"
+    assert last_body.flag("widowControl") and last_body.flag("keepNext")
     assert blank.text == "" and blank.flag("keepNext")
     assert (name.text, date.text) == ("李四", "2025年1月20日")
     for para in (name, date):
-        assert para.jc == "right" and para.flag("keepNext")
+        assert para.jc == "left" and para.flag("keepNext")
         assert para.ppr("ind")["firstLine"] == "0"
-    # the date (6.5 chars) is longer than the name (2 chars): date right-indented 2 chars,
-    # the name moved left so the date starts 2 chars right of the name's first character
-    assert date.ppr("ind")["rightChars"] == "200"
-    assert name.ppr("ind")["rightChars"] == "850"
+        assert para.flag("autoSpaceDE") is False and para.flag("autoSpaceDN") is False
+    # Placed by left indents on the nominal widths: the date (6.5 chars) ends 2 chars from the
+    # right edge of the 8845-twip type area, the name starts 2 chars left of the date.
+    date_left, name_left = int(date.ppr("ind")["left"]), int(name.ppr("ind")["left"])
+    assert date_left == 8845 - 640 - 6.5 * 320
+    assert date_left - name_left == 640
 
 
 @pytest.mark.parametrize(("name", "date", "name_indent", "date_indent"), [

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+import pdfplumber
 import pytest
 from cliinvoke import invoke
-from conftest import need_soffice, seed_paragraphs
-from pagemeasure import A4, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
+from conftest import make_workbook, need_soffice, seed_paragraphs
+from pagemeasure import A4, Geometry, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
+
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,11 +92,98 @@ def test_title_headings_and_body_in_distinct_typefaces(out: Path) -> None:
 def test_signature_lines(out: Path) -> None:
     pages = measure_pdf(out / "示例-党员.pdf", ink=False)
     name, date = pages[-1].body[-2:]
-    assert (name.text.replace(" ", ""), date.text.replace(" ", "")) == ("李四", "2025年1月20日")
+    assert (name.text, date.text) == ("李四", "2025年1月20日")
     char = 16 / 72 * 25.4  # one 三号 character, mm
-    assert abs((A4.body_right - date.x1) - 2 * char) < 1.5  # date right-indented 2 chars
-    # The name moved left to make room: right indent 8.5 chars (its first character 2 chars
-    # left of the date's, as laid out for 0.5 em digits). LibreOffice's preview font has wider
-    # digits and spaces them from Chinese, so the date's start is only checked to follow the name's.
-    assert abs((A4.body_right - name.x1) - 8.5 * char) < 1.5
-    assert date.x0 > name.x0
+    # The date's first character 2 chars right of the name's (placed by left indents, so the
+    # preview font's wider digits only move the date's end, which stays near 2 chars in).
+    assert abs(date.x0 - name.x0 - 2 * char) < 0.3 * char
+    assert abs((A4.body_right - date.x1) - 2 * char) < 1.5 * char
+
+
+# --------------------------------------------------------------------------- issue 17: pages a 秘书 signs off
+
+CHAR_MM = 16 / 72 * 25.4  # one 三号 character
+
+
+def _merge_pdf(tmp_path: Path, books: list[Path], *options: str) -> Path:
+    need_soffice()
+    target = tmp_path / "输出"
+    result = invoke(["merge", *map(str, books), "-o", str(target), "--pdf", *options])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.fixture(scope="module")
+def organisation_life(tmp_path_factory: pytest.TempPathFactory) -> list[PageMeasure]:
+    """The 副镇长 example as a 组织生活会 material: its last paragraph runs 8 lines."""
+    out = _merge_pdf(tmp_path_factory.mktemp("zz"), [ROOT / "sheets" / "示例-副镇长.xlsx"], "-k", "组织生活会")
+    return measure_pdf(out / "示例-副镇长.pdf", ink=False)
+
+
+def test_no_page_is_short_by_more_than_two_lines(organisation_life: list[PageMeasure]) -> None:
+    """Only the last paragraph's last two lines go with the signature, not the whole paragraph."""
+    pages = organisation_life
+    assert all(page.line_slots >= 20 for page in pages[:-1]), describe(pages)
+    name, date = pages[-1].body[-2:]
+    assert (name.text, date.text) == ("王某某", "2025年1月15日")
+    assert pages[-1].line_slots >= 5, describe(pages)  # two text lines, the blank line, name, date
+
+
+def _signature_lines(path: Path) -> tuple[Any, Any, str]:
+    pages = measure_pdf(path, ink=False)
+    name, date = pages[-1].body[-2:]
+    with pdfplumber.open(path) as pdf:
+        printed = pdf.pages[-1].extract_text().splitlines()
+    return name, date, next(line for line in printed if line.endswith("日"))
+
+
+@pytest.mark.parametrize("profile", ["标准", "系统字体"])
+def test_date_has_no_spaces_and_starts_two_characters_right_of_the_signer(
+        tmp_path: Path, profile: str) -> None:
+    """GB/T 9704 7.3.5.2, measured on LibreOffice's page with the substitutes of the official fonts."""
+    out = _merge_pdf(tmp_path, [ROOT / "sheets" / "示例-党员.xlsx"], "-p", profile)
+    name, date, printed = _signature_lines(out / "示例-党员.pdf")
+    assert (name.text, date.text) == ("李四", "2025年1月20日")
+    assert printed == "2025年1月20日"  # no space read between digits and Chinese
+    gaps = [b["x0"] - a["x1"] for a, b in pairwise(date.chars)]
+    assert max(gaps) < 0.5, gaps  # points: nothing inserted between the characters
+    assert abs((date.x0 - name.x0) / CHAR_MM - 2) <= 0.3, (name.x0, date.x0)
+    assert 1 <= (A4.body_right - date.x1) / CHAR_MM <= 2.3  # right-indented about 2 chars
+
+
+def test_28pt_lines_start_at_the_top_margin(tmp_path: Path) -> None:
+    """LibreOffice centred the lines of a grid that did not fill the type area (40.7 mm)."""
+    out = _merge_pdf(tmp_path, [ROOT / "sheets" / "示例-副镇长.xlsx"], "-p", "28磅行距")
+    pitch = 28 / 72 * 25.4
+    pages = measure_pdf(out / "示例-副镇长.pdf", Geometry(line_pitch=pitch), ink=False)
+    for page in pages[1:]:  # page 1 starts with the 二号 title
+        assert abs(page.first_line_box_top - 37) <= 0.5, describe(pages)
+        assert abs(page.line_pitch - pitch) < 0.1, describe(pages)
+    assert all(page.body_lines == 22 for page in pages[1:-1]), describe(pages)
+
+
+def test_untitled_workbook_starts_with_its_text_at_the_top(tmp_path: Path) -> None:
+    """标题 = 无: no empty title paragraph and no blank line before the text."""
+    rows = [("（一）", f"第{n}方面的问题", "平时学习多满足于读读文件、看看材料，原原本本读原著、学原文的时间不多，"
+             "学习与本职工作结合不够，遇到具体问题时运用理论分析解决的能力还不强。") for n in "一二三四"]
+    book = make_workbook(tmp_path / "无标题.xlsx", [SectionRows("存在的问题", rows)],
+                         **{sf.FIELD_KIND: "通用", sf.FIELD_TITLE: "无",
+                            sf.FIELD_OPENING: "按照通知要求，我认真进行了检视剖析，现报告如下："})
+    out = _merge_pdf(tmp_path, [book])
+    first = measure_pdf(out / "无标题.pdf", ink=False)[0]
+    assert first.body[0].text.startswith("按照通知要求"), describe([first])
+    assert abs(first.first_line_box_top - A4.body_top) <= 1.0, describe([first])
+    heading = first.body[1]
+    assert heading.text == "一、存在的问题" and abs(heading.top - first.body[0].top - A4.line_pitch) < 0.3
+
+
+def test_a_long_title_prints_broken_between_words(tmp_path: Path) -> None:
+    """“党风廉政建设” was printed as 党风廉政 / 建设; the lines on the page are the expected ones."""
+    title = "关于某某镇2024年度党风廉政建设主体责任落实情况的报告"
+    rows = [("（一）", f"第{n}方面", "平时学习多满足于读读文件、看看材料，原原本本读原著、学原文的时间不多。")
+            for n in "一二三"]
+    book = make_workbook(tmp_path / "长标题.xlsx", [SectionRows("基本情况", rows)],
+                         **{sf.FIELD_KIND: "通用", sf.FIELD_TITLE: title})
+    out = _merge_pdf(tmp_path, [book])
+    first = measure_pdf(out / "长标题.pdf", ink=False)[0]
+    assert [line.text for line in first.body[:2]] == ["关于某某镇2024年度党风廉政建设", "主体责任落实情况的报告"]

@@ -28,14 +28,18 @@ CHARACTER_STYLES = ("GwHeading2Char", "GwHeading3Char", "GwLeadChar")
 BODY_WIDTH = ("GwHeading1", "GwHeading2", "GwHeading3", "GwBody")
 
 EXPECTED_BODY = [
+    ("GwBody", "{%p if has_title %}"),
     ("GwTitle", "{{r title }}"),
+    ("GwBody", "{%p endif %}"),
     ("GwBody", "{%p if subtitle %}"),
     ("GwSubtitle", "{{ subtitle }}"),
     ("GwBody", "{%p endif %}"),
     ("GwBody", "{%p if name_line %}"),
     ("GwNameLine", "{{ name_line }}"),
     ("GwBody", "{%p endif %}"),
+    ("GwBody", "{%p if has_title or subtitle or name_line %}"),
     ("GwBody", ""),
+    ("GwBody", "{%p endif %}"),
     ("GwBody", "{%p for p in paragraphs %}"),
     ("GwBody", '{%p if p.kind == "heading1" %}'),
     ("GwHeading1", "{{r p.rich }}"),
@@ -50,6 +54,8 @@ EXPECTED_BODY = [
     ("GwBody", '{%p elif p.kind == "table" %}'),
     ("GwBody", "{{p p.table }}"),
     ("GwBody", '{%p elif p.kind == "body_keep" %}'),
+    ("GwBodyKeepNext", "{{r p.rich }}"),
+    ("GwBody", '{%p elif p.kind == "body_last" %}'),
     ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", "{%p else %}"),
     ("GwBody", "{{r p.rich }}"),
@@ -163,8 +169,10 @@ def test_used_paragraphs_sit_on_the_grid(doc: EffectiveDoc) -> None:
     for p in paragraphs:
         assert p.ppr("spacing") == {"before": "0", "after": "0", "line": "579",
                                     "lineRule": "exact"}, p.style_id
-        assert p.ppr("widowControl") == {"val": "0"}, p.style_id
-        assert not p.flag("widowControl")
+        # Only the last paragraph before a signature keeps two lines together (docs/format.md).
+        last = p.style_id == "GwBodyKeepNext"
+        assert p.ppr("widowControl") == {"val": "1" if last else "0"}, p.style_id
+        assert p.flag("widowControl") is last
         assert not p.has_numpr
         assert p.br_count == 0
 
@@ -380,7 +388,7 @@ def _rich(*parts: tuple[str, str | None]) -> RichText:
 
 def _render(template: Path, paragraphs: list[SimpleNamespace], **extra: object) -> Path:
     tpl = DocxTemplate(template)
-    tpl.render({"title": RichText("标题"), "paragraphs": paragraphs, **extra},
+    tpl.render({"title": RichText("标题"), "has_title": True, "paragraphs": paragraphs, **extra},
                jinja_env=jinja2.sandbox.SandboxedEnvironment(autoescape=True))
     out = template.with_name("rendered.docx")
     tpl.save(out)

@@ -161,3 +161,68 @@ def test_equal_costs_go_to_the_earliest_break() -> None:
     """Costs are exact: two splits of equal cost are a tie, and the earlier break wins."""
     title = "某某镇第2次学习乡村振兴2024年度领导班子乡村振兴某某镇“开展贯彻2024年度通知"
     assert break_title(title) == ["某某镇第2次学习乡村振兴", "2024年度领导班子乡村振兴某某镇", "“开展贯彻2024年度通知"]
+
+
+# --------------------------------------------------------------------------- issue 17: breaks between words
+
+#: Titles of real materials of this kind (township, 2019–2025) and the lines they must print as:
+#: every break between two words, set phrases whole, 正梯形/倒梯形 or 菱形.
+EXPECTED_BREAKS: list[tuple[str, list[str]]] = [
+    ("关于某某镇2024年度党风廉政建设主体责任落实情况的报告",
+     ["关于某某镇2024年度党风廉政建设", "主体责任落实情况的报告"]),  # was 党风廉政 / 建设
+    ("关于“抓党建促发展、抓作风推进落实”专项行动情况的报告",
+     ["关于“抓党建促发展、抓作风推进落实”", "专项行动情况的报告"]),  # was 推进落 / 实”
+    ("关于进一步推进落实“两个确立”“两个维护”的实施意见", ["关于进一步推进落实“两个确立”", "“两个维护”的实施意见"]),
+    ("某某镇领导班子2024年度民主生活会对照检查材料", ["某某镇领导班子2024年度", "民主生活会对照检查材料"]),
+    ("某某镇党委副书记2024年度专题民主生活会个人对照检查材料",
+     ["某某镇党委副书记", "2024年度专题民主生活会", "个人对照检查材料"]),
+    ("某某村党支部2024年度组织生活会和民主评议党员工作情况报告",
+     ["某某村党支部2024年度组织生活会", "和民主评议党员工作情况报告"]),
+    ("某某镇党委书记2024年度抓基层党建工作述职报告", ["某某镇党委书记2024年度", "抓基层党建工作述职报告"]),
+    ("关于认真执行中央八项规定精神情况的自查报告", ["关于认真执行中央八项规定精神", "情况的自查报告"]),
+    ("某某镇2024年度意识形态工作责任制落实情况的报告", ["某某镇2024年度意识形态", "工作责任制落实情况的报告"]),
+    ("某某镇党委2024年度落实全面从严治党主体责任情况的报告",
+     ["某某镇党委2024年度落实全面从严治党", "主体责任情况的报告"]),
+    ("某某镇学习贯彻习近平新时代中国特色社会主义思想主题教育专题民主生活会班子对照检查材料",
+     ["某某镇学习贯彻", "习近平新时代中国特色社会主义思想主题教育", "专题民主生活会班子对照检查材料"]),
+    ("某某镇党委领导班子党纪学习教育专题民主生活会对照检查材料",
+     ["某某镇党委领导班子党纪学习教育", "专题民主生活会对照检查材料"]),
+    ("关于开展“三会一课”制度落实情况专项检查的通知", ["关于开展“三会一课”制度", "落实情况专项检查的通知"]),
+    ("某某镇2025年上半年安全生产工作总结及下半年工作计划", ["某某镇2025年上半年安全生产", "工作总结及下半年工作计划"]),
+    ("某某镇关于农村人居环境整治工作推进情况的汇报", ["某某镇关于农村人居环境整治", "工作推进情况的汇报"]),
+    ("某某村党支部书记2024年度抓党建促乡村振兴工作述职报告",
+     ["某某村党支部书记2024年度", "抓党建促乡村振兴工作述职报告"]),
+    ("某某镇人民政府关于2024年度法治政府建设情况的报告", ["某某镇人民政府关于2024年度", "法治政府建设情况的报告"]),
+    ("某某镇领导班子成员2024年度述责述廉报告", ["某某镇领导班子成员", "2024年度述责述廉报告"]),
+    ("关于巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作的调研报告",
+     ["关于巩固拓展脱贫攻坚成果同乡村振兴", "有效衔接工作的调研报告"]),
+    ("党员领导干部2024年度民主生活会个人对照检查材料", ["党员领导干部2024年度民主生活会", "个人对照检查材料"]),
+    ("关于开展“深入学习贯彻党的二十届三中全会精神推进落实”主题活动的通知",
+     ["关于开展“深入学习贯彻党的", "二十届三中全会精神推进", "落实”主题活动的通知"]),
+    # The examples' own titles (sheets/): one line each.
+    ("副镇长五个带头专题民主生活会对照检查材料", ["副镇长五个带头专题民主生活会对照检查材料"]),
+    ("组织生活会个人检视剖析材料", ["组织生活会个人检视剖析材料"]),
+]
+
+
+@pytest.mark.parametrize(("title", "lines"), EXPECTED_BREAKS, ids=[t for t, _ in EXPECTED_BREAKS])
+def test_real_titles_break_between_words(title: str, lines: list[str]) -> None:
+    assert break_title(title) == lines
+
+
+@pytest.mark.parametrize(("title", "lines"), EXPECTED_BREAKS, ids=[t for t, _ in EXPECTED_BREAKS])
+def test_no_break_inside_a_set_phrase_or_a_segmented_word(title: str, lines: list[str]) -> None:
+    """Independently of the list: each break is a boundary of jieba's words, never inside a phrase."""
+    import rjieba
+
+    from gwmerge.document.titlebreak import NO_SPLIT
+
+    words, at = {0}, 0
+    for token in rjieba.cut(title):
+        at += len(token)
+        words.add(at)
+    for cut in _cuts(lines):
+        assert cut in words or not (title[cut - 1].isalnum() and title[cut].isalnum()), (title[:cut], lines)
+        for phrase in NO_SPLIT:
+            for m in re.finditer(re.escape(phrase), title):
+                assert not m.start() < cut < m.end(), (phrase, lines)

@@ -224,3 +224,77 @@ def test_margins_written_in_millimetres(sample: Path) -> None:
     assert not [f for f in format_findings(verify(sample)) if "边距" in f]
     _rewrite(sample, _sub_once("word/document.xml", 'w:top="37mm"', 'w:top="20mm"'))
     assert any("上边距为 20 毫米，应为 37 毫米" in f for f in format_findings(verify(sample)))
+
+
+# --------------------------------------------------------------------------- untitled materials (issue 17)
+
+_UNTITLED_BODY = ("按照镇党委关于召开专题组织生活会的通知要求，我认真学习了有关文件精神，"
+                  "结合自身思想和工作实际，进行了深入查摆，现将有关情况报告如下。\n") + """一、存在的问题
+（一）理论学习不够深入。平时学习多满足于读读文件、看看材料，系统学习不够。
+（二）工作作风不够扎实。深入基层调查研究不够，了解群众诉求不全面。
+二、整改措施
+（一）加强理论学习。每周安排固定时间学习，做到学有所得。
+（二）改进工作作风。每月至少走访群众一次，帮助解决实际困难。
+王小明
+2025年1月20日
+"""
+
+
+@pytest.mark.parametrize(("name", "first_line"), [
+    ("无标题", ""),
+    ("主送", "镇党委：\n"),
+    ("一级标题开头", None),
+])
+def test_untitled_drafts_verify_clean(tmp_path: Path, name: str, first_line: str | None) -> None:
+    """A draft without a title, formatted by the installed command, passes its own verify."""
+    from process import run_gwmerge
+
+    text = _UNTITLED_BODY.split("\n", 1)[1] if first_line is None else first_line + _UNTITLED_BODY
+    source = tmp_path / f"{name}.txt"
+    source.write_text(text, encoding="utf-8")
+    done = run_gwmerge("format", source, "-o", tmp_path / "out")
+    assert done.code == 0, done.output
+    document = tmp_path / "out" / f"{name}.docx"
+    first = next(p for p in docx.Document(str(document)).paragraphs if p.text)
+    assert first.style.style_id != "GwTitle" and first.text == text.splitlines()[0]
+    checked = run_gwmerge("verify", document)
+    assert checked.code == 0 and "符合公文格式" in checked.output, checked.output
+
+
+def _hand_made(path: Path, lines: list[tuple[str, str | None, int]]) -> Path:
+    """A document typed in Word: (text, alignment, first-line indent in characters) per line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+             "left": WD_ALIGN_PARAGRAPH.LEFT, None: None}
+    doc = docx.Document()
+    for text, jc, indent in lines:
+        p = doc.add_paragraph(text)
+        p.alignment = align[jc]
+        p.paragraph_format.first_line_indent = Pt(16 * indent)
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("first", "role"), [
+    (("县委组织部：", "left", 0), "主送机关"),
+    (("某某镇党委书记　张三", "center", 0), "署名行"),
+    (("一、存在的问题", "both", 2), None),
+])
+def test_a_first_line_that_is_no_title_is_not_checked_as_one(tmp_path: Path, first: tuple[str, str, int],
+                                                             role: str | None) -> None:
+    path = _hand_made(tmp_path / "手工.docx", [first, ("按照要求，现将有关情况报告如下。", "both", 2)])
+    problems = format_findings(verify(path))
+    assert not any("标题" in m and ("居中" in m or "空一行" in m) for m in problems), problems
+    assert not any("第1段" in m and "首行缩进为 0" in m for m in problems), problems
+    if role:
+        assert not any("第1段" in m and ("两端对齐" in m) for m in problems), problems
+
+
+def test_a_centred_title_in_the_wrong_font_is_still_the_title(tmp_path: Path) -> None:
+    path = _hand_made(tmp_path / "标题.docx", [("关于某某工作的报告", "center", 0),
+                                               ("按照要求，现将有关情况报告如下。", "both", 2)])
+    problems = format_findings(verify(path))
+    assert any("第1段" in m and "标题应为" in m for m in problems), problems
+    assert any("标题后应空一行" in m for m in problems), problems

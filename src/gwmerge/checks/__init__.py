@@ -19,6 +19,7 @@ from gwmerge.checks import (  # noqa: F401 - registers
     placeholders,
     punctuation,
     repeats,
+    runon,
     similarity,
     structure,
     typos,

@@ -34,11 +34,17 @@ class Run:
 
 @dataclass
 class Para:
-    """One paragraph of the output; ``kind`` picks the template paragraph (style)."""
+    """One paragraph of the output; ``kind`` picks the template paragraph (style).
+
+    ``rows`` is a table's cell text (kind ``roles.TABLE``); ``sources`` are the workbook rows whose
+    text the paragraph holds, in order (several when the layout runs rows on in one paragraph:
+    ``check`` says so when that looks unintended).
+    """
 
     kind: str
     runs: list[Run] = field(default_factory=list)
-    rows: tuple[tuple[str, ...], ...] = ()  # a table (kind roles.TABLE): its rows of cell text
+    rows: tuple[tuple[str, ...], ...] = ()
+    sources: list[Node] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -92,6 +98,22 @@ def signature(name: str, date: str) -> Signature:
     return Signature(name, date, name_indent, max(date_indent, 2.0))
 
 
+LINE_CHARS = 28  # GB/T 9704 5.2.3: characters per body line
+KEEP_WHOLE_LINES = 2  # a last paragraph this short goes whole with the signature
+
+
+def last_paragraph_kind(text: str) -> str:
+    """How the last paragraph before a signature is kept with it.
+
+    A paragraph of up to two lines (first-line indent included) is kept whole with the signature
+    (keep-with-next), so the signature never starts a page alone and a page is short by two lines
+    at most. A longer one keeps only its last two lines there (widow control): LibreOffice moves a
+    keep-with-next paragraph whole, which left a page of 15 lines for an 8-line paragraph.
+    """
+    lines = -(-(width(text) + 2) // LINE_CHARS)
+    return BODY_KEEP_NEXT if lines <= KEEP_WHOLE_LINES else roles.BODY_LAST
+
+
 def _last_mark(text: str) -> str:
     """The last character that is not a closing quote or bracket (they follow what they close)."""
     return text.rstrip(_CLOSERS)[-1:] if text.rstrip(_CLOSERS) else ""
@@ -111,8 +133,8 @@ def standalone(text: str) -> str:
     return text.rstrip()
 
 
-def plan(doc: Document, kind: Kind) -> Plan:
-    """Lay out a numbered, checked document for the given kind."""
+def body_paragraphs(doc: Document, kind: Kind) -> list[Para]:
+    """The paragraphs between the title block and the signature, each with its rows."""
     paras: list[Para] = [Para(roles.ADDRESSEE, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_ADDRESSEE)]
     paras += [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
     inline = kinds.points_inline(doc, kind)
@@ -121,14 +143,21 @@ def plan(doc: Document, kind: Kind) -> Plan:
             paras.append(Para(roles.HEADING1, [Run(section.ordinal + standalone(section.heading.value))]))
         _lay_section(section.nodes, inline, paras)
     paras.extend(Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_CLOSING))
-    title, typed_lines = kinds.title_lines(doc, kind)
+    return paras
+
+
+def plan(doc: Document, kind: Kind) -> Plan:
+    """Lay out a numbered, checked document for the given kind."""
+    paras = body_paragraphs(doc, kind)
+    title, typed = kinds.title_lines(doc, kind)
+    typed_lines = title_lines_as_typed(typed)
     date_text = doc.info.get(sf.FIELD_DATE)
     date = (official_date(date_text.value) or "") if date_text else ""
     name = doc.field(sf.FIELD_NAME)
     signer = kinds.signer(doc)
     sign = signature(signer, date) if kinds.wants_signature(doc, kind) and signer else None
     if sign and paras and paras[-1].kind == BODY:
-        paras[-1].kind = BODY_KEEP_NEXT  # the signature never starts a page alone
+        paras[-1].kind = last_paragraph_kind(paras[-1].text)
     return Plan(
         title=title,
         title_lines=typed_lines or break_title(title),
@@ -145,6 +174,18 @@ def plan(doc: Document, kind: Kind) -> Plan:
     )
 
 
+TITLE_LINE_CHARS = 20  # 二号 characters on a 156 mm line (GB/T 9704 7.3.1)
+
+
+def title_lines_as_typed(lines: list[str] | None) -> list[str] | None:
+    """The writer's own title lines (Alt+Enter), a line too long for one printed line broken
+    again between words (``check`` says so: 标题断行)."""
+    if not lines:
+        return lines
+    return [part for line in lines for part in (break_title(line, TITLE_LINE_CHARS)
+                                                 if len(line) > TITLE_LINE_CHARS else [line])]
+
+
 def _paragraphs(doc: Document, name: str) -> tuple[str, ...]:
     text = doc.info.get(name)
     return text.paragraphs if text else ()
@@ -159,11 +200,15 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
     last: Para | None = None
     open_para: Para | None = None
 
+    node: Node
+
     def add(runs: list[Run], into: Para | None = None) -> Para:
         if into is not None:
             into.runs.extend(runs)
+            if node not in into.sources:
+                into.sources.append(node)
             return into
-        para = Para(BODY, runs)
+        para = Para(BODY, runs, sources=[node])
         paras.append(para)
         return para
 
@@ -183,7 +228,7 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
             else:
                 # The paragraph style gives a stand-alone heading its font; a character style on
                 # top would cancel toggles such as bold that both set.
-                last = Para(_ITEM_HEADING[depth], [Run(node.ordinal + standalone(head))])
+                last = Para(_ITEM_HEADING[depth], [Run(node.ordinal + standalone(head))], sources=[node])
                 paras.append(last)
                 open_para = None
                 if body:  # 另起段: the text starts the next paragraph

@@ -38,6 +38,8 @@ class Profile:
     # Grid: exact line pitch (twips) and per-character tightening (twips) on body-width runs.
     line_pitch: int = 579
     char_spacing: int = -5
+    # A document grid of lines at ``line_pitch`` (std 5.2.3: 22 lines fill the 版心 at 579).
+    line_grid: bool = True
 
     # Page (twips).
     page_width: int = 11906
@@ -122,7 +124,9 @@ PROFILES: dict[str, Profile] = {
         font_body="仿宋",
     ),
     # 28 pt lines: 22 lines per page too, leaving part of the 版心 empty (allowed, not default).
-    "28磅行距": profile_with(DEFAULT, line_pitch=560),
+    # No line grid: the exact 28 pt spacing alone gives the 22 lines, and LibreOffice moves the
+    # lines of a grid that does not fill the type area down (the text started at 40.7 mm).
+    "28磅行距": profile_with(DEFAULT, line_pitch=560, line_grid=False),
     # Digits and Latin letters in Times New Roman, Chinese in the Chinese fonts.
     "西文新罗马": profile_with(DEFAULT, latin_font="Times New Roman"),
     # Some offices' font packs name the title font 方正小标宋_GBK.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ADDRESSEE", "BLANK", "BODY", "BODY_KEEP", "CHAR_STYLES", "HEADING1", "HEADING2", "HEADING3", "LEAD",
-           "NAME_LINE", "PAGE_NUMBER", "PARAGRAPH_STYLES", "ROLES", "SIGNATURE", "SUBTITLE", "TABLE", "TABLE_HEADER",
-           "TITLE", "Role", "label"]
+__all__ = ["ADDRESSEE", "BLANK", "BODY", "BODY_KEEP", "BODY_LAST", "CHAR_STYLES", "HEADING1", "HEADING2", "HEADING3",
+           "LEAD", "NAME_LINE", "PAGE_NUMBER", "PARAGRAPH_STYLES", "ROLES", "SIGNATURE", "SUBTITLE", "TABLE",
+           "TABLE_HEADER", "TITLE", "Role", "label"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ HEADING2 = "heading2"
 HEADING3 = "heading3"
 BODY = "body"
 BODY_KEEP = "body_keep"  # body kept on the page of what follows (the last one before a signature)
+BODY_LAST = "body_last"  # layout kind: a long last paragraph before a signature (only its last lines go along)
 LEAD = "lead"  # run role only: the lead sentence of a 一是 point
 SIGNATURE = "signature"
 PAGE_NUMBER = "page_number"
@@ -51,6 +52,7 @@ ROLES: dict[str, Role] = {role.id: role for role in (
     Role(HEADING3, "三级标题", "GwHeading3", "GwHeading3Char"),
     Role(BODY, "正文", "GwBody"),
     Role(BODY_KEEP, "正文（与落款同页）", "GwBodyKeepNext"),
+    Role(BODY_LAST, "正文（与落款同页）"),  # the body_keep style, keepNext off in the template
     Role(LEAD, "引导句", None, "GwLeadChar"),
     Role(SIGNATURE, "落款", "GwSignature"),
     Role(PAGE_NUMBER, "页码", "GwPageNumber"),

@@ -14,8 +14,11 @@ The rule, in the order it is applied:
    b. the shape: two lines have the upper one at least as long (正梯形); three or more rise then
       fall with the last line shorter than the longest (菱形), or fall all the way (梯形);
    c. no break inside a word of the built-in list :data:`WORDS` (terms typical of these titles,
-      e.g. 民主生活会, 对照检查, 领导班子) or inside a place name such as 某某镇.
-   Each level first tries the fewest lines possible, then one more.
+      e.g. 民主生活会, 对照检查, 领导班子) or inside a place name such as 某某镇;
+   d. breaks only between words: where the segmenter (rjieba) or an edge of a listed word, a
+      number or a punctuation mark says a word ends ("推进落 / 实" never).
+   Each level first tries the fewest lines possible, then one more. The set phrases of
+   :data:`NO_SPLIT` (党风廉政建设, “两个确立”, 中央八项规定精神 …) are a hard rule.
 4. Among allowed splits the cheapest wins: a break at a phrase boundary (after 关于 / 的 / 》 /
    年度 / 专题 / 生活会 / 委员会 / 同志 …) costs nothing, at a known word's edge a little, between two
    characters of unknown words more; uneven line lengths and very short lines cost extra. Ties go to
@@ -37,7 +40,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-__all__ = ["DOC_TYPES", "WORDS", "break_title"]
+__all__ = ["DOC_TYPES", "NO_SPLIT", "WORDS", "break_title"]
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -70,6 +73,21 @@ WORDS: frozenset[str] = DOC_TYPES | _wordset(
     党员领导干部 脱贫攻坚 巩固拓展 成果 有效衔接 集体经济 经济组织 财务管理 常委 常委班子 县委
     镇委 市委 法治政府 人居环境 农村 专项资金 资金 研讨 学习研讨 活动
     关于 印发 转发 召开 开展 加强 进一步 推进 全面 深入 某某 某某某 年终 上半年 下半年
+    """
+)
+
+#: Terms a title line never breaks inside (before the last resort): set phrases of these materials
+#: that a general segmenter splits (党风廉政 / 建设) or that read wrong when split.
+NO_SPLIT: frozenset[str] = _wordset(
+    """
+    党风廉政建设 民主生活会 组织生活会 专题民主生活会 专题组织生活会 “两个确立” “两个维护” 两个确立 两个维护
+    “四个意识” “四个自信” 四个意识 四个自信 对照检查材料 检视剖析材料 对照检查 检视剖析 中央八项规定精神
+    八项规定精神 中央八项规定 全面从严治党 主体责任 一岗双责 意识形态 领导班子 班子成员
+    党员领导干部 领导干部 乡村振兴 巩固拓展脱贫攻坚成果 脱贫攻坚 习近平新时代中国特色社会主义思想
+    中国特色社会主义 主题教育 党史学习教育 党纪学习教育 学习教育 “三会一课” 三会一课 “五个带头” 五个带头
+    以案促改 整改落实 问题清单 整改清单 整改台账 述职述廉 述责述廉 安全生产 人居环境整治 人居环境
+    高质量发展 法治政府建设 基层党组织 党支部 党委 党组 党工委 委员会 人民政府 同志 年度
+    党的二十大精神 二十大精神 二十届三中全会精神 三中全会精神 全会精神 反腐败
     """
 )
 
@@ -113,7 +131,28 @@ class _Analysis:
     hard: frozenset[int]  # never break here (before the last resort)
     quoted: frozenset[int]  # inside 《…》 or “…”
     inword: frozenset[int]  # inside a listed word or a place name
+    unsegmented: frozenset[int]  # not between two words of the segmenter (nor at a listed word's edge)
     kind: tuple[str, ...]  # boundary class per position: strong / word / weak
+
+
+_SEGMENTER_READY = False
+
+
+def _segment(title: str) -> set[int]:
+    """Word boundaries of ``title`` by rjieba (jieba's dictionary, in Rust), with :data:`NO_SPLIT`
+    taught to it; imported on the first title that needs breaking (it loads a dictionary)."""
+    global _SEGMENTER_READY
+    import rjieba
+
+    if not _SEGMENTER_READY:
+        for word in NO_SPLIT:
+            rjieba.add_word(word, None, None)
+        _SEGMENTER_READY = True
+    bounds, at = {0}, 0
+    for token in rjieba.cut(title):
+        at += len(token)
+        bounds.add(at)
+    return bounds
 
 
 def _inside(spans: Iterator[tuple[int, int]]) -> set[int]:
@@ -147,7 +186,8 @@ def _word_spans(title: str) -> Iterator[tuple[int, int]]:
 def _analyse(title: str) -> _Analysis:
     n = len(title)
     numbers = [m.span() for m in _NUMBER.finditer(title)]
-    hard = _inside(iter(numbers)) | _inside(_name_spans(title))
+    protected = [m.span() for word in NO_SPLIT for m in re.finditer(re.escape(word), title)]
+    hard = _inside(iter(numbers)) | _inside(_name_spans(title)) | _inside(iter(protected))
     for i in range(1, n):
         if title[i] == "的" or title[i] in _CLOSING or title[i - 1] in _OPENING:
             hard.add(i)
@@ -155,13 +195,16 @@ def _analyse(title: str) -> _Analysis:
     words = list(_word_spans(title))
     inword = _inside(iter(words))
     edges = {e for span in words + numbers for e in span}
+    segmented = _segment(title)
     kind = ["weak"] * (n + 1)
     for i in range(1, n):
         if title.endswith(_STRONG_AFTER, 0, i) or title.startswith(_STRONG_BEFORE, i):
             kind[i] = "strong"
-        elif i in edges or not ("\u4e00" <= title[i - 1] <= "\u9fff" and "\u4e00" <= title[i] <= "\u9fff"):
+        elif (i in edges or i in segmented
+              or not ("\u4e00" <= title[i - 1] <= "\u9fff" and "\u4e00" <= title[i] <= "\u9fff")):
             kind[i] = "word"
-    return _Analysis(frozenset(hard), frozenset(quoted), frozenset(inword), tuple(kind))
+    unsegmented = {i for i in range(1, n) if kind[i] == "weak"}
+    return _Analysis(frozenset(hard), frozenset(quoted), frozenset(inword), frozenset(unsegmented), tuple(kind))
 
 
 def _good_shape(lengths: list[int]) -> bool:
@@ -199,7 +242,7 @@ def _next_phase(phase: int, prev: int, length: int) -> int | None:
 
 
 def _best(title: str, max_chars: int, level: int) -> list[str] | None:
-    """Cheapest split obeying the rules of ``level`` (0 = all, 3 = only the hard rules).
+    """Cheapest split obeying the rules of ``level`` (0 = all, 4 = only the hard rules).
 
     Dynamic programming over (position, lines left, shape phase, previous line length): polynomial
     in the title's length. Costs are kept as exact integers (the documented cost times 2·count³),
@@ -212,6 +255,8 @@ def _best(title: str, max_chars: int, level: int) -> list[str] | None:
         blocked |= info.quoted
     if level < 3:
         blocked |= info.inword
+    if level < 4:
+        blocked |= info.unsegmented
     allowed = [i for i in range(1, n) if i not in blocked]
     shaped = level < 2
     fewest = math.ceil(n / max_chars)
@@ -290,7 +335,7 @@ def break_title(title: str, max_chars: int = 20) -> list[str]:
         return [title]
     if len(title) > MAX_SEARCH_CHARS:
         return _greedy(title, max_chars)
-    for level in range(4):
+    for level in range(5):
         lines = _best(title, max_chars, level)
         if lines is not None:
             return lines

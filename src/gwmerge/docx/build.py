@@ -70,6 +70,7 @@ class _StyleSpec:
     single_line: bool = False  # page number: single spacing instead of the exact grid pitch
     off_grid: bool = False  # taller than one grid line (title): keep the exact pitch, do not snap
     measured: bool = False  # indents computed from text width (signature): no auto spacing
+    widow_control: bool = False  # the last paragraph: only its last two lines go with the signature
     next_style: str | None = None
 
 
@@ -90,8 +91,13 @@ def _style_specs(p: Profile) -> list[_StyleSpec]:
                    body_width=True, next_style=_P[roles.BODY]),
         _StyleSpec(_P[roles.BODY], "公文正文", "paragraph", p.font_body, p.size_body,
                    jc="both", first_line_chars=200, body_width=True, next_style=_P[roles.BODY]),
+        # The last paragraph before a signature. A short one is kept whole with the signature;
+        # a long one (the same style, keepNext switched off on its template paragraph) only
+        # keeps its last two lines there by widow control: LibreOffice never splits a
+        # keep-with-next paragraph, so keepNext on it would move it whole.
         _StyleSpec(_P[roles.BODY_KEEP], "正文（与落款同页）", "paragraph", p.font_body, p.size_body,
-                   jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style=_P[roles.BODY]),
+                   jc="both", first_line_chars=200, keep_next=True, body_width=True, next_style=_P[roles.BODY],
+                   widow_control=True),
         # 主送 (GB/T 9704 7.3.2): 3号仿宋, flush left, no indent.
         _StyleSpec(_P[roles.ADDRESSEE], "主送", "paragraph", p.font_body, p.size_body,
                    jc="both", first_line_chars=0, body_width=True, next_style=_P[roles.BODY]),
@@ -127,7 +133,11 @@ STYLE_IDS: tuple[str, ...] = tuple(s.style_id for s in _style_specs(DEFAULT))
 # {%p %} paragraphs vanish when rendered, so a document without subtitle or name line has the
 # same body as one from a template without them.
 _BODY_HEAD: tuple[tuple[str, str], ...] = (
+    # A material without a title (标题 = 无, a draft without one) starts with its text at the
+    # top of the type area: no empty title paragraph, no blank line.
+    (_P[roles.BODY], "{%p if has_title %}"),
     (_P[roles.TITLE], "{{r title }}"),
+    (_P[roles.BODY], "{%p endif %}"),
     (_P[roles.BODY], "{%p if subtitle %}"),
     (_P[roles.SUBTITLE], "{{ subtitle }}"),
     (_P[roles.BODY], "{%p endif %}"),
@@ -136,7 +146,9 @@ _BODY_HEAD: tuple[tuple[str, str], ...] = (
     (_P[roles.BODY], "{%p endif %}"),
 )
 _BODY_LOOP: tuple[tuple[str, str], ...] = (
+    (_P[roles.BODY], "{%p if has_title or subtitle or name_line %}"),
     (_P[roles.BODY], ""),  # the one blank grid line after the title (or name line)
+    (_P[roles.BODY], "{%p endif %}"),
     (_P[roles.BODY], "{%p for p in paragraphs %}"),
     (_P[roles.BODY], f'{{%p if p.kind == "{roles.HEADING1}" %}}'),
     (_P[roles.HEADING1], "{{r p.rich }}"),
@@ -152,6 +164,8 @@ _BODY_LOOP: tuple[tuple[str, str], ...] = (
     (_P[roles.BODY], "{{p p.table }}"),
     (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_KEEP}" %}}'),
     (_P[roles.BODY_KEEP], "{{r p.rich }}"),
+    (_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_LAST}" %}}'),
+    (_P[roles.BODY_KEEP], "{{r p.rich }}"),  # keepNext off on this paragraph: see _NOT_KEPT
     (_P[roles.BODY], "{%p else %}"),
     (_P[roles.BODY], "{{r p.rich }}"),
     (_P[roles.BODY], "{%p endif %}"),
@@ -201,7 +215,7 @@ def _rpr(p: Profile, font: str, size: int, *, bold: bool | None,
 
 def _ppr(p: Profile, *, keep_next: bool = False, single_line: bool = False, off_grid: bool = False,
          first_line_chars: int | None = None, size: int = 32,
-         jc: str | None = None, measured: bool = False) -> etree._Element:
+         jc: str | None = None, measured: bool = False, widow_control: bool = False) -> etree._Element:
     """Paragraph properties in schema order; the exact grid pitch unless ``single_line``.
 
     ``measured``: a paragraph whose position is computed from character widths (signature), so
@@ -210,7 +224,7 @@ def _ppr(p: Profile, *, keep_next: bool = False, single_line: bool = False, off_
     ppr = _el("w:pPr")
     if keep_next:
         _sub(ppr, "w:keepNext")
-    _sub(ppr, "w:widowControl", val=0)
+    _sub(ppr, "w:widowControl", val=int(widow_control))
     # Word's default (punctuation may hang past the right edge), stated explicitly: without it
     # LibreOffice drops a comma that falls just past the edge from the printed page.
     _sub(ppr, "w:overflowPunct", val=1)
@@ -244,7 +258,7 @@ def _style_element(p: Profile, spec: _StyleSpec) -> etree._Element:
     _sub(style, "w:qFormat")
     if spec.kind == "paragraph":
         style.append(_ppr(p, keep_next=spec.keep_next, single_line=spec.single_line, off_grid=spec.off_grid,
-                          measured=spec.measured,
+                          measured=spec.measured, widow_control=spec.widow_control,
                           first_line_chars=spec.first_line_chars, size=spec.size, jc=spec.jc))
     style.append(_rpr(p, spec.font, spec.size, bold=spec.bold, char_spacing=spec.body_width))
     return style
@@ -289,15 +303,21 @@ def _build_styles(doc: _Document, p: Profile) -> None:
     _strip_theme_fonts(root)
 
 
+# The template paragraph of a long last paragraph (kind body_last): the keep style without keepNext.
+_NOT_KEPT = _BODY_LOOP.index((_P[roles.BODY], f'{{%p elif p.kind == "{roles.BODY_LAST}" %}}')) + 1
+
+
 def _build_body(doc: _Document) -> None:
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     rows = _BODY_HEAD + _BODY_LOOP
-    for style_id, text in rows:
+    for index, (style_id, text) in enumerate(rows):
         para = doc.add_paragraph()
         para._p.style = style_id
+        if index == len(_BODY_HEAD) + _NOT_KEPT:
+            para._p.get_or_add_pPr().insert(1, _el("w:keepNext", val=0))
         if text:
             # One run per tag: docxtpl only recognises a tag that is not split across runs.
             para.add_run(text)
@@ -322,7 +342,8 @@ def _build_section(doc: _Document, p: Profile) -> None:
         pg_mar.set(qn(f"w:{key}"), str(value))
     grid = sect_pr.find(qn("w:docGrid"))
     grid.attrib.clear()
-    grid.set(qn("w:type"), "lines")
+    if p.line_grid:
+        grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(p.line_pitch))
 
     doc.settings.odd_and_even_pages_header_footer = True

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -24,7 +25,7 @@ from lxml import etree
 from gwmerge.core.errors import GwError, Location
 from gwmerge.core.files import write_atomic
 from gwmerge.document import roles
-from gwmerge.document.layout import Para, Plan, Signature
+from gwmerge.document.layout import Para, Plan, Signature, width
 from gwmerge.docx import sandbox, tables
 
 GENERATOR = "gwmerge"
@@ -49,26 +50,54 @@ class _Paragraph:
         self.table = tables.table_block(para.rows) if para.rows else None
 
 
-def _signature(sign: Signature | None) -> RichTextParagraph | None:
-    """Name and date paragraphs; their right indents vary per document, so they are built here."""
+@dataclass(frozen=True)
+class Geometry:
+    """What the signature's indents are measured against: the type area's width and one
+    character of the signature's size, in twips (read from the template)."""
+
+    text_width: int = 11906 - 1587 - 1474
+    char: int = 320
+
+
+# An optional hyphen (w:softHyphen) between digits and Chinese: LibreOffice ignores
+# w:autoSpaceDE/DN in .docx and puts a fifth of an em between a Latin and an Asian run unless a
+# character that is no letter or digit stands between them. The optional hyphen is that
+# character, shown by no application unless a line breaks there (a date never does), and it is
+# no text: the date reads 2025年1月15日 wherever the document is read or searched.
+_SCRIPT_CHANGE = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\u2000])|(?<=[^\x00-\u2000])(?=[0-9A-Za-z])")
+_SOFT_HYPHEN_RUN = "<w:r><w:softHyphen/></w:r>"
+
+
+def _runs_without_autospace(text: str) -> str:
+    return _SOFT_HYPHEN_RUN.join(RichText(part).xml for part in _SCRIPT_CHANGE.split(text) if part)
+
+
+def _signature(sign: Signature | None, geometry: Geometry) -> RichTextParagraph | None:
+    """Name and date paragraphs, placed by left indents (GB/T 9704 7.3.5.2).
+
+    The right indents of the layout become left indents measured on the nominal widths, so the
+    date's first character stands exactly two characters right of the signer's whatever font
+    prints the digits (a substitute font's wider digits only move the date's end).
+    """
     if sign is None:
         return None
     block = RichTextParagraph()
     for text, indent in ((sign.name, sign.name_indent), (sign.date, sign.date_indent)):
         if text:
-            chars = round(indent * 100)
+            left = max(0, round(geometry.text_width - (indent + width(text)) * geometry.char))
             # Automatic spacing between Chinese and digits would widen the date past its measure.
             block.xml += (f'<w:p><w:pPr><w:pStyle w:val="{_SIGNATURE_STYLE}"/><w:autoSpaceDE w:val="0"/>'
-                          f'<w:autoSpaceDN w:val="0"/><w:ind w:right="{chars * 16 // 5}" '
-                          f'w:rightChars="{chars}"/></w:pPr>{RichText(text).xml}</w:p>')
+                          f'<w:autoSpaceDN w:val="0"/><w:ind w:left="{left}" w:right="0" w:firstLine="0"/>'
+                          f'<w:jc w:val="left"/></w:pPr>{_runs_without_autospace(text)}</w:p>')
     return block
 
 
-def context(plan: Plan) -> dict[str, object]:
+def context(plan: Plan, geometry: Geometry | None = None) -> dict[str, object]:
     """The variables a template can use (documented in the README)."""
     return {
         "title": RichText("\n".join(plan.title_lines)),
-        "signature": _signature(plan.signature),
+        "has_title": any(line.strip() for line in plan.title_lines),
+        "signature": _signature(plan.signature, geometry or Geometry()),
         "title_text": plan.title,
         "name_line": plan.name_line,
         "subtitle": plan.subtitle,
@@ -80,6 +109,21 @@ def context(plan: Plan) -> dict[str, object]:
         "position": plan.position,
         "date": plan.date,
     }
+
+
+_PG_WIDTH = re.compile(r'<w:pgSz\b[^>]*?\bw:w="(\d+)"')
+_MARGIN = {side: re.compile(rf'<w:pgMar\b[^>]*?\bw:{side}="(\d+)"') for side in ("left", "right")}
+_SIGNATURE_SIZE = re.compile(rf'w:styleId="{_SIGNATURE_STYLE}"(?:(?!</w:style>).)*?<w:sz w:val="(\d+)"', re.S)
+
+
+def _geometry(main_xml: str, styles_xml: str) -> Geometry:
+    """The template's type-area width and signature character (defaults where it says nothing)."""
+    found = _PG_WIDTH.search(main_xml), _MARGIN["left"].search(main_xml), _MARGIN["right"].search(main_xml)
+    default = Geometry()
+    text_width = (int(found[0][1]) - int(found[1][1]) - int(found[2][1])) if all(found) else default.text_width
+    style = _SIGNATURE_SIZE.search(styles_xml)
+    char = int(style[1]) * 10 if style else default.char
+    return Geometry(text_width if text_width > 0 else default.text_width, char or default.char)
 
 
 def render(plan: Plan, template: Path | bytes, dest: Path) -> None:
@@ -202,6 +246,9 @@ class CompiledTemplate:
             body_src = re.sub(r"<w:p([ >])", r"\n<w:p\1", _literal_markers(tpl.patch_xml(tpl.get_xml())))
             self._body = _ENV.from_string(body_src)
             main_xml = package.read(self._main).decode("utf-8")
+            styles = "word/styles.xml"
+            self._geometry = _geometry(main_xml, package.read(styles).decode("utf-8")
+                                       if styles in package.namelist() else "")
             start, end = main_xml.index("<w:body"), main_xml.rindex("</w:body>") + len("</w:body>")
             self._head, self._tail = main_xml[:start], main_xml[end:]
             self._parts: dict[str, Template] = {}
@@ -234,7 +281,7 @@ class CompiledTemplate:
 
     def document(self, plan: Plan) -> bytes:
         """The complete .docx for one plan, as bytes."""
-        ctx = context(plan)
+        ctx = context(plan, self._geometry)
         with _template_errors(self._where):
             body = self._render_part(self._body, ctx)
             parts = {name: self._render_part(t, ctx).encode("utf-8") for name, t in self._parts.items()}

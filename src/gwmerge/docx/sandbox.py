@@ -48,7 +48,7 @@ MAX_OUTPUT = 50_000_000
 #: What :func:`gwmerge.docx.render.context` gave a template at the time of writing; the check uses the
 #: names of the context actually passed (``known``), so new variables need no change here.
 KNOWN_VARIABLES = frozenset(
-    {"title", "signature", "title_text", "name_line", "paragraphs", "unit", "name", "position", "date",
+    {"title", "has_title", "signature", "title_text", "name_line", "paragraphs", "unit", "name", "position", "date",
      "subtitle", "signer", "year"}
 )
 

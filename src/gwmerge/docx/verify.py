@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
@@ -192,45 +193,105 @@ def _in_table(p: Paragraph) -> bool:
     return False
 
 
-def _classify(doc: EffectiveDoc) -> list[Para]:
-    """Give every body paragraph a role from its text and place (title first, name line …)."""
+# A 主送 line (std 7.3.2: flush left, ending with a full-width colon) such as “县委组织部：”.
+ADDRESSEE = roles.ADDRESSEE
+_ADDRESSEE_CHARS = 40
+# A byline as a material's first line: a post and a name (“某某镇党委书记　张三”).
+_BYLINE = re.compile(r"^\S{2,30}[\s\u3000]+\S{2,4}$")
+# A signature line: short, no first-line indent, set well right (std 7.3.5.2).
+_SIGNATURE_CHARS = 40
+_SIGNATURE_INDENT = 8  # characters of left indent at least, for a left-aligned signature line
+
+
+def _label(role: str) -> str:
+    return "主送机关" if role == ADDRESSEE else roles.label(role)
+
+
+def _looks_like_title(p: Paragraph, profile: Profile) -> bool:
+    """A first line is the title when it is centred and not a byline, or set in the title's
+    size or font; an ordinal heading, a 主送 line or an indented paragraph is not."""
+    text = p.text.strip()
+    if ordinals.match(text, 1) or ordinals.match(text, 2) or ordinals.match(text, 3):
+        return False
+    runs = [r for r in p.runs if r.text.strip()]
+    titled = any((r.sz or WORD_DEFAULT_SZ) >= profile.size_title or r.font("eastAsia") == profile.font_title
+                 for r in runs)
+    if titled:
+        return True
+    return p.jc == "center" and not _BYLINE.match(text) and not text.startswith(("—", "-", "－"))
+
+
+def _is_addressee(p: Paragraph, char_twips: int) -> bool:
+    text = p.text.strip()
+    return (text.endswith(("：", ":")) and len(text) <= _ADDRESSEE_CHARS and p.jc != "center"
+            and abs(_first_line_chars(p, char_twips)) < 0.05)
+
+
+def _is_signature(p: Paragraph, char_twips: int) -> bool:
+    """Right-aligned, or left-aligned with a large left indent and no first-line indent."""
+    if p.jc in ("right", "end"):
+        return True
+    text = p.text.strip()
+    left = _side_indent(p.ppr("ind") or {}, "left", char_twips)
+    return (len(text) <= _SIGNATURE_CHARS and p.jc in (None, "left", "start", "both")
+            and abs(_first_line_chars(p, char_twips)) < 0.05 and left >= _SIGNATURE_INDENT * char_twips)
+
+
+def _classify(doc: EffectiveDoc, profile: Profile = DEFAULT) -> list[Para]:
+    """Give every body paragraph a role from its text and place (title first, name line …).
+
+    A document need not have a title: when its first line is an ordinal heading, an indented
+    paragraph, a 主送 line or a byline, it is untitled and every paragraph is checked as what it is.
+    """
     paras: list[Para] = []
-    title_at: int | None = None
+    char_twips = profile.size_body * 10
+    started = False
     for number, p in enumerate(doc.paragraphs(), 1):
         text = p.text
-        under_title = title_at is not None and paras[-1].role in (roles.TITLE, roles.SUBTITLE, roles.NAME_LINE)
+        under_title = paras and started and paras[-1].role in (roles.TITLE, roles.SUBTITLE, roles.NAME_LINE)
         if _in_table(p):
             role = roles.TABLE
         elif not text.strip():
             role = roles.BLANK
-        elif title_at is None:
-            role, title_at = roles.TITLE, number
+        elif not started:
+            started = True
+            if _looks_like_title(p, profile):
+                role = roles.TITLE
+            elif p.jc == "center":
+                role = roles.SUBTITLE if text.lstrip().startswith(("—", "-", "－")) else roles.NAME_LINE
+            elif _is_addressee(p, char_twips):
+                role = ADDRESSEE
+            else:
+                role = _body_role(p, text, char_twips)
         elif under_title and p.jc == "center":
             # Centred lines right under the title: a subtitle (——…) or the name line.
             role = roles.SUBTITLE if text.lstrip().startswith(("—", "-", "－")) else roles.NAME_LINE
-        elif _addressee_here(paras, title_at, text):
-            role = roles.ADDRESSEE  # 主送: the first line after the title's blank line, ending in a colon
-        elif ordinals.match(text.lstrip(), 1):
-            role = roles.HEADING1
-        elif ordinals.match(text.lstrip(), 2):
-            role = roles.HEADING2
-        elif p.jc in ("right", "end"):
-            role = roles.SIGNATURE
+        elif (paras and all(q.role in (roles.TITLE, roles.SUBTITLE, roles.NAME_LINE, roles.BLANK) for q in paras)
+              and _is_addressee(p, char_twips)):
+            role = ADDRESSEE
         else:
-            role = roles.BODY
+            role = _body_role(p, text, char_twips)
         paras.append(Para(number, p, role))
+    _signature_at_end(paras, char_twips)
     return paras
 
 
-def _addressee_here(paras: list[Para], title_at: int | None, text: str) -> bool:
-    """A 主送 line: right after the title block's blank line, short, ending with a colon."""
-    if title_at is None or not paras or paras[-1].role != roles.BLANK:
-        return False
-    if any(q.role not in (roles.TITLE, roles.SUBTITLE, roles.NAME_LINE, roles.BLANK) for q in paras[-4:]):
-        return False
-    stripped = text.strip()
-    return (stripped.endswith(("：", ":")) and len(stripped) <= 60 and not any(ch in stripped for ch in "。！？；")
-            and not any(word in stripped for word in ("同志", "领导", "各位", "尊敬", "朋友", "大家")))
+def _body_role(p: Paragraph, text: str, char_twips: int) -> str:
+    if ordinals.match(text.lstrip(), 1):
+        return roles.HEADING1
+    if ordinals.match(text.lstrip(), 2):
+        return roles.HEADING2
+    if p.jc in ("right", "end"):
+        return roles.SIGNATURE
+    return roles.BODY
+
+
+def _signature_at_end(paras: list[Para], char_twips: int) -> None:
+    """The last two text lines set right (left-aligned with a large indent) are the signature."""
+    tail = [q for q in paras if q.role not in (roles.BLANK, roles.TABLE)][-2:]
+    for q in tail:
+        if q.role == roles.BODY and _is_signature(q.p, char_twips):
+            q.role = roles.SIGNATURE
 
 
 def _expected_fonts(q: Para, profile: Profile) -> Iterator[tuple[Run, str, frozenset[str]]]:
@@ -332,6 +393,8 @@ def rule_page(ctx: Context) -> Iterator[Issue]:
         if abs(gutter - pr.margin_gutter) > TOLERANCE:
             yield Issue(where, f"装订线为 {_mm(gutter)} 毫米，应为 {_mm(pr.margin_gutter)} 毫米。")
         grid = sect.doc_grid
+        if not pr.line_grid and grid.get("type") in (None, "default"):
+            continue  # exact line spacing alone (28磅行距): no grid is asked for
         if grid.get("type") not in ("lines", "linesAndChars"):
             yield Issue(where, f"文档网格未指定行网格，应设为“只指定行网格”且行距 {_pt(pr.line_pitch)} 磅。")
         elif _int(grid.get("linePitch")) != pr.line_pitch:
@@ -345,6 +408,10 @@ def rule_page(ctx: Context) -> Iterator[Issue]:
 def rule_spacing(ctx: Context) -> Iterator[Issue]:
     """Every paragraph: exact line pitch, nothing before/after, widow control off."""
     pitch = ctx.profile.line_pitch
+    # The last paragraph before a signature keeps its last two lines with it (docs/format.md).
+    text = [q for q in ctx.paras if q.role not in (roles.BLANK, roles.TABLE)]
+    last_before_signature = next((q for q, after in pairwise(text)
+                                  if q.role != roles.SIGNATURE and after.role == roles.SIGNATURE), None)
     for q in ctx.paras:
         if q.role == "table":
             continue
@@ -364,7 +431,7 @@ def rule_spacing(ctx: Context) -> Iterator[Issue]:
                 yield Issue(q, f"{label}间距为 {lines / 100:g} 行，应为 0。")
             elif twips:
                 yield Issue(q, f"{label}间距为 {_pt(twips)} 磅，应为 0。")
-        if q.p.flag("widowControl"):
+        if q.p.flag("widowControl") and q is not last_before_signature:
             yield Issue(q, "孤行控制已打开，应关闭，否则有的页会少排一行。")
 
 
@@ -461,8 +528,9 @@ def rule_title(ctx: Context) -> Iterator[Issue]:
     """The first non-empty paragraph is the title: centred, no indent, then one blank line."""
     title = ctx.title
     if title is None:
-        yield Issue("全文", "文档中没有文字，无法检查标题和正文。")
-        return
+        if not any(True for _ in ctx.content()):
+            yield Issue("全文", "文档中没有文字，无法检查标题和正文。")
+        return  # an untitled material: the rest is checked as it stands
     if title.p.jc != "center":
         yield Issue(title, f"标题为{_jc_name(title.p.jc)}，应居中。")
     if abs(_first_line_chars(title.p, ctx.char_twips)) > 0.05:
@@ -487,7 +555,7 @@ def rule_fonts(ctx: Context) -> Iterator[Issue]:
                     found.append(label)
         for role, (found, allowed) in wrong.items():
             expected = "或".join(sorted(allowed))
-            yield Issue(q, f"字体为{'、'.join(found)}，{roles.label(role)}应为{expected}。")
+            yield Issue(q, f"字体为{'、'.join(found)}，{_label(role)}应为{expected}。")
 
 
 def rule_sizes(ctx: Context) -> Iterator[Issue]:
@@ -496,14 +564,14 @@ def rule_sizes(ctx: Context) -> Iterator[Issue]:
         expected = ctx.profile.size_title if q.role == "title" else ctx.profile.size_body
         found = sorted({run.sz or WORD_DEFAULT_SZ for _, run in q.text_runs()} - {expected})
         if found:
-            yield Issue(q, f"字号为{_sizes(found)}，{roles.label(q.role)}应为{_sizes([expected])}。")
+            yield Issue(q, f"字号为{_sizes(found)}，{_label(q.role)}应为{_sizes([expected])}。")
 
 
 def rule_bold(ctx: Context) -> Iterator[Issue]:
     """No bold, except level-3 headings or lead sentences when the profile turns it on."""
     for q in ctx.content():
         if any(run.bold and not _bold_allowed(q, start, run, ctx.profile) for start, run in q.text_runs()):
-            yield Issue(q, f"使用了加粗，{roles.label(q.role)}不应加粗。")
+            yield Issue(q, f"使用了加粗，{_label(q.role)}不应加粗。")
 
 
 def rule_alignment(ctx: Context) -> Iterator[Issue]:
@@ -512,12 +580,16 @@ def rule_alignment(ctx: Context) -> Iterator[Issue]:
         if q.role in ("title", "signature"):
             continue  # the title has its own rule; a signature is right-aligned by design
         indent = _first_line_chars(q.p, ctx.char_twips)
-        if q.role in (roles.SUBTITLE, roles.NAME_LINE, roles.ADDRESSEE):
+        if q.role == ADDRESSEE:
             if abs(indent) > 0.05:
-                yield Issue(q, f"{roles.label(q.role)}有首行缩进，应无缩进。")
+                yield Issue(q, "主送机关有首行缩进，应顶格。")
+            continue
+        if q.role in (roles.SUBTITLE, roles.NAME_LINE):
+            if abs(indent) > 0.05:
+                yield Issue(q, f"{_label(q.role)}有首行缩进，应无缩进。")
             continue
         if q.p.jc != "both":
-            yield Issue(q, f"对齐方式为{_jc_name(q.p.jc)}，{roles.label(q.role)}应两端对齐。")
+            yield Issue(q, f"对齐方式为{_jc_name(q.p.jc)}，{_label(q.role)}应两端对齐。")
         if abs(indent - 2) > 0.1:
             yield Issue(q, f"首行缩进为 {indent:.3g} 字符，应为 2 字符。")
         left = _side_indent(q.p.ppr("ind") or {}, "left", ctx.char_twips)
@@ -620,7 +692,7 @@ RULES: tuple[Rule, ...] = (
 def verify(path: Path, profile: Profile = DEFAULT) -> list[Finding]:
     """Every way ``path`` departs from ``profile``; an empty list means the format is right."""
     doc = EffectiveDoc(path)
-    ctx = Context(path=path, profile=profile, doc=doc, paras=_classify(doc))
+    ctx = Context(path=path, profile=profile, doc=doc, paras=_classify(doc, profile))
     issues = [issue for rule in RULES for issue in rule(ctx)]
     return _findings(path, issues)
 
