@@ -656,6 +656,10 @@ def run(
         raise GwError(f"{exc}。") from exc
     if template is not None and profiles:
         raise GwError("使用自己的模板（-t）时不能再指定格式方案，格式以模板中的样式为准。")
+    if template is not None:  # a pipe or a device would hang or never end: said once, not per workbook
+        from .ondisk import require_regular
+
+        require_regular(template, "模板")
     if name_pattern is not None:
         check_pattern(name_pattern)
     rules_off = tuple(checks.validate_off(rules_off))

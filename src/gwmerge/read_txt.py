@@ -14,6 +14,7 @@ from pathlib import Path
 from . import ordinals
 from .errors import Finding, GwError, Location, Severity
 from .layout import width
+from .ondisk import require_regular
 from .recognise import SourcePara
 from .text import clean
 
@@ -57,8 +58,8 @@ def decode(data: bytes, where: Location) -> tuple[str, int]:
 def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
     """Source paragraphs of a .txt file (located as 第 N 行) and what was done to the lines."""
     where = Location(path)
+    size = require_regular(path, "文本文件", where).st_size
     try:
-        size = path.stat().st_size
         if size > MAX_BYTES:
             raise GwError(f"文本文件过大（{size // 1024 // 1024} MB），材料一般不超过几百 KB，请检查是否选错文件。",
                           where)

@@ -272,7 +272,9 @@ _COMPILED: dict[object, CompiledTemplate] = {}
 def compiled(template: Path | bytes) -> CompiledTemplate:
     """The compiled form of a template, made once per process (a file is re-read when it changes)."""
     if isinstance(template, Path):
-        st = template.stat()
+        from .ondisk import require_regular
+
+        st = require_regular(template, "模板")
         key: object = (str(template.resolve()), st.st_mtime_ns, st.st_size)
     else:
         key = hashlib.sha256(template).digest()

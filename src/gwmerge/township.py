@@ -107,14 +107,19 @@ def bundle_order(result: BatchResult, order: Path | None) -> list[Outcome]:
     written = [o for o in result.outcomes if o.output is not None]
     if order is None:
         return written
-    people = roster(order)
+    by_name: dict[str, list[Outcome]] = {}  # looked up per person: a roster of 10,000 stays linear
+    for outcome in written:
+        if outcome.summary:
+            by_name.setdefault(outcome.summary.name, []).append(outcome)
     ordered: list[Outcome] = []
-    for name, position in people:
-        candidates = [o for o in written if o not in ordered and o.summary and o.summary.name == name]
+    placed: set[int] = set()
+    for name, position in roster(order):
+        candidates = [o for o in by_name.get(name, ()) if id(o) not in placed]
         best = [o for o in candidates if o.summary and o.summary.position == position] or candidates
         if best:
             ordered.append(best[0])
-    return ordered + [o for o in written if o not in ordered]
+            placed.add(id(best[0]))
+    return ordered + [o for o in written if id(o) not in placed]
 
 
 def roster(path: Path) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ re-exported here so ``from gwmerge.workbook import read_grid, Grid, ...`` keeps 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -186,10 +187,13 @@ def _save_atomic(wb: Workbook, dest: Path, *, own: bool = True) -> None:
     if dest.parent not in _SWEPT:  # what a killed run of new/import/--fix left here, once per folder
         _SWEPT.add(dest.parent)
         sweep_temps(dest.parent)
+    # Saved in memory first: openpyxl's zip left open by a full disk would fail again when it is
+    # collected ("Exception ignored in: ZipFile.__del__"); a plain write fails once, cleanly.
+    buffer = io.BytesIO()
+    wb.save(buffer)
     # A hidden temporary file with ordinary permissions (the user's umask; mkstemp would give 0600).
-    tmp = write_temp(dest.parent, b"", ".xlsx")
+    tmp = write_temp(dest.parent, buffer.getvalue(), ".xlsx")
     try:
-        wb.save(tmp)
         publish(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
