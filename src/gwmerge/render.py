@@ -150,6 +150,8 @@ def _template_errors(where: Location) -> Iterator[None]:
     except sandbox.Limit as exc:
         raise GwError(f"模板运行超出限制（{exc.what}），已停止；请检查模板中的 {{% for %}} 循环和运算。",
                       where) from exc
+    except sandbox.Refused as exc:
+        raise GwError(f"模板用了不允许的写法（{exc.what}），已停止；请修改模板后再用。", where) from exc
     except (RecursionError, MemoryError) as exc:
         raise GwError("模板运行超出限制（递归过深或内存不足），已停止；请检查模板中的宏和循环。", where) from exc
     except UndefinedError as exc:
