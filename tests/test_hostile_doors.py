@@ -71,7 +71,7 @@ def test_word_numbering_with_absurd_values_is_bounded(tmp_path: Path, name: str)
 
 def test_word_numbering_within_bounds_is_read_as_shown(tmp_path: Path) -> None:
     """The clamp is no change for a real list: one that starts at 3 reads 三、四、五、."""
-    from gwmerge import read_docx
+    from gwmerge.read import docx as read_docx
 
     paras, findings = read_docx.read(numbered_docx(tmp_path / "从三开始.docx", "chineseCounting", "3"))
     assert [p.text for p in paras if p.text.endswith(("问题", "原因", "措施"))] == [
