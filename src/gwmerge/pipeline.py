@@ -33,7 +33,7 @@ from gwmerge.docx.build import template_bytes
 from gwmerge.docx.verify import verify as check_format
 from gwmerge.read import sources
 from gwmerge.read.recognise import Recognised
-from gwmerge.read.xlsx import WORKBOOK_SUFFIXES, Grid, read_grid, refuse_format
+from gwmerge.read.xlsx import WORKBOOK_SUFFIXES, Grid, oversized_span, read_grid, refuse_format
 from gwmerge.write import from_document
 from gwmerge.write.xlsx import rewrite_cells
 
@@ -111,6 +111,11 @@ class Outcome:
 def read(path: Path, kind_name: str | None = None,
          rules_off: Iterable[str] = ()) -> tuple[Document, Kind, list[Finding]]:
     """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
+    return _read(path, kind_name, rules_off)[:3]
+
+
+def _read(path: Path, kind_name: str | None,
+          rules_off: Iterable[str]) -> tuple[Document, Kind, list[Finding], Grid]:
     refused = refuse_format(path)
     if refused:
         raise GwError(refused, Location(path))
@@ -121,11 +126,11 @@ def read(path: Path, kind_name: str | None = None,
     try:
         kind = kinds.find(kind_name or (kind_cell.value if kind_cell else None))
     except GwError as exc:
-        if kind_name or kind_cell is None:
-            raise
+        if kind_name or kind_cell is None or exc.location.file is not None:
+            raise  # a kind.toml that cannot be used is named itself, not the cell asking for it
         raise GwError(exc.message, kind_cell.location) from exc
     findings.extend(checks.run(doc, kind, grid, rules_off))
-    return doc, kind, sorted(findings, key=_reading_order([sheet.title for sheet in grid.sheets]))
+    return doc, kind, sorted(findings, key=_reading_order([sheet.title for sheet in grid.sheets])), grid
 
 
 def _reading_order(sheets: list[str]) -> Callable[[Finding], tuple[int, int, int]]:
@@ -270,7 +275,10 @@ def fix(path: Path, dest: Path, *, kind: str | None = None, rules_off: Iterable[
         raise GwError("不能把改正写回原工作簿，请用 -o 指定另一个文件名（如“改正-原名.xlsx”）。", Location(dest))
     if dest.exists() and not force:
         raise GwError("已存在，为免覆盖没有写入；确需覆盖请加 --force。", Location(dest))
-    doc, doc_kind, _ = read(path, kind, rules_off)
+    doc, doc_kind, _, grid = _read(path, kind, rules_off)
+    too_large = oversized_span(grid)  # before openpyxl makes an object for each of its cells
+    if too_large is not None:
+        raise too_large
     off = checks.switched_off(doc_kind, rules_off, doc)
     cells: dict[tuple[str, str], Location] = {}
     for text in checks.base.texts(doc):
