@@ -4,6 +4,7 @@ pipes and devices given as files, a full disk, a roster of 10,000 rows."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -262,3 +263,69 @@ def test_a_roster_of_ten_thousand_rows_is_read_and_named_in_seconds(tmp_path: Pa
     made = run_gwmerge("new", "--roster", good, "-o", tmp_path / "good", memory=MEMORY_LIMIT, timeout=CAP)
     assert made.code == 0, made.output
     assert sorted(p.name for p in (tmp_path / "good").iterdir()) == ["镇长-张三-2.xlsx", "镇长-张三.xlsx"]
+
+
+# ---------------------------------------------------------------- killed while importing
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (read from /proc: what a worker pool would have started)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize("command", ["import", "format"])
+def test_kill_9_during_import_or_format_leaves_no_process_and_no_half_file(tmp_path: Path, command: str) -> None:
+    """Killed mid-run (the terminal closed, the task manager): nothing of it stays alive, no half
+    file is left, and the next run into the same folder works."""
+    import signal
+    import time
+
+    long = tmp_path / "长材料.txt"
+    long.write_text("\n".join(["副镇长2025年度民主生活会对照检查材料", "一、存在的问题"]
+                              + [f"（{i}）第{i}项工作还需要加强，要进一步抓好落实。" for i in range(1, 4000)]),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "gwmerge", command, long, "-o", out],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    try:
+        time.sleep(3)  # well into reading and recognising
+        below = _descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in below) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [p for p in below if _alive(p)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    left = [p.name for p in out.iterdir()] if out.exists() else []
+    assert [name for name in left if not name.startswith(".~gwmerge-")] in ([], ["长材料.xlsx"], ["长材料.docx"])
+    good = plain_docx(tmp_path / "好材料.docx", seed_lines())
+    done = run_gwmerge(command, good, "-o", out, memory=MEMORY_LIMIT, timeout=CAP)
+    assert done.code == 0, done.output
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".~gwmerge-")]  # the killed run's temp swept
