@@ -25,7 +25,7 @@ from gwmerge.core.errors import GwError, Location
 from gwmerge.core.files import require_regular, write_atomic
 from gwmerge.document import roles
 from gwmerge.document.layout import Para, Plan, Signature
-from gwmerge.docx import sandbox
+from gwmerge.docx import jinja_errors, sandbox
 
 GENERATOR = "gwmerge"
 CHAR_STYLES = roles.CHAR_STYLES
@@ -144,6 +144,15 @@ def content_hash(document_xml: bytes, core_xml: bytes) -> str:
     return hashlib.sha256(document_xml + b"\0" + blank).hexdigest()
 
 
+def _undefined(message: str) -> str:
+    """Jinja's "'x' is undefined" / "'obj' has no attribute 'y'" in Chinese."""
+    m = re.fullmatch(r"'(.*)' has no attribute '(.*)'", message)
+    if m:
+        return f"没有“{m.group(2)}”这一项"
+    m = re.fullmatch(r"'(.*)' is undefined", message)
+    return f"“{m.group(1)}”不存在" if m else "用到的名称不存在"
+
+
 @contextlib.contextmanager
 def _template_errors(where: Location) -> Iterator[None]:
     """Problems of a template (its own, or met while rendering) as one Chinese sentence."""
@@ -157,13 +166,12 @@ def _template_errors(where: Location) -> Iterator[None]:
     except (RecursionError, MemoryError) as exc:
         raise GwError("模板运行超出限制（递归过深或内存不足），已停止；请检查模板中的宏和循环。", where) from exc
     except UndefinedError as exc:
-        raise GwError(f"模板用到了不存在的变量或属性（{exc.message}），请检查拼写；可用的变量见说明文档。",
-                      where) from exc
+        raise GwError(f"模板用到了不存在的变量或属性（{_undefined(exc.message or '')}），请检查拼写；"
+                      "可用的变量见说明文档。", where) from exc
     except SecurityError as exc:
         raise GwError("模板试图执行不允许的操作，已拒绝；模板只能使用说明文档中列出的变量。", where) from exc
     except TemplateError as exc:
-        raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
-                      where) from exc
+        raise GwError(f"模板有误：{jinja_errors.describe(exc, '', _ENV)}。", where) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as exc:
         raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
 
