@@ -91,13 +91,13 @@ def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[simi
         skip = switched_off(kind, off, doc)
     except GwError:
         return []  # a kind's bad checks_off is reported on the workbook itself
-    return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc)
+    return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc, kind)
 
 
 def compare(groups: Iterable[list[similarity.Para]] | similarity.Gathered,
-            off: Iterable[str] = ()) -> dict[Path, list[Finding]]:
+            off: Iterable[str] = (), order: Iterable[Path] = ()) -> dict[Path, list[Finding]]:
     """Findings across a batch (雷同), by workbook: from each workbook's paragraphs, or from
-    what a batch gathered while it ran."""
+    what a batch gathered while it ran; ``order``: the workbooks in batch order."""
     if similarity.RULE_ID in frozenset(off):
         return {}
     if isinstance(groups, similarity.Gathered):
@@ -108,7 +108,7 @@ def compare(groups: Iterable[list[similarity.Para]] | similarity.Gathered,
             gathered.add(group)
     if gathered.owners < 2:
         return {}
-    found = similarity.findings(gathered)
+    found = similarity.findings(gathered, order)
     return {path: [replace(f, rule=similarity.RULE_ID) for f in items] for path, items in found.items()}
 
 
