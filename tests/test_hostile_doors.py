@@ -159,6 +159,17 @@ def test_a_pipe_or_device_as_workbook_is_one_sentence(tmp_path: Path, make) -> N
     assert (tmp_path / "out" / "好.docx").is_file()
 
 
+@needs_fifo
+@pytest.mark.parametrize("make", [_fifo, _device_as], ids=["管道", "设备"])
+def test_a_pipe_or_device_given_to_verify_is_one_sentence(tmp_path: Path, make) -> None:
+    bad = make(tmp_path / "坏.docx")
+    book = Path(shutil.copy(GOOD_BOOK, tmp_path / "好.xlsx"))
+    assert run_gwmerge("merge", book, "-o", tmp_path, memory=MEMORY_LIMIT, timeout=CAP).code == 0
+    done = run_gwmerge("verify", tmp_path / "好.docx", bad, memory=MEMORY_LIMIT, timeout=CAP)
+    assert "坏.docx：这不是普通文件（可能是管道或设备）" in done.output, done.output
+    assert "好.docx：符合公文格式" in done.output
+
+
 # ---------------------------------------------------------------- a full disk
 
 def _tiny_disk_available() -> bool:

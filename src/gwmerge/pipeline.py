@@ -20,7 +20,7 @@ from lxml import etree
 from gwmerge import checks
 from gwmerge.checks.similarity import Gathered, Para
 from gwmerge.core.errors import Finding, GwError, InputInvalid, InternalError, Location, os_message
-from gwmerge.core.files import os_error, write_temp
+from gwmerge.core.files import os_error, require_regular, write_temp
 from gwmerge.core.xmlsafe import Unsafe
 from gwmerge.document import kinds, layout, numbering, outline
 from gwmerge.document import sheetformat as sf
@@ -384,6 +384,7 @@ def verify_file(path: Path, profile: Profile) -> Outcome:
             raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
         if path.suffix.lower() != ".docx":
             raise GwError("不是 .docx 文件；.doc 或 .wps 文件请先在 Word/WPS 中另存为 .docx。", Location(path))
+        require_regular(path, "文档")  # a pipe would hang, a device never end
         outcome.findings = check_format(path, profile)
     except GwError as exc:
         outcome.error = exc
