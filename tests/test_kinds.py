@@ -57,12 +57,15 @@ def test_unknown_key_in_a_section_or_theme(tmp_path: Path) -> None:
 
 
 def test_merge_names_a_broken_user_kind_without_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workbook asking for the broken kind is told about its kind.toml; the others go on."""
     _user_kind(tmp_path, 'name = "我的"\nsignatur = true\n')
     monkeypatch.chdir(tmp_path)
-    path = book(tmp_path / "a.xlsx", INFO, {"存在的主要问题": [("段落", "", "内容。")]})
-    [outcome] = api.merge([path], tmp_path / "out")
-    assert not outcome.ok and outcome.crash is None
-    assert "“signatur”" in str(outcome.error)
+    path = book(tmp_path / "a.xlsx", {**INFO, "文种": "我的文种"}, {"存在的主要问题": [("段落", "", "内容。")]})
+    other = book(tmp_path / "b.xlsx", INFO, {"存在的主要问题": [("段落", "", "内容。")]})
+    broken, good = api.merge([path, other], tmp_path / "out")
+    assert not broken.ok and broken.crash is None
+    assert str(broken.error) == "kind.toml › 第 2 行：有未知的设置项“signatur”，是不是“signature”？"
+    assert good.ok, good.error
 
 
 def _sheet_rows(path: Path, sheet: str) -> list[tuple[object, ...]]:

@@ -389,6 +389,7 @@ def kinds(a: argparse.Namespace) -> None:
     from rich.table import Table
 
     from gwmerge import api
+    from gwmerge.document import kinds as kind_definitions
     from gwmerge.document.profile import PROFILES
     try:
         available = api.list_kinds()
@@ -401,6 +402,8 @@ def kinds(a: argparse.Namespace) -> None:
                       "接在段内" if kind.points_inline else "单独成段",
                       for_markup("、".join(f"{t.year or t.name}（{t.name}）" for t in kind.themes) or "无"))
     out.print(table)
+    for kind_id, problem in kind_definitions.broken().items():  # named here, not only when a merge asks
+        out.print(f"[red]✗[/] {for_markup(f'文种“{kind_id}”（{kind_id}/{problem}）')}", highlight=False)
     out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")
 
 

@@ -20,7 +20,7 @@ from lxml import etree
 from gwmerge import checks
 from gwmerge.checks.similarity import Gathered, Para
 from gwmerge.core.errors import Finding, GwError, InputInvalid, InternalError, Location, os_message
-from gwmerge.core.files import os_error, write_temp
+from gwmerge.core.files import os_error, require_regular, write_temp
 from gwmerge.core.xmlsafe import Unsafe
 from gwmerge.document import kinds, layout, numbering, outline
 from gwmerge.document import sheetformat as sf
@@ -33,7 +33,7 @@ from gwmerge.docx.build import template_bytes
 from gwmerge.docx.verify import verify as check_format
 from gwmerge.read import sources
 from gwmerge.read.recognise import Recognised
-from gwmerge.read.xlsx import WORKBOOK_SUFFIXES, Grid, read_grid, refuse_format
+from gwmerge.read.xlsx import WORKBOOK_SUFFIXES, Grid, oversized_span, read_grid, refuse_format
 from gwmerge.write import from_document
 from gwmerge.write.xlsx import rewrite_cells
 
@@ -111,6 +111,11 @@ class Outcome:
 def read(path: Path, kind_name: str | None = None,
          rules_off: Iterable[str] = ()) -> tuple[Document, Kind, list[Finding]]:
     """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
+    return _read(path, kind_name, rules_off)[:3]
+
+
+def _read(path: Path, kind_name: str | None,
+          rules_off: Iterable[str]) -> tuple[Document, Kind, list[Finding], Grid]:
     if not path.exists():  # said as such, not as "not a workbook" (a folder name typed wrong has no suffix)
         raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
     refused = refuse_format(path)
@@ -123,11 +128,11 @@ def read(path: Path, kind_name: str | None = None,
     try:
         kind = kinds.find(kind_name or (kind_cell.value if kind_cell else None))
     except GwError as exc:
-        if kind_name or kind_cell is None:
-            raise
+        if kind_name or kind_cell is None or exc.location.file is not None:
+            raise  # a kind.toml that cannot be used is named itself, not the cell asking for it
         raise GwError(exc.message, kind_cell.location) from exc
     findings.extend(checks.run(doc, kind, grid, rules_off))
-    return doc, kind, sorted(findings, key=_reading_order([sheet.title for sheet in grid.sheets]))
+    return doc, kind, sorted(findings, key=_reading_order([sheet.title for sheet in grid.sheets])), grid
 
 
 def _reading_order(sheets: list[str]) -> Callable[[Finding], tuple[int, int, int]]:
@@ -274,7 +279,10 @@ def fix(path: Path, dest: Path, *, kind: str | None = None, rules_off: Iterable[
         raise GwError("不能把改正写回原工作簿，请用 -o 指定另一个文件名（如“改正-原名.xlsx”）。", Location(dest))
     if dest.exists() and not force:
         raise GwError("已存在，为免覆盖没有写入；确需覆盖请加 --force。", Location(dest))
-    doc, doc_kind, _ = read(path, kind, rules_off)
+    doc, doc_kind, _, grid = _read(path, kind, rules_off)
+    too_large = oversized_span(grid)  # before openpyxl makes an object for each of its cells
+    if too_large is not None:
+        raise too_large
     off = checks.switched_off(doc_kind, rules_off, doc)
     cells: dict[tuple[str, str], Location] = {}
     for text in checks.base.texts(doc):
@@ -378,6 +386,7 @@ def verify_file(path: Path, profile: Profile) -> Outcome:
             raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
         if path.suffix.lower() != ".docx":
             raise GwError("不是 .docx 文件；.doc 或 .wps 文件请先在 Word/WPS 中另存为 .docx。", Location(path))
+        require_regular(path, "文档")  # a pipe would hang, a device never end
         outcome.findings = check_format(path, profile)
     except GwError as exc:
         outcome.error = exc

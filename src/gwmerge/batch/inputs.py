@@ -31,6 +31,8 @@ def scan(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
                     skipped.append(Skipped(entry, "是 Excel/WPS 打开工作簿时留下的锁定文件，不是工作簿"))
             elif name == REPORT_NAME:
                 skipped.append(Skipped(entry, "是本工具生成的汇总表"))
+            elif name == f"{Path(REPORT_NAME).stem}-上次{Path(REPORT_NAME).suffix}":
+                skipped.append(Skipped(entry, "是上次生成、后来被修改过的汇总表（已改名保留）"))
             elif suffix in WORKBOOK_SUFFIXES:
                 found.append(entry)
             elif suffix in OTHER_SHEETS:

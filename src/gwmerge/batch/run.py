@@ -21,7 +21,7 @@ from gwmerge.batch.pool import Pool
 from gwmerge.batch.result import BatchResult
 from gwmerge.batch.signals import Interrupted, signals_raise
 from gwmerge.core.errors import GwError, Location
-from gwmerge.core.files import os_error, publish, sweep_temps
+from gwmerge.core.files import os_error, publish, require_regular, sweep_temps
 from gwmerge.document import kinds
 from gwmerge.document.profile import DEFAULT, combine
 from gwmerge.docx import render
@@ -59,6 +59,8 @@ def run(
         raise GwError(f"{exc}。") from exc
     if template is not None and profiles:
         raise GwError("使用自己的模板（-t）时不能再指定格式方案，格式以模板中的样式为准。")
+    if template is not None:  # a pipe or a device would hang or never end: said once, not per workbook
+        require_regular(template, "模板")
     if name_pattern is not None:
         check_pattern(name_pattern)
     rules_off = tuple(checks.validate_off(rules_off))

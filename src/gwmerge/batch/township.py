@@ -7,7 +7,10 @@ hidden temporary files and moved into place, so an interruption never leaves hal
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,75 @@ from gwmerge.core.files import move_into_place, os_error, publish, work_folder, 
 from gwmerge.core.safetext import put_text
 from gwmerge.pipeline import NEARLY_EMPTY_CHARS, Outcome
 from gwmerge.read.roster import read_roster
+
+# ---------------------------------------------------------------- replacing last run's files knowingly
+
+_CORE = "docProps/core.xml"
+_MARK = "gwmerge:sha256:"
+_PENDING = "gwmerge:pending"
+_IDENTIFIER = re.compile(rb"<dc:identifier[^>]*>([^<]*)</dc:identifier>")
+PREVIOUS = "上次"
+
+
+def _report_hash(package: zipfile.ZipFile) -> str:
+    """A hash of every part of a 汇总表 but its properties (which carry the hash and the time)."""
+    digest = hashlib.sha256()
+    for name in sorted(n for n in package.namelist() if n != _CORE):
+        digest.update(name.encode() + b"\0" + package.read(name) + b"\0")
+    return digest.hexdigest()
+
+
+def _marked(data: bytes) -> bytes:
+    """The 汇总表 openpyxl saved, its identifier property set to the hash of its content, so the
+    next run can tell its own unedited report (replaced) from one someone edited (kept)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        mark = f"{_MARK}{_report_hash(package)}".encode()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for item in package.infolist():
+                part = package.read(item)
+                if item.filename == _CORE:
+                    part = part.replace(_PENDING.encode(), mark, 1)
+                copy.writestr(item, part)
+    return out.getvalue()
+
+
+def is_own_report(path: Path) -> bool:
+    """Whether ``path`` is a 汇总表 gwmerge wrote and nobody has saved since (whatever its time)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        with zipfile.ZipFile(path) as package:
+            m = _IDENTIFIER.search(package.read(_CORE))
+            if not m or not m.group(1).startswith(_MARK.encode()):
+                return False
+            return m.group(1).decode("ascii", "replace")[len(_MARK):] == _report_hash(package)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _previous(dest: Path) -> Path:
+    return dest.with_name(f"{dest.stem}-{PREVIOUS}{dest.suffix}")
+
+
+def _before_replacing(result: BatchResult, dest: Path, *, own: bool | None) -> None:
+    """Last run's ``dest`` is about to be replaced: an edited one (``own`` False) is kept as
+    ``…-上次``, and either way the closing table says what happened to it."""
+    if not (dest.exists() or dest.is_symlink()):
+        return
+    if own is False:
+        keep = _previous(dest)
+        try:
+            os.replace(dest, keep)
+        except OSError as exc:
+            result.notices.append(f"{dest.name} 在上次生成后被修改过，但未能另存为 {keep.name}"
+                                  f"（{os_error(exc, keep).message}），本次没有覆盖它。")
+            raise
+        result.notices.append(f"{dest.name} 在上次生成后被修改过，已改名保留为 {keep.name}；"
+                              f"本次生成了新的 {dest.name}。")
+    else:
+        result.notices.append(f"已用本次的结果替换上次的 {dest.name}。")
+
 
 # ---------------------------------------------------------------- shared helpers (C2's, when present)
 
@@ -97,14 +169,19 @@ def bundle_order(result: BatchResult, order: Path | None) -> list[Outcome]:
     written = [o for o in result.outcomes if o.output is not None]
     if order is None:
         return written
-    people = roster(order)
+    by_name: dict[str, list[Outcome]] = {}  # looked up per person: a roster of 10,000 stays linear
+    for outcome in written:
+        if outcome.summary:
+            by_name.setdefault(outcome.summary.name, []).append(outcome)
     ordered: list[Outcome] = []
-    for name, position in people:
-        candidates = [o for o in written if o not in ordered and o.summary and o.summary.name == name]
+    placed: set[int] = set()
+    for name, position in roster(order):
+        candidates = [o for o in by_name.get(name, ()) if id(o) not in placed]
         best = [o for o in candidates if o.summary and o.summary.position == position] or candidates
         if best:
             ordered.append(best[0])
-    return ordered + [o for o in written if o not in ordered]
+            placed.add(id(best[0]))
+    return ordered + [o for o in written if id(o) not in placed]
 
 
 def roster(path: Path) -> list[tuple[str, str]]:
@@ -153,6 +230,7 @@ def make_bundle(result: BatchResult, pdfs: dict[int, Path], order: Path | None) 
         buf = io.BytesIO()
         writer.write(buf)
     dest = result.out_dir / BUNDLE_NAME
+    _before_replacing(result, dest, own=None)
     move_into_place(buf.getvalue(), dest)
     result.bundle = dest
 
@@ -207,8 +285,14 @@ def write_report(result: BatchResult, order: Path | None = None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
+    wb.properties.identifier = _PENDING  # becomes the content hash once saved (_marked)
     ws = wb.active
     ws.title = "汇总"
+    dest = result.out_dir / REPORT_NAME
+    try:
+        _before_replacing(result, dest, own=is_own_report(dest))  # said in the report's 说明 too
+    except OSError:
+        return
     for column, label in enumerate(_COLUMNS, start=1):
         _put(ws, 1, column, label)
         ws.cell(row=1, column=column).font = Font(bold=True)
@@ -257,9 +341,8 @@ def write_report(result: BatchResult, order: Path | None = None) -> None:
         notes.column_dimensions["A"].width = 120
     buf = io.BytesIO()
     wb.save(buf)
-    dest = result.out_dir / REPORT_NAME
     try:
-        move_into_place(buf.getvalue(), dest)
+        move_into_place(_marked(buf.getvalue()), dest)
     except OSError as exc:
 
         result.notices.append(f"汇总表未能写入：{os_error(exc, dest)}")
@@ -278,6 +361,7 @@ def make_zip(result: BatchResult) -> None:
     if result.report is not None:
         members.append(result.report)
     dest = result.out_dir / ZIP_NAME
+    _before_replacing(result, dest, own=None)
     temp = write_temp(result.out_dir, b"", ".zip")
     try:
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:

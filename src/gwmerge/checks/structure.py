@@ -9,7 +9,7 @@ from gwmerge.checks.base import Context, Piece, excerpt, per_cell, rule
 from gwmerge.core.errors import Finding, Location, Severity
 from gwmerge.document import ordinals, outline
 from gwmerge.document import sheetformat as sf
-from gwmerge.document.grid import Sheet
+from gwmerge.document.grid import Row, Sheet
 from gwmerge.document.model import Node
 
 _DEFAULT_NAME = re.compile(r"(?i)(?:sheet|工作表|新建工作表|chart)\s*\d*")
@@ -213,14 +213,14 @@ def _point_groups(nodes: tuple[Node, ...]) -> Iterator[list[Node]]:
         yield group
 
 
-def _content_merge(sheet: Sheet, ref: str) -> bool:
+def _content_merge(rows: dict[int, Row], ref: str) -> bool:
     m = re.match(r"\$?([A-Z]+)\$?(\d+)", ref)
     if not m:
         return False
     top = int(m.group(2))
     if top <= 2:
         return False  # header and instruction line
-    row = next((r for r in sheet.rows if r.number == top), None)
+    row = rows.get(top)
     first = row.cells[0] if row and row.cells else None
     return not (first is not None and first.text.lstrip().startswith(sf.INSTRUCTION_PREFIX))
 
@@ -230,8 +230,9 @@ def merged_rule(ctx: Context) -> Iterator[Finding]:
     if ctx.grid is None:
         return
     for sheet in ctx.grid.sheets:
+        rows = {row.number: row for row in sheet.rows} if sheet.merged else {}  # one pass, not one per range
         for ref in sheet.merged:
-            if _content_merge(sheet, ref):
+            if _content_merge(rows, ref):
                 yield Finding(sheet.location.at(ref.split(":")[0].replace("$", "")),
                               f"{ref} 是合并单元格：合并后只有左上角一格有内容，其余各列读出来是空的；"
                               "请取消合并，每行的层级、标题、正文各填一格。", Severity.WARNING)

@@ -1,5 +1,9 @@
 """Atomic writes and the leftovers of killed runs: the one place that puts files on the user's disk.
 
+Every file gwmerge reads from the user is a regular file (:func:`require_regular`): a FIFO blocks
+forever and a device (``/dev/zero``) never ends, so both are refused by ``os.stat`` (which follows a
+link) before anything is opened.
+
 Every file gwmerge writes (documents, workbooks, PDFs, the 汇总表, the zip) is written to a hidden
 temporary file in the destination folder (``.~gwmerge-<pid>-<token>.<suffix>``) and moved into place
 complete, so an interruption never leaves half a file. Work folders (PDF converter profiles) follow
@@ -14,6 +18,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -160,3 +165,19 @@ def work_folder(parent: Path, what: str) -> tempfile.TemporaryDirectory[str]:
     """
     return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-{what}-", dir=parent,
                                        ignore_cleanup_errors=True)
+
+
+def require_regular(path: Path, what: str, where: Location | None = None) -> os.stat_result:
+    """``path``'s status when it is a regular file; otherwise one sentence saying it cannot be ``what``."""
+    where = where or Location(path)
+    try:
+        status = os.stat(path)
+    except FileNotFoundError as exc:
+        raise GwError("文件不存在，请检查路径。", where) from exc
+    except OSError as exc:
+        raise GwError(f"文件无法读取（{os_message(exc)}）。", where) from exc
+    if stat.S_ISDIR(status.st_mode):
+        raise GwError(f"这是一个文件夹，不是{what}。", where)
+    if not stat.S_ISREG(status.st_mode):
+        raise GwError(f"这不是普通文件（可能是管道或设备），不能当作{what}读取；请选择保存在磁盘上的文件。", where)
+    return status

@@ -62,6 +62,8 @@ class Sheet:
     hidden_columns: frozenset[int] = frozenset()
     #: Merged ranges as written in the file ("A5:C5").
     merged: tuple[str, ...] = ()
+    #: The ranges hyperlinks cover ("B4", or "A3:XFD1048576" in a file made to hurt).
+    hyperlinks: tuple[str, ...] = ()
     #: The AutoFilter range, if the sheet has one ("A1:D40").
     autofilter: str | None = None
 

@@ -115,6 +115,38 @@ def _unknown(keys: object, allowed: set[str], text: str, path: Path, where: str)
             raise GwError(f"{where}有未知的设置项“{key}”，{hint}", Location(path, None, _line_of(text, str(key))))
 
 
+#: tomllib's messages (English, a few dozen fixed texts) said in Chinese; the position is kept apart.
+_TOML_MESSAGES = (
+    ("Invalid initial character for a key part",
+     "设置项名称的写法有误（名称只能用字母、数字、下划线，或加英文双引号）"),
+    ("Invalid statement", "这一行不是“名称 = 值”的写法"),
+    ("Expected '=' after a key", "设置项名称后面缺少“=”"),
+    ("Unterminated string", "引号没有成对"),
+    ("Expected ']' at the end of a table", "表头 [ ] 缺少右括号"),
+    ("Expected ']]' at the end of an array", "表头 [[ ]] 缺少右括号"),
+    ("Unclosed array", "列表的 [ ] 没有成对"),
+    ("Unclosed inline table", "{ } 没有成对"),
+    ("Cannot overwrite a value", "同一个设置项写了两次"),
+    ("Cannot declare", "同一个表头写了两次"),
+    ("Cannot mutate", "同一个设置项写了两次"),
+    ("Invalid value", "值的写法有误（文字要加英文双引号，如 name = \"民主生活会\"）"),
+    ("Expected newline or end of document", "一行只能写一个设置项"),
+    ("Illegal character '\\n'", "引号没有成对（一行里的文字要在同一行用英文双引号括起来）"),
+    ("Illegal character", "有不允许出现的字符"),
+    ("Unescaped '\\'", "引号中的反斜杠 \\ 要写成 \\\\"),
+    ("Unescaped", "引号中有不允许的字符"),
+    ("Invalid", "值的写法有误"),
+)
+
+
+def _toml_problem(message: str) -> tuple[str, str | None]:
+    """A tomllib error as (what is wrong, in Chinese; where: “第 N 行” or “末尾”)."""
+    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    at = f"第 {m.group(1)} 行第 {m.group(2)} 列" if m else ("文件末尾" if "end of document" in message else None)
+    what = next((chinese for english, chinese in _TOML_MESSAGES if message.startswith(english)), "写法有误")
+    return what, at
+
+
 def load_kind(folder: Path) -> Kind:
     """Read one kind folder; a broken definition names the file, the line and the key to fix."""
     path = folder / DEFINITION
@@ -127,7 +159,12 @@ def load_kind(folder: Path) -> Kind:
     except UnicodeDecodeError as exc:
         raise GwError("文种定义文件不是 UTF-8 编码，请另存为 UTF-8。", where) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise GwError(f"文种定义文件格式有误（{exc}），请对照内置文种的 kind.toml 修改。", where) from exc
+        what, at = _toml_problem(str(exc))
+        raise GwError(f"文种定义文件格式有误：{what}，请对照内置文种的 kind.toml 修改。",
+                      Location(path, None, at)) from exc
+    except RecursionError as exc:
+        raise GwError("文种定义文件中的括号嵌套过深（数千层），不是正常的文种定义；请对照内置文种的 kind.toml 修改。",
+                      where) from exc
     _unknown(data, _KEYS, text, path, "")
 
     def get(key: str, kind: type, default: object = None) -> object:
@@ -199,6 +236,7 @@ def _patterns(value: object, where: Location) -> tuple[str, ...]:
 
 
 _FROZEN: dict[str, Kind] | None = None
+_FROZEN_BROKEN: dict[str, GwError] = {}
 
 
 def freeze() -> None:
@@ -207,24 +245,42 @@ def freeze() -> None:
     A batch worker lives for one batch and asks for its kind once per workbook; looking at the
     folders again each time (a directory listing and a stat per kind) was 5% of its work.
     """
-    global _FROZEN
+    global _FROZEN, _FROZEN_BROKEN
     _FROZEN = None
-    _FROZEN = available()
+    _FROZEN, _FROZEN_BROKEN = _scan()
 
 
 def available() -> dict[str, Kind]:
     """All kinds by id; a user's folder of the same name shadows a built-in one; the themes of a
     主题.toml in the working folder are added to (or replace, by year) the kinds' own."""
+    return _with_theme_file(_scan()[0])
+
+
+def broken() -> dict[str, GwError]:
+    """Kind folders whose definition cannot be used, by id, with the sentence naming their kind.toml.
+
+    A broken kind is reported where it is asked for; every other kind goes on working (a user's
+    half-edited ``templates/我的文种/kind.toml`` stops no merge that does not use it).
+    """
+    return _scan()[1]
+
+
+def _scan() -> tuple[dict[str, Kind], dict[str, GwError]]:
     if _FROZEN is not None:
-        return dict(_FROZEN)
+        return dict(_FROZEN), dict(_FROZEN_BROKEN)
     kinds: dict[str, Kind] = {}
+    failed: dict[str, GwError] = {}
     for base in search_dirs():
         if not base.is_dir():
             continue
         for folder in sorted(base.iterdir()):
-            if (folder / DEFINITION).is_file() and folder.name not in kinds:
-                kinds[folder.name] = _load_cached(folder)
-    return _with_theme_file(kinds)
+            if (folder / DEFINITION).is_file() and folder.name not in kinds and folder.name not in failed:
+                try:
+                    kinds[folder.name] = _load_cached(folder)
+                except GwError as exc:  # a user's folder of that name still shadows the built-in one
+                    failed[folder.name] = exc
+    return kinds, failed
+
 
 
 # ------------------------------------------------------------- a clerk's own themes, no package files edited
@@ -320,12 +376,16 @@ def default_kind_id() -> str:
 
 def find(name: str | None) -> Kind:
     """A kind by id, alias or display name; None means the default kind."""
-    kinds = available()
+    kinds, failed = _scan()
+    kinds = _with_theme_file(kinds)
     wanted = (name or default_kind_id()).strip()
+    if wanted in failed:
+        raise failed[wanted]
     for kind in kinds.values():
         if wanted in (kind.id, kind.name, *kind.aliases):
             return kind
-    raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}。")
+    also = ("；另有文种定义有误，未能读取：" + "、".join(f"{kid}/{DEFINITION}" for kid in failed)) if failed else ""
+    raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}{also}。")
 
 
 # ------------------------------------------------------------- what the kind decides for a document

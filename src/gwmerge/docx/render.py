@@ -23,10 +23,10 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from gwmerge.core.errors import GwError, Location
-from gwmerge.core.files import write_atomic
+from gwmerge.core.files import require_regular, write_atomic
 from gwmerge.document import roles
 from gwmerge.document.layout import Para, Plan, Signature, width
-from gwmerge.docx import sandbox, tables
+from gwmerge.docx import jinja_errors, sandbox, tables
 
 GENERATOR = "gwmerge"
 CHAR_STYLES = roles.CHAR_STYLES
@@ -189,6 +189,15 @@ def content_hash(document_xml: bytes, core_xml: bytes) -> str:
     return hashlib.sha256(document_xml + b"\0" + blank).hexdigest()
 
 
+def _undefined(message: str) -> str:
+    """Jinja's "'x' is undefined" / "'obj' has no attribute 'y'" in Chinese."""
+    m = re.fullmatch(r"'(.*)' has no attribute '(.*)'", message)
+    if m:
+        return f"没有“{m.group(2)}”这一项"
+    m = re.fullmatch(r"'(.*)' is undefined", message)
+    return f"“{m.group(1)}”不存在" if m else "用到的名称不存在"
+
+
 @contextlib.contextmanager
 def _template_errors(where: Location) -> Iterator[None]:
     """Problems of a template (its own, or met while rendering) as one Chinese sentence."""
@@ -197,16 +206,17 @@ def _template_errors(where: Location) -> Iterator[None]:
     except sandbox.Limit as exc:
         raise GwError(f"模板运行超出限制（{exc.what}），已停止；请检查模板中的 {{% for %}} 循环和运算。",
                       where) from exc
+    except sandbox.Refused as exc:
+        raise GwError(f"模板用了不允许的写法（{exc.what}），已停止；请修改模板后再用。", where) from exc
     except (RecursionError, MemoryError) as exc:
         raise GwError("模板运行超出限制（递归过深或内存不足），已停止；请检查模板中的宏和循环。", where) from exc
     except UndefinedError as exc:
-        raise GwError(f"模板用到了不存在的变量或属性（{exc.message}），请检查拼写；可用的变量见说明文档。",
-                      where) from exc
+        raise GwError(f"模板用到了不存在的变量或属性（{_undefined(exc.message or '')}），请检查拼写；"
+                      "可用的变量见说明文档。", where) from exc
     except SecurityError as exc:
         raise GwError("模板试图执行不允许的操作，已拒绝；模板只能使用说明文档中列出的变量。", where) from exc
     except TemplateError as exc:
-        raise GwError(f"模板有误：{exc.message or exc}，请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。",
-                      where) from exc
+        raise GwError(f"模板有误：{jinja_errors.describe(exc, '', _ENV)}。", where) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as exc:
         raise GwError("模板不是有效的 .docx 文件，请用 Word 打开后另存为 .docx。", where) from exc
 
@@ -322,7 +332,7 @@ _COMPILED: dict[object, CompiledTemplate] = {}
 def compiled(template: Path | bytes) -> CompiledTemplate:
     """The compiled form of a template, made once per process (a file is re-read when it changes)."""
     if isinstance(template, Path):
-        st = template.stat()
+        st = require_regular(template, "模板")
         key: object = (str(template.resolve()), st.st_mtime_ns, st.st_size)
     else:
         key = hashlib.sha256(template).digest()

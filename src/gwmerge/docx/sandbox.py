@@ -3,10 +3,18 @@
 A template may come from anyone (``-t 我的模板.docx``). It renders in Jinja's sandbox with
 autoescape, and this module adds bounds the sandbox lacks:
 
-* work: every loop step over ``range``, call, filter, arithmetic and ``~`` counts against a budget
-  (:data:`MAX_OPERATIONS` per template part), and a clock (:data:`MAX_SECONDS`);
+* work: every step of every ``{% for %}`` loop (over a range, a string, a list), call, filter,
+  arithmetic and ``~`` counts against a budget (:data:`MAX_OPERATIONS` per template part), and a
+  clock (:data:`MAX_SECONDS`);
 * size: no value may grow past :data:`MAX_VALUE` characters/items, integer arguments past
-  :data:`MAX_INT_ARG`, nor a part's output past :data:`MAX_OUTPUT` characters;
+  :data:`MAX_INT_ARG`, nor a part's output past :data:`MAX_OUTPUT` characters; what a filter,
+  ``*`` or ``%`` would allocate is worked out before it runs (``'%0999999999d' % 1`` is refused,
+  not built);
+* errors: a filter or a method given odd arguments, ``format_map`` and the like are one Chinese
+  sentence (:class:`Refused`), never an internal error;
+* user text is text: every string a ``{{ }}`` outputs is escaped, whatever the template says
+  (``|safe`` changes nothing, ``{% autoescape false %}`` neither), so a cell holding Word XML
+  (an ``INCLUDEPICTURE`` field) comes out as the characters typed;
 * ``{% include %}``, ``{% extends %}``, ``{% import %}`` and ``{% from %}`` are refused (a template
   is one file);
 * unknown variables (``{{ titel }}``) are refused by name, before anything renders, and
@@ -33,15 +41,16 @@ from jinja2 import StrictUndefined, Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+from markupsafe import escape
 
 from gwmerge.core.errors import GwError, Location
 from gwmerge.core.xmlsafe import SafeZip, Unsafe, parse
 
-__all__ = ["ENV", "KNOWN_VARIABLES", "Limit", "Sandbox", "check_template"]
+__all__ = ["ENV", "KNOWN_VARIABLES", "Limit", "Refused", "Sandbox", "check_template"]
 
 MAX_OPERATIONS = 2_000_000
 MAX_SECONDS = 30.0
-MAX_VALUE = 5_000_000
+MAX_VALUE = 1_000_000
 MAX_INT_ARG = 100_000
 MAX_OUTPUT = 50_000_000
 
@@ -59,6 +68,19 @@ class Limit(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(what)
         self.what = what
+
+
+class Refused(Exception):
+    """A template asked for something the sandbox does not do; ``what`` says what, in Chinese."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+#: What a filter or a method raises when given odd arguments: said as the template's mistake.
+_CALL_ERRORS = (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError, ZeroDivisionError,
+                LookupError, UnicodeError)
 
 
 class _Budget:
@@ -107,6 +129,57 @@ def _counted_range(*args: int) -> Iterator[int]:
         yield i
 
 
+def _counted_iter(iterable: Iterable[Any]) -> Iterator[Any]:
+    """What every ``{% for %}`` iterates: each step counts, whatever it walks over."""
+    for item in iterable:
+        _tick()
+        yield item
+
+
+def _escaped(value: Any) -> Any:
+    """Every string a ``{{ }}`` outputs, escaped even where the template turned escaping off;
+    objects that render themselves (docxtpl's RichText, escaped Markup) pass as they are."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return escape(value)
+    return value
+
+
+def _same(value: Any) -> Any:
+    """``|safe``: the value as it is (then escaped like any other); user text never becomes XML."""
+    return value
+
+
+def _width(value: Any, default: int) -> int:
+    if isinstance(value, str):
+        return len(value)
+    return value if isinstance(value, int) else default
+
+
+def _before(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """What a filter would build, worked out before it runs (it allocates before ``_sized`` sees it)."""
+    value = args[0] if args else None
+    if not isinstance(value, str):
+        return
+    if name == "indent":
+        width = _width(args[1] if len(args) > 1 else kwargs.get("width", 4), 4)
+        if len(value) + (value.count("\n") + 1) * max(width, 0) > MAX_VALUE:
+            raise Limit("产生的内容过大")
+    elif name == "wordwrap":
+        width = _width(args[1] if len(args) > 1 else kwargs.get("width", 79), 79)
+        # textwrap copies the rest of a long word for every line it cuts off: len² / width.
+        if width < 1 or len(value) * len(value) > 2_000_000_000 * width:
+            raise Limit("wordwrap 处理的文字过长")
+    elif name == "replace":
+        old = args[1] if len(args) > 1 else kwargs.get("old", "")
+        new = args[2] if len(args) > 2 else kwargs.get("new", "")
+        if isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
+            times = value.count(old) if old else len(value) + 1
+            if len(value) + times * len(new) > MAX_VALUE:
+                raise Limit("产生的内容过大")
+    elif name in ("center", "truncate") and _width(args[1] if len(args) > 1 else 0, 0) > MAX_VALUE:
+        raise Limit("产生的内容过大")
+
+
 class _BoundedTemplate(Template):
     """Renders through ``generate`` so that output size and time are checked as it is produced."""
 
@@ -143,7 +216,7 @@ class _CodeGenerator(CodeGenerator):
         self.write("))")
 
 
-def _bounded_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _bounded_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     skip = 2 if getattr(fn, "jinja_pass_arg", None) is not None else 1  # context/env, then the value
     if fn.__name__ == "do_format":
         skip -= 1  # the value is the format string: its widths count
@@ -153,7 +226,11 @@ def _bounded_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
         _tick()
         _check_args(args[skip:])
         _check_args(kwargs.values())
-        return _sized(fn(*args, **kwargs))
+        _before(name, args[skip - 1:], kwargs)
+        try:
+            return _sized(fn(*args, **kwargs))
+        except _CALL_ERRORS as exc:
+            raise Refused(f"过滤器 {name} 的参数不对") from exc
 
     return bounded
 
@@ -168,11 +245,23 @@ class Sandbox(SandboxedEnvironment):
     intercepted_unops = frozenset({"+", "-"})
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined)
+        super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_escaped)
         self.globals["range"] = _counted_range
         self.globals.pop("lipsum", None)
-        self.filters = {name: _bounded_filter(fn) for name, fn in self.filters.items()}
+        self.counted_iter = _counted_iter
+        # urlize writes <a href> tags (Markup) around user text: no place in Word XML.
+        self.filters = {name: _bounded_filter(name, _same if name == "safe" else fn)
+                        for name, fn in self.filters.items() if name != "urlize"}
         self._compiled: dict[str, Template] = {}
+
+    def _generate(self, source: nodes.Template, name: str | None, filename: str | None,
+                  defer_init: bool = False) -> str:
+        """Every ``{% for %}`` walks through :func:`_counted_iter` (only the compiled code changes:
+        the checks look at the template as written)."""
+        for loop in source.find_all(nodes.For):
+            loop.iter = nodes.Call(nodes.EnvironmentAttribute("counted_iter"), [loop.iter], [], None, None,
+                                   lineno=loop.iter.lineno)
+        return super()._generate(source, name, filename, defer_init)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
         if globals or template_class or not isinstance(source, str):
@@ -185,13 +274,30 @@ class Sandbox(SandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _tick()
+        if __obj is _counted_iter:
+            return _counted_iter(*args)
         _check_args(args)
         _check_args(kwargs.values())
-        if getattr(__obj, "__name__", "") == "replace" and isinstance(getattr(__obj, "__self__", None), str):
-            base, new = __obj.__self__, args[1] if len(args) > 1 else ""
-            if isinstance(new, str) and len(base) * max(len(new), 1) > MAX_VALUE:
-                raise Limit("产生的内容过大")
-        return _sized(super().call(__context, __obj, *args, **kwargs))
+        target = getattr(__obj, "__wrapped__", __obj)  # str.format(_map) comes wrapped by the sandbox
+        method = getattr(target, "__name__", "")
+        owner = getattr(target, "__self__", None)
+        if isinstance(owner, str):
+            if method == "format_map":
+                raise Refused("format_map 不能在模板中使用，请直接写 {{ 变量 }}")
+            if method == "replace":
+                new = args[1] if len(args) > 1 else ""
+                if isinstance(new, str) and len(owner) * max(len(new), 1) > MAX_VALUE:
+                    raise Limit("产生的内容过大")
+            if method in ("center", "ljust", "rjust", "zfill", "expandtabs") and args:
+                width = args[0] if isinstance(args[0], int) else 0
+                if method == "expandtabs":
+                    width *= owner.count("\t")
+                if width > MAX_VALUE:
+                    raise Limit("产生的内容过大")
+        try:
+            return _sized(super().call(__context, __obj, *args, **kwargs))
+        except _CALL_ERRORS as exc:
+            raise Refused(f"调用 {method or '函数'} 时参数不对") from exc
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``"{:>9}".format(x)`` in a template: widths are bounded like everything else."""
@@ -203,6 +309,11 @@ class Sandbox(SandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
+        if operator == "%" and isinstance(left, str):
+            # printf-style formatting: widths in the string ('%0999999999d') and given as '*' values.
+            _check_args((left, *(right if isinstance(right, tuple) else (right,))))
+            if isinstance(right, dict):
+                _check_args(right.values())
         if operator == "**" and isinstance(right, int) and (abs(right) > 64 or isinstance(left, str | list)):
             raise Limit("乘方过大")
         if operator == "*":
@@ -211,7 +322,10 @@ class Sandbox(SandboxedEnvironment):
                     raise Limit("产生的内容过大")
             if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 4096:
                 raise Limit("数值过大")
-        return _sized(super().call_binop(context, operator, left, right))
+        try:
+            return _sized(super().call_binop(context, operator, left, right))
+        except _CALL_ERRORS as exc:
+            raise Refused(f"运算 {operator} 用在了不合适的值上") from exc
 
     def bounded_concat(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
         _tick(len(parts))
@@ -282,6 +396,8 @@ def _check_package(template: Path | bytes, where: Location) -> None:
                 except etree.XMLSyntaxError as exc:
                     raise GwError(f"模板文件内部的 XML 格式有误（{name}），请用 Word 打开后另存为 .docx 再用。",
                                   where) from exc
+                if name.lower().startswith("word/"):
+                    _check_fields(root, name, where)
                 if name.lower().endswith(".rels"):
                     for rel in root:
                         if rel.get("TargetMode") == "External" and rel.get("Type") != _HYPERLINK:
@@ -292,6 +408,42 @@ def _check_package(template: Path | bytes, where: Location) -> None:
         raise GwError(f"模板文件{exc.reason}，为安全起见没有使用。", where) from exc
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError) as exc:
         raise GwError(_NOT_DOCX, where) from exc
+
+
+#: Fields Word fills from elsewhere when the document opens or is printed (a picture or text
+#: from a URL or a file, a link to another program): refused for the reason external
+#: relationships are.
+_FETCHING_FIELD = re.compile(r"\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|IMPORT|LINK|DDEAUTO|DDE)\b", re.IGNORECASE)
+
+
+def _field_codes(root: etree._Element) -> Iterator[str]:
+    """Each field's instruction as Word reads it: ``fldSimple/@instr``, and the ``instrText``
+    runs between a ``fldChar begin`` and its ``separate``/``end`` (nested fields each on their own)."""
+    w = f"{{{_WORD_NS}}}"
+    stack: list[list[str] | None] = []  # per open field: its instruction so far (None once said)
+    for el in root.iter(f"{w}fldSimple", f"{w}fldChar", f"{w}instrText"):
+        kind = el.get(f"{w}fldCharType")
+        if el.tag == f"{w}fldSimple":
+            yield el.get(f"{w}instr", "")
+        elif el.tag == f"{w}instrText":
+            if stack and stack[-1] is not None:
+                stack[-1].append(el.text or "")
+        elif kind == "begin":
+            stack.append([])
+        elif kind in ("separate", "end") and stack:
+            code = stack.pop() if kind == "end" else stack[-1]
+            if code is not None:
+                yield "".join(code)
+            if kind == "separate":
+                stack[-1] = None
+
+
+def _check_fields(root: etree._Element, name: str, where: Location) -> None:
+    for code in _field_codes(root):
+        m = _FETCHING_FIELD.match(code)
+        if m:
+            raise GwError(f"模板含有 {m.group(1).upper()} 域（{code.strip()[:80]}），Word 打开或打印生成的文档时"
+                          "会去读取其中的网址或文件；请在 Word 中按 Alt+F9 显示域代码，删除这个域后再用。", where)
 
 
 def _check_parts(roots: dict[str, etree._Element], has: Callable[[str], bool], where: Location) -> None:
@@ -332,7 +484,9 @@ def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str])
 
     from docx.opc.exceptions import OpcError
     from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    from gwmerge.docx import jinja_errors
 
     try:
         doc = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
@@ -341,9 +495,10 @@ def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str])
         for uri in (doc.HEADER_URI, doc.FOOTER_URI):
             for _, part in doc.get_headers_footers(uri):
                 xml += doc.patch_xml(doc.get_part_xml(part))
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # one paragraph a line: an error's line is its paragraph
         tree = ENV.parse(xml)
     except TemplateSyntaxError as exc:
-        raise GwError(f"模板有误（{exc.message}），请检查模板中的 {{{{ }}}} 与 {{% %}} 标记。", where) from exc
+        raise GwError(f"模板有误：{jinja_errors.describe(exc, xml, ENV)}。", where) from exc
     except etree.XMLSyntaxError as exc:
         raise GwError("模板文件内部的 XML 格式有误，请用 Word 打开后另存为 .docx 再用。", where) from exc
     except (KeyError, ValueError, AttributeError, TypeError, zipfile.BadZipFile, OpcError) as exc:
@@ -354,7 +509,10 @@ def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str])
             raise GwError(f"模板不能使用 {tag}（模板必须是一个完整的文件，不能引用其他模板）；请删除这一标记。", where)
     from jinja2 import meta
 
-    unknown = sorted(meta.find_undeclared_variables(tree) - known - set(ENV.globals))
+    try:
+        unknown = sorted(meta.find_undeclared_variables(tree) - known - set(ENV.globals))
+    except TemplateError as exc:  # a filter that does not exist is found here
+        raise GwError(f"模板有误：{jinja_errors.describe(exc, xml, ENV)}。", where) from exc
     if unknown:
         names = "、".join(f"{{{{ {name} }}}}" for name in unknown[:5])
         raise GwError(f"模板中的变量 {names} 不存在（可能拼错了）；可用的变量有：{'、'.join(sorted(known))}。", where)
@@ -363,3 +521,7 @@ def _check_jinja(template: Path | bytes, where: Location, known: frozenset[str])
     if not loops:
         raise GwError("模板里没有正文段落的循环，生成的文档会没有正文；请加入 {%p for p in paragraphs %}"
                       "{{r p.rich }}{%p endfor %}（见说明文档）。", where)
+    try:  # what only compiling finds (a filter that does not exist), said like the rest
+        ENV.compile(tree)
+    except TemplateError as exc:
+        raise GwError(f"模板有误：{jinja_errors.describe(exc, xml, ENV)}。", where) from exc

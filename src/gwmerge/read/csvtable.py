@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from gwmerge.core.errors import GwError, Location
+from gwmerge.core.files import require_regular
 from gwmerge.core.text import clean
 from gwmerge.document.grid import Cell, Grid, Row, Sheet, column_letter
 from gwmerge.read.txt import decode
@@ -19,6 +20,7 @@ MAX_BYTES = 5 * 1024 * 1024  # a roster of tens of thousands of people; more is 
 def read_csv_grid(path: Path) -> Grid:
     """The CSV's rows as one sheet of text cells; any problem is one located sentence."""
     where = Location(path)
+    require_regular(path, "名单", where)
     try:
         with path.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # never more than a roster's worth in memory

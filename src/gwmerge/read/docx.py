@@ -18,6 +18,7 @@ from lxml import etree
 
 from gwmerge.core import xmlsafe
 from gwmerge.core.errors import Finding, GwError, Location, Severity, os_message
+from gwmerge.core.files import require_regular
 from gwmerge.core.text import clean
 from gwmerge.core.xmlsafe import SafeZip, Unsafe
 from gwmerge.document import ordinals
@@ -35,6 +36,13 @@ _ENCLOSED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _CAPITAL = "零壹贰叁肆伍陆柒捌玖拾"
+#: Word's own bounds: "起始编号" goes up to 32767, and a number format (``lvlText``) is a few
+#: characters around at most nine placeholders. A file may say anything: values outside are
+#: bounded here, before a counter is rendered (a letter list at 2,000,000,000 is 77 million
+#: letters; 10^18 in Chinese counting is past every converter).
+MAX_START = 32767
+MAX_LEVEL_TEXT = 64
+MAX_LETTERS = 8
 
 
 def w(tag: str) -> str:
@@ -47,8 +55,8 @@ def _local(tag: object) -> str:
 
 def _check_file(path: Path) -> None:
     where = Location(path)
+    size = require_regular(path, "文档", where).st_size
     try:
-        size = path.stat().st_size
         with path.open("rb") as fh:
             magic = fh.read(8)
     except FileNotFoundError as exc:
@@ -102,10 +110,14 @@ class _Numbering:
     abstract: dict[str, str] = field(default_factory=dict)  # numId → abstractNumId
     counters: dict[str, dict[int, int]] = field(default_factory=dict)  # per abstractNumId
     used: set[tuple[str, int]] = field(default_factory=set)  # (numId, level) seen
+    odd: bool = False  # a start or a number format out of Word's bounds was met
 
     def render(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
+            return ""
+        if len(levels[ilvl].text) > MAX_LEVEL_TEXT:
+            self.odd = True
             return ""
         counters = self.counters.setdefault(self.abstract.get(num_id, f"num {num_id}"), {})
         override = self.starts.get(num_id, {})
@@ -129,7 +141,7 @@ class _Numbering:
 
 def _number(n: int, fmt: str) -> str:
     """A list number the way Word shows it in format ``fmt``."""
-    if n < 1:
+    if n < 1 or n > MAX_START * 4:
         return str(n)
     if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
                "japaneseCounting", "ideographDigital", "koreanCounting"):
@@ -146,10 +158,10 @@ def _number(n: int, fmt: str) -> str:
         return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     if fmt == "decimalZero":
         return f"{n:02d}"
-    if fmt in ("lowerLetter", "upperLetter"):
+    if fmt in ("lowerLetter", "upperLetter") and (n - 1) // 26 < MAX_LETTERS:
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman"):
+    if fmt in ("lowerRoman", "upperRoman") and n < 4000:
         roman = _roman(n)
         return roman if fmt == "upperRoman" else roman.lower()
     return str(n)
@@ -171,9 +183,18 @@ def _val(el: etree._Element | None, default: str = "") -> str:
 
 def _int(text: str, default: int) -> int:
     try:
-        return int(text)
+        return int(text[:32])
     except ValueError:
         return default
+
+
+def _start(text: str, numbering: _Numbering) -> int:
+    """A list's start value within Word's bounds (0 … 32767); outside them, 1 and a note."""
+    value = _int(text, 1)
+    if 0 <= value <= MAX_START:
+        return value
+    numbering.odd = True
+    return 1
 
 
 def _read_numbering(root: etree._Element | None) -> _Numbering:
@@ -186,7 +207,7 @@ def _read_numbering(root: etree._Element | None) -> _Numbering:
         for lvl in node.findall(w("lvl")):
             levels[_int(lvl.get(w("ilvl"), "0"), 0)] = _Level(
                 fmt=_val(lvl.find(w("numFmt")), "decimal"), text=_val(lvl.find(w("lvlText"))),
-                start=_int(_val(lvl.find(w("start")), "1"), 1), suffix=_val(lvl.find(w("suff")), "tab"))
+                start=_start(_val(lvl.find(w("start")), "1"), numbering), suffix=_val(lvl.find(w("suff")), "tab"))
         abstract[node.get(w("abstractNumId"), "")] = levels
     for num in root.findall(w("num")):
         num_id = num.get(w("numId"), "")
@@ -197,7 +218,7 @@ def _read_numbering(root: etree._Element | None) -> _Numbering:
             ilvl = _int(override.get(w("ilvl"), "0"), 0)
             start = override.find(w("startOverride"))
             if start is not None:
-                numbering.starts.setdefault(num_id, {})[ilvl] = _int(_val(start, "1"), 1)
+                numbering.starts.setdefault(num_id, {})[ilvl] = _start(_val(start, "1"), numbering)
     return numbering
 
 
@@ -413,6 +434,10 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
     if reader.auto_numbered:
         reader.findings.insert(0, Finding(reader.first_auto or where,
                                           f"{reader.auto_numbered} 段用了 Word 自动编号，已按显示的序号导入。",
+                                          Severity.WARNING))
+    if reader.numbering.odd:
+        reader.findings.insert(0, Finding(where, "Word 自动编号的设置超出了 Word 自身的范围（起始编号大于 32767，"
+                                          "或编号格式过长），这些编号已从 1 起算或略去；请核对导入后的序号。",
                                           Severity.WARNING))
     if reader.bare_headings:
         # A heading marked only by its style has no ordinal to say its level: none is made up.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gwmerge.core.errors import Finding, GwError, Location, Severity
+from gwmerge.core.files import require_regular
 from gwmerge.core.safetext import for_cell
 from gwmerge.core.text import one_line
 from gwmerge.read.csvtable import read_csv_grid
@@ -50,8 +51,9 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     ``姓 名``. Rows without a name are skipped and reported in ``notes``.
     """
     notes = notes if notes is not None else []
-    if not path.is_file():
+    if not path.exists():
         raise GwError("找不到这个名单文件，请检查路径。", Location(path))
+    require_regular(path, "名单")  # a pipe or a device would hang or never end
     if path.suffix.lower() == ".csv":
         grid = read_csv_grid(path)
     else:

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from gwmerge.core.errors import Finding, GwError, Location, Severity
+from gwmerge.core.files import require_regular
 from gwmerge.core.text import clean
 from gwmerge.document import ordinals
 from gwmerge.document.layout import width
@@ -57,8 +58,8 @@ def decode(data: bytes, where: Location) -> tuple[str, int]:
 def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
     """Source paragraphs of a .txt file (located as 第 N 行) and what was done to the lines."""
     where = Location(path)
+    size = require_regular(path, "文本文件", where).st_size
     try:
-        size = path.stat().st_size
         if size > MAX_BYTES:
             raise GwError(f"文本文件过大（{size // 1024 // 1024} MB），材料一般不超过几百 KB，请检查是否选错文件。",
                           where)

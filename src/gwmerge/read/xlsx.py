@@ -289,6 +289,39 @@ def _syntax(exc: etree.XMLSyntaxError, part: str, where: Location) -> GwError:
     return GwError(f"文件内部的 XML 格式有误（{at}），文件可能已损坏或被改动过；{_REPAIR}。", where)
 
 
+# ---------------------------------------------------------------- ranges a copy would expand
+
+#: Cells that merged and linked ranges may cover in a workbook ``check --fix`` copies: openpyxl
+#: makes an object for each cell a hyperlink covers (and for the edges of a merged range), so one
+#: range "A3:XFD1048576" in a 10 KB file was 17 billion cells, gigabytes and a minute.
+MAX_SPAN_CELLS = 1_000_000
+
+
+def _area(ref: str) -> int:
+    """Cells a range such as "A3:XFD1048576" (or "$B$4") covers; 0 when it cannot be read."""
+    corners = [re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", part.strip()) for part in ref.split(":")[:2]]
+    if not corners or not all(corners):
+        return 0
+    cols = [_letters_index(m.group(1).upper()) for m in corners if m]
+    rows = [int(m.group(2)) for m in corners if m]
+    return (max(cols) - min(cols) + 1) * (max(rows) - min(rows) + 1)
+
+
+def oversized_span(grid: Grid) -> GwError | None:
+    """The sentence for a workbook whose merged or linked ranges are too large to copy, else None."""
+    total = 0
+    for sheet in grid.sheets + grid.hidden_sheets:
+        for what, refs in (("超链接", sheet.hyperlinks), ("合并单元格", sheet.merged)):
+            for ref in refs:
+                area = _area(ref)
+                total += area
+                if area > MAX_SPAN_CELLS or total > MAX_SPAN_CELLS:
+                    return GwError(f"{what}的范围 {ref[:40]} 覆盖了约 {area:,} 个单元格，远超正常的工作簿，"
+                                   "无法生成改正后的副本；请在 Excel 或 WPS 中删除这个超链接或取消这处合并后再试，"
+                                   "或按 gwmerge check 列出的问题手工改正。", sheet.location)
+    return None
+
+
 # ---------------------------------------------------------------- reading
 
 def read_grid(path: Path) -> Grid:
@@ -357,8 +390,14 @@ class _Reader:
         self.shared = _SharedStrings(package, kinds.get("sharedStrings"), loc)
         grid = Grid(self.path, [])
         sheets_elem = next((c for c in root if _local(c.tag) == "sheets"), None)
+        seen: dict[str, int] = {}  # case-folded name → its sheet's number
         for number, entry in enumerate(_children(sheets_elem, "sheet") if sheets_elem is not None else [], start=1):
             title = entry.get("name", "")
+            first = seen.setdefault(title.strip().casefold(), number)
+            if first != number and title.strip():
+                # Excel forbids it (names are compared without case); a zip put together by hand can.
+                raise GwError(f"第 {first} 张和第 {number} 张工作表同名（“{title}”，Excel 不区分大小写），"
+                              f"文件可能被其他程序改动过；{_REPAIR}，并给其中一张改名。", loc)
             rid = entry.get(f"{{{_REL_NS}}}id") or entry.get(f"{{{_STRICT_REL_NS}}}id") or ""
             hidden = entry.get("state", "visible") != "visible"
             if len(title) > MAX_SHEET_NAME:
@@ -397,12 +436,13 @@ class _Reader:
     def _read_sheet(self, sheet: Sheet, part: str, grid: Grid) -> None:
         hidden_cols: set[int] = set()
         merged: list[str] = []
+        links: list[str] = []
         hidden_rows: list[Row] = []
         next_row = 1
         try:
             streamed = self.package.info(part).file_size > _WHOLE
             if True:
-                for elem in _elements(self.package, part, _tags("row", "col", "mergeCell", "autoFilter")):
+                for elem in _elements(self.package, part, _tags("row", "col", "mergeCell", "autoFilter", "hyperlink")):
                     name = _local(elem.tag)
                     if name == "row":
                         number = _int(elem.get("r"), next_row)
@@ -430,10 +470,13 @@ class _Reader:
                             merged.append(elem.get("ref", ""))
                     elif name == "autoFilter":
                         sheet.autofilter = elem.get("ref") or None
+                    elif name == "hyperlink" and len(links) < 10_000:
+                        links.append(elem.get("ref", ""))
         except etree.XMLSyntaxError as exc:
             raise _syntax(exc, part, sheet.location) from exc
         sheet.hidden_columns = frozenset(hidden_cols)
         sheet.merged = tuple(merged)
+        sheet.hyperlinks = tuple(links)
         if sheet.autofilter:
             for row in hidden_rows:
                 row.filtered = True

@@ -64,16 +64,19 @@ def _new_targets(dest: Path, people: list[Person], fallback: str, notes: list[Fi
         return [dest]
     targets: list[Path] = []
     taken: dict[str, Person] = {}
+    suffixes: dict[str, int] = {}  # the last -N given per name: a roster of one name 10,000 times stays linear
     for person in people:
         wanted = "-".join(p for p in (person.position, person.name) if p.strip())
         stem = safe_filename(wanted, fallback=fallback)
         if stem != wanted.strip() and wanted.strip():
             notes.append(Finding(person.location or Location(dest), f"“{wanted[:40]}”不能直接作文件名，"
                                  f"工作簿命名为“{stem}.xlsx”。", Severity.WARNING))
-        unique, n = stem, 1
+        n = suffixes.get(stem.casefold(), 1)
+        unique = stem if n == 1 else f"{stem}-{n}"
         while unique.casefold() in taken:
             n += 1
             unique = f"{stem}-{n}"
+        suffixes[stem.casefold()] = n
         if n > 1:
             first = taken[stem.casefold()]
             where = f"与第 {first.row} 行" if first.row else "与前面的人员"

@@ -5,6 +5,7 @@ copied with some cells edited (``check --fix``). Reading lives in :mod:`gwmerge.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterable
 from copy import copy
@@ -203,10 +204,13 @@ def _save_atomic(wb: Workbook, dest: Path, *, own: bool = True) -> None:
     if own:
         text_only(wb)
     sweep_once(dest.parent)  # what a killed run of new/import/--fix left here
+    # Saved in memory first: openpyxl's zip left open by a full disk would fail again when it is
+    # collected ("Exception ignored in: ZipFile.__del__"); a plain write fails once, cleanly.
+    buffer = io.BytesIO()
+    wb.save(buffer)
     # A hidden temporary file with ordinary permissions (the user's umask; mkstemp would give 0600).
-    tmp = write_temp(dest.parent, b"", ".xlsx")
+    tmp = write_temp(dest.parent, buffer.getvalue(), ".xlsx")
     try:
-        wb.save(tmp)
         publish(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
