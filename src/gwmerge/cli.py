@@ -419,6 +419,28 @@ def kinds() -> None:
 
 
 @app.command()
+def doctor(
+    output: Annotated[Path, typer.Option("-o", "--output", help="要检查能否写入的输出文件夹。")] = Path("out"),
+) -> None:
+    """检查本机环境：Python 和 gwmerge 版本、公文字体、LibreOffice、输出文件夹，并说明缺什么、怎么办。"""
+    from .doctor import examine
+
+    report = examine(output)
+    marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "bad": "[red]✗[/]"}
+    for title, lines in report.sections():
+        out.print(f"[bold]{for_markup(title)}[/]", highlight=False)
+        for line in lines:
+            out.print(f"  {marks[line.state]} {for_markup(line.text)}", highlight=False)
+    advice = report.advice()
+    if advice:
+        out.print("[bold]建议[/]", highlight=False)
+        for i, text in enumerate(advice, 1):
+            out.print(f"  {i}. {for_markup(text)}", highlight=False)
+    if not report.ready:
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="监听地址；默认只允许本机访问，设为 0.0.0.0 可在局域网共享（需访问密码）。")
