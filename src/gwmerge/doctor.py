@@ -252,7 +252,7 @@ def font_statuses(installed: set[str], fontconfig: bool, profile: Profile = DEFA
         choice = pdf.substitute(name, installed) if fontconfig else None
         statuses.append(FontStatus(name=name, roles=roles, installed=name in installed,
                                    office=alt if alt and alt in installed else None,
-                                   pdf=(f"{choice[0]}（粗体）" if choice[1] else choice[0]) if choice else None))
+                                   pdf=choice[0] if choice else None))
     return statuses
 
 

@@ -195,6 +195,13 @@ class Web:
         return FileResponse(path, filename=name, content_disposition_type="inline" if inline else "attachment",
                             headers={"cache-control": "no-store"})
 
+    async def environment(self, request: Request) -> Response:
+        """The 环境 panel: what `gwmerge doctor` says about this machine (fonts, LibreOffice, folders)."""
+        from ..doctor import examine
+
+        report = await run_in_threadpool(examine, self.settings.root)
+        return JSONResponse(report.to_json(), headers={"cache-control": "no-store"})
+
     async def delete(self, request: Request) -> Response:
         job = self._job(request)
         if not job.busy:
@@ -219,6 +226,7 @@ class Web:
             Route("/api/new", self.new, methods=["POST"]),
             Route("/api/workbooks", self.workbooks, methods=["POST"]),
             Route("/api/drafts", self.drafts, methods=["POST"]),
+            Route("/api/environment", self.environment),
             Route("/api/jobs/{job}", self.status),
             Route("/api/jobs/{job}", self.delete, methods=["DELETE"]),
             Route("/api/jobs/{job}/merge", self.merge, methods=["POST"]),
