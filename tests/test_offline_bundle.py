@@ -38,13 +38,20 @@ def _cache() -> Path:
     return Path(base) if base else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gwmerge-offline"
 
 
-def _build(out: Path, target: str, *pythons: str, zip_: bool = True) -> Path:
-    args = [sys.executable, str(TOOL), "--target", target, "-o", str(out), "--cache", str(_cache())]
+def _run_tool(out: Path, target: str, *pythons: str, zip_: bool = True, project: Path | None = None,
+              cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, str(TOOL), "--target", target, "-o", str(out), "--cache", str(cache or _cache())]
     for python in pythons:
         args += ["--python", python]
     if not zip_:
         args.append("--no-zip")
-    done = subprocess.run(args, capture_output=True, text=True, timeout=1100, check=False)
+    if project is not None:
+        args += ["--project", str(project)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=1100, check=False)
+
+
+def _build(out: Path, target: str, *pythons: str, zip_: bool = True) -> Path:
+    done = _run_tool(out, target, *pythons, zip_=zip_)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"已生成离线安装包：{out}" in done.stdout
     return out
@@ -78,7 +85,7 @@ def test_here_bundle_installs_without_network_and_merges_the_examples(tmp_path: 
     assert {"gwmerge离线包/安装.bat", "gwmerge离线包/使用说明.txt", "gwmerge离线包/示例工作簿/示例-党员.xlsx"} <= listed
     assert {f"gwmerge离线包/wheels/{w.name}" for w in (bundle / "wheels").iterdir()} <= listed
 
-    env = _offline_env()
+    env = _offline_env(PYTHON=sys.executable)
     install = subprocess.run([*_no_network(), "sh", str(bundle / "install.sh")], capture_output=True, text=True,
                              env=env, timeout=600, check=False)
     said = install.stdout + install.stderr
@@ -115,7 +122,8 @@ def test_start_script_serves_the_page_and_says_how_to_stop(tmp_path: Path) -> No
     bundle = _build(tmp_path / "包", "here", zip_=False)
     not_yet = subprocess.run(["sh", str(bundle / "start.sh")], capture_output=True, text=True, timeout=60, check=False)
     assert not_yet.returncode == 1 and "还没有安装：请先运行 sh install.sh。" in not_yet.stdout
-    subprocess.run(["sh", str(bundle / "install.sh")], capture_output=True, env=_offline_env(), timeout=600, check=True)
+    subprocess.run(["sh", str(bundle / "install.sh")], capture_output=True, env=_offline_env(PYTHON=sys.executable),
+                   timeout=600, check=True)
 
     port = _free_port()
     # BROWSER=true: webbrowser "opens" the page with /bin/true instead of a real browser.
@@ -236,3 +244,37 @@ def test_the_check_catches_a_missing_platform_wheel(other_bundles: dict[str, Pat
         wheel.unlink()
     assert [m.split(">")[0] for m in missing_wheels(wheels, "manylinux_aarch64", "3.12")] == ["lxml"]
     assert missing_wheels(wheels, "manylinux_aarch64", "3.11") == []
+
+
+# --------------------------------------------------------------------------- dependencies without a platform wheel
+
+def _project(folder: Path, dependencies: list[str]) -> Path:
+    """A one-module project with the given dependencies, standing in for gwmerge."""
+    (folder / "fakeoffice").mkdir(parents=True)
+    (folder / "fakeoffice" / "__init__.py").write_text("", encoding="utf-8")
+    deps = ", ".join(f'"{d}"' for d in dependencies)
+    (folder / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n'
+        f'[project]\nname = "fakeoffice"\nversion = "1.0"\ndependencies = [{deps}]\n'
+        '[tool.setuptools]\npackages = ["fakeoffice"]\n', encoding="utf-8")
+    return folder
+
+
+def test_a_source_only_pure_python_dependency_is_built_into_a_universal_wheel(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", ["docopt==0.6.2"])  # published only as source, pure Python
+    done = _run_tool(tmp_path / "out", "manylinux_aarch64", "3.11", zip_=False, project=project,
+                     cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "自建纯 Python wheel：docopt-0.6.2-" in done.stdout
+    built = [w.name for w in (tmp_path / "out" / "wheels").glob("docopt-*.whl")]
+    assert len(built) == 1 and built[0].endswith("-none-any.whl")
+    assert (tmp_path / "cache" / "universal" / built[0]).is_file()  # built once, kept for the next target
+
+
+def test_a_dependency_without_a_wheel_for_the_target_is_named(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", ["pywin32>=306"])  # Windows wheels only, no source to build
+    done = _run_tool(tmp_path / "out", "manylinux_aarch64", "3.11", project=project, cache=tmp_path / "cache")
+    assert done.returncode == 1
+    assert ("错误：以下依赖没有适用于 manylinux_aarch64、Python 3.11 的 wheel（也不是可自建的纯 Python 包）："
+            "pywin32>=306。") in done.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()

@@ -201,7 +201,9 @@ class Resolver:
     def _build_universal(self, spec: str) -> bool:
         """Build a source-only package into a wheel once; keep it if it is pure Python (py3-none-any)."""
         with tempfile.TemporaryDirectory() as tmp:
-            cmd = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-binary=:all:", "-w", tmp, spec]
+            # Only this package from source: its build requirements (setuptools …) may come as wheels.
+            cmd = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-binary", Requirement(spec).name,
+                   "-w", tmp, spec]
             if subprocess.run(cmd, capture_output=True, text=True, check=False).returncode != 0:
                 return False
             built = list(Path(tmp).glob("*.whl"))
@@ -248,13 +250,13 @@ class Resolver:
 
 # --------------------------------------------------------------------------- the package
 
-def build_own_wheel(dest: Path) -> Path:
+def build_own_wheel(dest: Path, project: Path = ROOT) -> Path:
     """gwmerge's own wheel, built from this checkout."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp, str(ROOT)]
+        cmd = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp, str(project)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise BundleError(f"无法构建 gwmerge 的 wheel：\n{done.stderr.strip()[-1500:]}")
+            raise BundleError(f"无法构建 {project.name} 的 wheel：\n{done.stderr.strip()[-1500:]}")
         wheel = next(Path(tmp).glob("*.whl"))
         dest.mkdir(parents=True, exist_ok=True)
         return Path(shutil.copy2(wheel, dest / wheel.name))
@@ -465,9 +467,9 @@ def parse_pythons(values: Sequence[str] | None) -> list[str]:
 
 
 def build(target: Target, pythons: Sequence[str], out: Path, cache: Path, *, make_zip: bool = True,
-          say: object = print) -> Path:
+          project: Path = ROOT, say: object = print) -> Path:
     """Build the package folder ``out`` (replaced if present) and, with ``make_zip``, ``out``.zip."""
-    name, version, requirements = project_requirements()
+    name, version, requirements = project_requirements(project / "pyproject.toml")
     if target.name == "here":
         pythons = [f"{sys.version_info.major}.{sys.version_info.minor}"]
     log: list[str] = []
@@ -477,11 +479,12 @@ def build(target: Target, pythons: Sequence[str], out: Path, cache: Path, *, mak
         wheels |= set(Resolver(target, python, cache, cache / "universal", log).resolve(requirements))
     for line in log:
         say(line)  # type: ignore[operator]
-    staging = Path(tempfile.mkdtemp(prefix=".~bundle-", dir=out.parent if out.parent.exists() else None))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".~bundle-", dir=out.parent))  # same disk: os.replace moves it
     try:
         folder = staging / out.name
         (folder / "wheels").mkdir(parents=True)
-        build_own_wheel(folder / "wheels")
+        build_own_wheel(folder / "wheels", project)
         for wheel in sorted(wheels):
             shutil.copy2(wheel, folder / "wheels" / wheel.name)
         (folder / "安装.bat").write_bytes(install_bat(name, version, pythons))
@@ -492,9 +495,8 @@ def build(target: Target, pythons: Sequence[str], out: Path, cache: Path, *, mak
         (folder / "使用说明.txt").write_bytes(guide(name, version, target, pythons))
         examples = folder / "示例工作簿"
         examples.mkdir()
-        for sheet in sorted((ROOT / "sheets").glob("*.xlsx")):
+        for sheet in sorted((project / "sheets").glob("*.xlsx")):
             shutil.copy2(sheet, examples / sheet.name)
-        out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists():
             shutil.rmtree(out)
         os.replace(folder, out)
@@ -527,10 +529,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, required=True, help="输出文件夹（旁边另生成同名 .zip）。")
     parser.add_argument("--cache", type=Path, default=default_cache(), help="下载缓存文件夹，可反复使用。")
     parser.add_argument("--no-zip", action="store_true", help="不生成 .zip。")
+    parser.add_argument("--project", type=Path, default=ROOT, help=argparse.SUPPRESS)  # tests: another project
     args = parser.parse_args(argv)
     try:
         build(TARGETS[args.target], parse_pythons(args.python), args.output.resolve(), args.cache.resolve(),
-              make_zip=not args.no_zip)
+              make_zip=not args.no_zip, project=args.project.resolve())
     except BundleError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
