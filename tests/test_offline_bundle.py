@@ -76,11 +76,19 @@ def _no_network() -> list[str]:
 
 # --------------------------------------------------------------------------- this machine: install and use
 
-def test_here_bundle_installs_without_network_and_merges_the_examples(tmp_path: Path) -> None:
-    bundle = _build(tmp_path / "gwmerge离线包", "here")
+@pytest.fixture(scope="module")
+def here_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This machine's package, built once; each test installs a copy of it."""
+    return _build(tmp_path_factory.mktemp("here") / "gwmerge离线包", "here")
+
+
+def test_here_bundle_installs_without_network_and_merges_the_examples(here_bundle: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(here_bundle.with_name("gwmerge离线包.zip")) as zf:
+        zf.extractall(tmp_path)  # as the office gets it: unzipped from the share
+    bundle = tmp_path / "gwmerge离线包"
     names = {p.name for p in bundle.iterdir()}
     assert {"wheels", "安装.bat", "install.sh", "启动网页.bat", "start.sh", "使用说明.txt", "示例工作簿"} <= names
-    with zipfile.ZipFile(tmp_path / "gwmerge离线包.zip") as zf:
+    with zipfile.ZipFile(here_bundle.with_name("gwmerge离线包.zip")) as zf:
         listed = set(zf.namelist())
     assert {"gwmerge离线包/安装.bat", "gwmerge离线包/使用说明.txt", "gwmerge离线包/示例工作簿/示例-党员.xlsx"} <= listed
     assert {f"gwmerge离线包/wheels/{w.name}" for w in (bundle / "wheels").iterdir()} <= listed
@@ -111,6 +119,15 @@ def test_here_bundle_installs_without_network_and_merges_the_examples(tmp_path: 
     assert f"gwmerge 版本：{version}" in doctor.stdout
     assert "可以生成 Word 文档" in doctor.stdout
 
+    # A broken install (a dependency gone) is what doctor fails on, and it says what to do.
+    subprocess.run([str(bundle / "venv" / "bin" / "python"), "-m", "pip", "uninstall", "-y", "-q", "pypdf"],
+                   env=env, capture_output=True, check=True, timeout=120)
+    broken = subprocess.run([str(gwmerge), "doctor", "-o", str(out)], capture_output=True, text=True, env=env,
+                            timeout=120, check=False)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "✗ 缺少程序组件：pypdf" in broken.stdout
+    assert "程序组件不完整，请重新运行安装（离线包里的“安装.bat”或 sh install.sh）。" in broken.stdout
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -118,8 +135,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_start_script_serves_the_page_and_says_how_to_stop(tmp_path: Path) -> None:
-    bundle = _build(tmp_path / "包", "here", zip_=False)
+def test_start_script_serves_the_page_and_says_how_to_stop(here_bundle: Path, tmp_path: Path) -> None:
+    bundle = Path(shutil.copytree(here_bundle, tmp_path / "包"))
     not_yet = subprocess.run(["sh", str(bundle / "start.sh")], capture_output=True, text=True, timeout=60, check=False)
     assert not_yet.returncode == 1 and "还没有安装：请先运行 sh install.sh。" in not_yet.stdout
     subprocess.run(["sh", str(bundle / "install.sh")], capture_output=True, env=_offline_env(PYTHON=sys.executable),
@@ -144,29 +161,6 @@ def test_start_script_serves_the_page_and_says_how_to_stop(tmp_path: Path) -> No
         proc.terminate()
         said, _ = proc.communicate(timeout=60)
     assert "用完后按 Ctrl+C（或关闭窗口）即停止。" in said
-
-
-def test_windows_scripts_are_bytes_cmd_exe_reads(tmp_path: Path) -> None:
-    bundle = _build(tmp_path / "win", "win_amd64", "3.11", zip_=False)
-    for name in ("安装.bat", "启动网页.bat"):
-        raw = (bundle / name).read_bytes()
-        assert not raw.startswith(b"\xef\xbb\xbf"), f"{name}: a BOM breaks the first command"
-        assert b"\n" not in raw.replace(b"\r\n", b""), f"{name}: every line must end in CRLF"
-        lines = raw.split(b"\r\n")
-        assert lines[0] == b"@echo off" and lines[1] == b"chcp 65001 >nul", f"{name}: UTF-8 first"
-        text = raw.decode("utf-8")  # and it is UTF-8 throughout
-        assert "%~dp0" in text
-    start = (bundle / "启动网页.bat").read_bytes().decode("utf-8")
-    assert "serve --open" in start
-    assert "用完后直接关闭本窗口，或按 Ctrl+C 停止。" in start
-    install = (bundle / "安装.bat").read_bytes().decode("utf-8")
-    assert "--no-index --find-links wheels" in install and "gwmerge doctor" not in install  # runs the exe
-    assert '"venv\\Scripts\\gwmerge.exe" doctor' in install
-    guide = (bundle / "使用说明.txt").read_bytes()
-    assert guide.startswith(b"\xef\xbb\xbf") and b"\r\n" in guide
-    text = guide.decode("utf-8-sig")
-    for needed in ("Python 3.11", "LibreOffice", "方正小标宋简体", "仿宋_GB2312", "安装.bat", "启动网页.bat"):
-        assert needed in text
 
 
 # --------------------------------------------------------------------------- other platforms: a wheel for everything
@@ -236,6 +230,29 @@ def test_bundle_has_a_wheel_for_every_dependency(other_bundles: dict[str, Path],
     names = {parse_wheel_filename(w.name)[0] for w in wheels.glob("*.whl")}
     if target == "win_amd64":
         assert "colorama" in names  # click needs it on Windows only: markers are the target's, not this machine's
+
+
+def test_windows_scripts_are_bytes_cmd_exe_reads(other_bundles: dict[str, Path]) -> None:
+    bundle = other_bundles["win_amd64"]
+    for name in ("安装.bat", "启动网页.bat"):
+        raw = (bundle / name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf"), f"{name}: a BOM breaks the first command"
+        assert b"\n" not in raw.replace(b"\r\n", b""), f"{name}: every line must end in CRLF"
+        lines = raw.split(b"\r\n")
+        assert lines[0] == b"@echo off" and lines[1] == b"chcp 65001 >nul", f"{name}: UTF-8 first"
+        text = raw.decode("utf-8")  # and it is UTF-8 throughout
+        assert "%~dp0" in text
+    start = (bundle / "启动网页.bat").read_bytes().decode("utf-8")
+    assert "serve --open" in start
+    assert "用完后直接关闭本窗口，或按 Ctrl+C 停止。" in start
+    install = (bundle / "安装.bat").read_bytes().decode("utf-8")
+    assert "--no-index --find-links wheels" in install and "gwmerge doctor" not in install  # runs the exe
+    assert '"venv\\Scripts\\gwmerge.exe" doctor' in install
+    guide = (bundle / "使用说明.txt").read_bytes()
+    assert guide.startswith(b"\xef\xbb\xbf") and b"\r\n" in guide
+    text = guide.decode("utf-8-sig")
+    for needed in ("Python 3.11", "LibreOffice", "方正小标宋简体", "仿宋_GB2312", "安装.bat", "启动网页.bat"):
+        assert needed in text
 
 
 def test_the_check_catches_a_missing_platform_wheel(other_bundles: dict[str, Path], tmp_path: Path) -> None:

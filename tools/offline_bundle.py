@@ -395,6 +395,24 @@ exec venv/bin/gwmerge serve --open "$@"
 """)
 
 
+def official_fonts() -> str:
+    """The fonts the format uses, from gwmerge's default profile (a module that needs only the standard library)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    try:
+        try:
+            from gwmerge.profile import DEFAULT
+        except ImportError:  # after the move into packages
+            from gwmerge.document.profile import DEFAULT  # type: ignore[no-redef]
+    finally:
+        sys.path.remove(str(ROOT / "src"))
+    names = [getattr(DEFAULT, f) for f in dir(DEFAULT) if f.startswith("font_")]
+    return "、".join(dict.fromkeys(n for n in sorted(names, key=_font_rank) if isinstance(n, str)))
+
+
+def _font_rank(name: str) -> int:  # the weightiest first: title, headings, body, page number
+    return next((i for i, key in enumerate(("小标宋", "黑体", "楷体", "仿宋", "宋体")) if key in name), 9)
+
+
 def guide(name: str, version: str, target: Target, pythons: Sequence[str]) -> bytes:
     """使用说明.txt: UTF-8 with BOM and CRLF, so Notepad on any Windows shows it right."""
     if target.windows:
@@ -433,7 +451,7 @@ def guide(name: str, version: str, target: Target, pythons: Sequence[str]) -> by
 {steps}
 
 四、字体（建议安装，不装也能用）
-    公文格式用到：方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体、宋体。
+    公文格式用到：{official_fonts()}。
     没装的字体，Word/WPS 会用相近的字体代替显示，文档里记的仍是规定的字体名，送到装有这些字体的电脑上就显示正常。
     需要本机显示、打印与规定一致时，请向单位信息化部门索取这些字体安装。
     运行“{name} doctor”（或安装窗口、网页上的“环境”一栏）可看到本机缺哪些字体、用什么代替。

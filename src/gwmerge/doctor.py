@@ -17,6 +17,7 @@ import importlib.metadata
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -236,13 +237,7 @@ def installed_families() -> tuple[set[str], bool]:
     if sys.platform == "win32":
         return windows_font_names(_windows_registered()), True
     families = pdf.installed_font_families()
-    known = bool(families) or _has_fc_list()
-    return families, known
-
-
-def _has_fc_list() -> bool:
-    import shutil
-    return shutil.which("fc-list") is not None
+    return families, bool(families) or shutil.which("fc-list") is not None
 
 
 def font_statuses(installed: set[str], fontconfig: bool, profile: Profile = DEFAULT) -> list[FontStatus]:
