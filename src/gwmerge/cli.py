@@ -422,7 +422,10 @@ def kinds() -> None:
 def doctor(
     output: Annotated[Path, typer.Option("-o", "--output", help="要检查能否写入的输出文件夹。")] = Path("out"),
 ) -> None:
-    """检查本机环境：Python 和 gwmerge 版本、公文字体、LibreOffice、输出文件夹，并说明缺什么、怎么办。"""
+    """检查本机环境：Python 和 gwmerge 版本、公文字体、LibreOffice、输出文件夹，并说明缺什么、怎么办。
+
+    缺字体、缺 LibreOffice 只是提醒；不能生成 Word 文档时退出码为 1。
+    """
     from .doctor import examine
 
     report = examine(output)
