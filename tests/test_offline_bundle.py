@@ -6,6 +6,7 @@ These tests download wheels from PyPI (kept in a cache folder reused across runs
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import os
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from packaging import tags
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,6 +177,12 @@ _TARGETS = {
 _PYTHONS = ("3.11", "3.12", "3.13")
 
 
+def _metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
+        return email.parser.BytesParser().parsebytes(zf.read(name), headersonly=True)
+
+
 def missing_wheels(wheels: Path, target: str, python: str) -> list[str]:
     """Requirements (gwmerge's, transitively, as the target evaluates markers) with no fitting wheel in ``wheels``."""
     markers, platforms = _TARGETS[target]
@@ -188,7 +196,8 @@ def missing_wheels(wheels: Path, target: str, python: str) -> list[str]:
     on_hand: dict[str, list[tuple[Path, object]]] = {}
     for wheel in wheels.glob("*.whl"):
         name, version, _, wtags = parse_wheel_filename(wheel.name)
-        if wtags & fits:
+        needs = _metadata(wheel).get("Requires-Python")
+        if wtags & fits and (not needs or SpecifierSet(needs).contains(f"{python}.0")):
             on_hand.setdefault(name, []).append((wheel, version))
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -209,10 +218,8 @@ def missing_wheels(wheels: Path, target: str, python: str) -> list[str]:
         if not found:
             missing.append(f"{req.name}{req.specifier}")
             continue
-        with zipfile.ZipFile(found[0]) as zf:
-            meta_name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
-            meta = email.parser.BytesParser().parsebytes(zf.read(meta_name), headersonly=True)
-        queue += [(Requirement(r), ("", *sorted(req.extras))) for r in meta.get_all("Requires-Dist") or []]
+        requires = _metadata(found[0]).get_all("Requires-Dist") or []
+        queue += [(Requirement(r), ("", *sorted(req.extras))) for r in requires]
     return sorted(missing)
 
 

@@ -13,13 +13,16 @@ Each wheel's ``Requires-Dist`` is evaluated with the target's markers instead. A
 only as source is built once into a wheel; if that wheel is pure Python (``none-any``) it serves every
 target, otherwise the build stops and names what has no wheel for the target.
 
-Downloads are kept in a cache folder (``--cache``, default ``~/.cache/gwmerge-offline``) and reused.
+Downloads are kept in a cache folder (``--cache``, default ``~/.cache/gwmerge-offline``) and reused: a
+wheel already there that fits is taken without asking PyPI; ``--refresh`` asks again for the newest.
 """
 
 from __future__ import annotations
 
 import argparse
+import email.message
 import email.parser
+import functools
 import os
 import re
 import shutil
@@ -28,7 +31,7 @@ import sys
 import tempfile
 import tomllib
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,12 +118,22 @@ def project_requirements(pyproject: Path = ROOT / "pyproject.toml") -> tuple[str
     return project["name"], project["version"], [Requirement(r) for r in project.get("dependencies", [])]
 
 
-def wheel_requirements(wheel: Path) -> list[Requirement]:
-    """The ``Requires-Dist`` lines of a wheel's METADATA."""
+@functools.cache
+def _metadata(wheel: Path) -> email.message.Message:
     with zipfile.ZipFile(wheel) as zf:
         name = next(n for n in zf.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n))
-        meta = email.parser.BytesParser().parsebytes(zf.read(name), headersonly=True)
-    return [Requirement(r) for r in meta.get_all("Requires-Dist") or []]
+        return email.parser.BytesParser().parsebytes(zf.read(name), headersonly=True)
+
+
+def wheel_requirements(wheel: Path) -> list[Requirement]:
+    """The ``Requires-Dist`` lines of a wheel's METADATA."""
+    return [Requirement(r) for r in _metadata(wheel).get_all("Requires-Dist") or []]
+
+
+def runs_on(wheel: Path, python_full_version: str) -> bool:
+    """Whether the wheel's ``Requires-Python`` admits the target's Python (tags alone do not say, for py3 wheels)."""
+    needed = _metadata(wheel).get("Requires-Python")
+    return not needed or SpecifierSet(needed).contains(python_full_version, prereleases=True)
 
 
 def applies(req: Requirement, env: dict[str, str], extras: Iterable[str]) -> bool:
@@ -143,8 +156,9 @@ class _Wanted:
 class Resolver:
     """Finds one wheel per dependency for one target and Python version, downloading into ``cache``."""
 
-    def __init__(self, target: Target, python: str, cache: Path, universal: Path, log: list[str]) -> None:
-        self.target, self.python, self.log = target, python, log
+    def __init__(self, target: Target, python: str, cache: Path, universal: Path, log: list[str],
+                 refresh: bool = False) -> None:
+        self.target, self.python, self.log, self.refresh = target, python, log, refresh
         self.folder = cache / target.name
         self.folder.mkdir(parents=True, exist_ok=True)
         self.universal = universal
@@ -176,6 +190,8 @@ class Resolver:
                 except ValueError:
                     continue
                 if wname != name or not (wtags & self.compatible) or not specifier.contains(version):
+                    continue
+                if not runs_on(wheel, self.env["python_full_version"]):
                     continue
                 if best is None or version > best[0]:
                     best = (version, wheel)
@@ -232,7 +248,8 @@ class Resolver:
                         parse_wheel_filename(entry.wheel.name)[1]):
                     raise BundleError(f"依赖版本冲突：{name} 需要 {entry.specifier}，"
                                       f"但已选了 {entry.wheel.name}。")
-            to_fetch = sorted(n for n, w in wanted.items() if w.wheel is None and self._best(n, w.specifier) is None)
+            to_fetch = sorted(n for n, w in wanted.items()
+                              if w.wheel is None and (self.refresh or self._best(n, w.specifier) is None))
             if to_fetch:
                 self._fetch(wanted, to_fetch)
             pending = []
@@ -485,7 +502,7 @@ def parse_pythons(values: Sequence[str] | None) -> list[str]:
 
 
 def build(target: Target, pythons: Sequence[str], out: Path, cache: Path, *, make_zip: bool = True,
-          project: Path = ROOT, say: object = print) -> Path:
+          project: Path = ROOT, refresh: bool = False, say: Callable[[str], None] = print) -> Path:
     """Build the package folder ``out`` (replaced if present) and, with ``make_zip``, ``out``.zip."""
     name, version, requirements = project_requirements(project / "pyproject.toml")
     if target.name == "here":
@@ -493,10 +510,11 @@ def build(target: Target, pythons: Sequence[str], out: Path, cache: Path, *, mak
     log: list[str] = []
     wheels: set[Path] = set()
     for python in pythons:
-        say(f"解析依赖：{target.name}，Python {python} ……")  # type: ignore[operator]
-        wheels |= set(Resolver(target, python, cache, cache / "universal", log).resolve(requirements))
+        say(f"解析依赖：{target.name}，Python {python} ……")
+        resolver = Resolver(target, python, cache, cache / "universal", log, refresh=refresh)
+        wheels |= set(resolver.resolve(requirements))
     for line in log:
-        say(line)  # type: ignore[operator]
+        say(line)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".~bundle-", dir=out.parent))  # same disk: os.replace moves it
     try:
@@ -528,7 +546,7 @@ def build(target: Target, pythons: Sequence[str], out: Path, cache: Path, *, mak
                 zf.write(path, Path(out.name) / path.relative_to(out))
         os.replace(partial, archive)
     count = len(list((out / "wheels").glob("*.whl")))
-    say(f"已生成离线安装包：{out}（{count} 个 wheel，Python {'、'.join(pythons)}）")  # type: ignore[operator]
+    say(f"已生成离线安装包：{out}（{count} 个 wheel，Python {'、'.join(pythons)}）")
     return out
 
 
@@ -547,11 +565,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, required=True, help="输出文件夹（旁边另生成同名 .zip）。")
     parser.add_argument("--cache", type=Path, default=default_cache(), help="下载缓存文件夹，可反复使用。")
     parser.add_argument("--no-zip", action="store_true", help="不生成 .zip。")
+    parser.add_argument("--refresh", action="store_true",
+                        help="向 PyPI 重新查询每个依赖的最新版本（默认直接用缓存中已有且符合要求的版本）。")
     parser.add_argument("--project", type=Path, default=ROOT, help=argparse.SUPPRESS)  # tests: another project
     args = parser.parse_args(argv)
     try:
         build(TARGETS[args.target], parse_pythons(args.python), args.output.resolve(), args.cache.resolve(),
-              make_zip=not args.no_zip, project=args.project.resolve())
+              make_zip=not args.no_zip, project=args.project.resolve(), refresh=args.refresh)
     except BundleError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
