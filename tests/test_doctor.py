@@ -31,7 +31,7 @@ def _font_file(family: str) -> Path:
     return Path(files[0])
 
 
-def _fonts_conf(tmp_path: Path, families: list[str], also_named: dict[str, str]) -> dict[str, str]:
+def _fonts_conf(tmp_path: Path, families: list[str], also_named: list[tuple[str, str]]) -> dict[str, str]:
     """Env for a fontconfig that knows only ``families`` (their files linked into a folder); ``also_named``
     gives a family a second name at scan time, as if the official font were installed."""
     fonts = tmp_path / "fonts"
@@ -44,7 +44,7 @@ def _fonts_conf(tmp_path: Path, families: list[str], also_named: dict[str, str])
     rules = "".join(
         f'<match target="scan"><test name="family"><string>{free}</string></test>'
         f'<edit name="family" mode="append_last"><string>{official}</string></edit></match>\n'
-        for free, official in also_named.items())
+        for free, official in also_named)
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
                     f"<fontconfig><dir>{fonts}</dir><cachedir>{tmp_path / 'cache'}</cachedir>\n{rules}</fontconfig>\n",
@@ -64,12 +64,12 @@ def _lines(done: subprocess.CompletedProcess[str]) -> list[str]:
 
 @NEEDS_FC
 def test_no_fonts_at_all_is_advice_not_failure(tmp_path: Path) -> None:
-    done = _doctor("-o", tmp_path / "out", **_fonts_conf(tmp_path, [], {}))
+    done = _doctor("-o", tmp_path / "out", **_fonts_conf(tmp_path, [], []))
     lines = _lines(done)
     assert done.returncode == 0, done.stdout + done.stderr
     for name, roles in (("方正小标宋简体", "标题"), ("黑体", "一级标题"), ("仿宋_GB2312", "三级标题、正文"),
                         ("楷体_GB2312", "署名行、二级标题"), ("宋体", "页码")):
-        assert (f"! {name}（{roles}）：未安装。Word/WPS 会自行用相近的字体代替显示（通常是宋体）；"
+        assert (f"! {name}（{roles}）：未安装。Word/WPS 会自行用相近的字体代替显示；"
                 "PDF 中没有可替代的字体，由 LibreOffice 自行选择。") in lines
     assert any(line.startswith("✓ 可以生成 Word 文档（部分字体由相近字体代替；") for line in lines)
     assert any("建议安装字体：方正小标宋简体、楷体_GB2312、黑体、仿宋_GB2312、宋体" in line for line in lines)
@@ -78,15 +78,16 @@ def test_no_fonts_at_all_is_advice_not_failure(tmp_path: Path) -> None:
 
 @NEEDS_FC
 def test_installed_fonts_and_the_substitutes_of_the_missing_ones(tmp_path: Path) -> None:
-    # 楷体_GB2312 "installed"; 仿宋 (the template's altName for 仿宋_GB2312) too; Noto Serif stands in.
+    # 楷体_GB2312 and 宋体 "installed"; 仿宋 (the template's altName for 仿宋_GB2312) too; Noto Serif stands in.
     env = _fonts_conf(tmp_path, ["AR PL UKai CN", "Noto Serif CJK SC"],
-                      {"AR PL UKai CN": "楷体_GB2312", "Noto Serif CJK SC": "仿宋"})
+                      [("AR PL UKai CN", "楷体_GB2312"), ("Noto Serif CJK SC", "仿宋"), ("Noto Serif CJK SC", "宋体")])
     done = _doctor("-o", tmp_path, **env)
     lines = _lines(done)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "✓ 楷体_GB2312（署名行、二级标题）：已安装" in lines
     assert ("! 仿宋_GB2312（三级标题、正文）：未安装。Word/WPS 中用“仿宋”显示；"
             "PDF 中用“Noto Serif CJK SC”代替。") in lines
+    assert "✓ 宋体（页码）：已安装" in lines
     assert ("! 方正小标宋简体（标题）：未安装。Word/WPS 会自行用相近的字体代替显示（通常是宋体）；"
             "PDF 中用“Noto Serif CJK SC”代替。") in lines
     assert ("! 黑体（一级标题）：未安装。Word/WPS 会自行用相近的字体代替显示（通常是宋体）；"
@@ -145,7 +146,8 @@ def test_windows_registry_names() -> None:
     statuses = {f.name: f for f in doctor.font_statuses(names, fontconfig=False)}
     assert statuses["宋体"].installed and statuses["方正小标宋简体"].installed
     assert not statuses["楷体_GB2312"].installed and statuses["楷体_GB2312"].office == "楷体"
-    assert statuses["黑体"].office is None and statuses["黑体"].pdf is None
+    assert statuses["黑体"].office is None and statuses["黑体"].pdf is None and statuses["黑体"].usual == "宋体"
+    assert statuses["宋体"].usual is None
 
 
 def test_pdf_uses_an_installed_official_font_itself() -> None:

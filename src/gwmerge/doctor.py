@@ -51,6 +51,9 @@ _WINDOWS_ALIASES = {
     "FZXiaoBiaoSong-B05S": "方正小标宋简体", "Microsoft YaHei": "微软雅黑",
 }
 
+# What Word and WPS show a missing Chinese font in when the document names no alternative.
+_WORD_FALLBACK = "宋体"
+
 SUPPORTED_PYTHON = (3, 11)
 
 
@@ -61,7 +64,8 @@ class FontStatus:
     name: str
     roles: tuple[str, ...]
     installed: bool
-    office: str | None  # the font Word/WPS shows instead (None: left to Word/WPS)
+    office: str | None  # the font Word/WPS shows instead, named in the document (w:altName)
+    usual: str | None  # otherwise what Word/WPS usually falls back to, when this machine has it
     pdf: str | None  # the font the PDF uses instead (None: none installed / left to LibreOffice)
 
 
@@ -146,8 +150,11 @@ class Report:
             if font.installed:
                 lines.append(Line(f"{where}：已安装"))
                 continue
-            office = (f"Word/WPS 中用“{font.office}”显示" if font.office
-                      else "Word/WPS 会自行用相近的字体代替显示（通常是宋体）")
+            if font.office:
+                office = f"Word/WPS 中用“{font.office}”显示"
+            else:
+                usual = f"（通常是{font.usual}）" if font.usual else ""
+                office = f"Word/WPS 会自行用相近的字体代替显示{usual}"
             if font.pdf:
                 in_pdf = f"PDF 中用“{font.pdf}”代替"
             elif self.fontconfig:
@@ -247,6 +254,8 @@ def font_statuses(installed: set[str], fontconfig: bool, profile: Profile = DEFA
         choice = pdf.substitute(name, installed) if fontconfig else None
         statuses.append(FontStatus(name=name, roles=roles, installed=name in installed,
                                    office=alt if alt and alt in installed else None,
+                                   usual=_WORD_FALLBACK if name != _WORD_FALLBACK and _WORD_FALLBACK in installed
+                                   else None,
                                    pdf=choice[0] if choice else None))
     return statuses
 
