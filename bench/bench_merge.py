@@ -34,10 +34,13 @@ def plain_merge(books: list[Path], out: Path) -> None:
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    from gwmerge import checks, kinds, layout, numbering, outline, render
-    from gwmerge.errors import Location
-    from gwmerge.text import clean, official_date
-    from gwmerge.workbook import Cell, Grid, Row, Sheet
+    from gwmerge import checks
+    from gwmerge.core.errors import Location
+    from gwmerge.core.text import clean
+    from gwmerge.document import kinds, layout, numbering, outline
+    from gwmerge.document.dates import official_date
+    from gwmerge.document.grid import Cell, Grid, Row, Sheet
+    from gwmerge.docx import render
 
     def shown(value: object) -> str:
         if isinstance(value, dt.date):
@@ -99,7 +102,7 @@ def copies(folder: Path, count: int) -> list[Path]:
 
 
 def texts(path: Path) -> list[str]:
-    from gwmerge.effective import EffectiveDoc
+    from gwmerge.docx.effective import EffectiveDoc
 
     return [p.text for p in EffectiveDoc(path).paragraphs()]
 
@@ -173,7 +176,7 @@ def plain_pdfs(soffice: Path, docs: list[Path], out: Path, profile: Path) -> Non
 
 def pdfs(root: Path, count: int = 20) -> None:
     from gwmerge import api
-    from gwmerge.pdf import convert_to_pdf, find_soffice
+    from gwmerge.batch.pdf import convert_to_pdf, find_soffice
 
     soffice = find_soffice()
     if soffice is None:

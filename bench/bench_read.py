@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from gwmerge.xlsxread import read_grid  # noqa: E402
+from gwmerge.read.xlsx import read_grid  # noqa: E402
 
 BOOKS = sorted((ROOT / "sheets").glob("*.xlsx"))
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from gwmerge.checks import similarity  # noqa: E402
 from gwmerge.checks.repeats import normalise  # noqa: E402
-from gwmerge.errors import Location  # noqa: E402
+from gwmerge.core.errors import Location  # noqa: E402
 
 SEED = ROOT / "tests" / "data" / "seed.txt"
 HAN = [chr(c) for c in range(0x4E00, 0x9FA5)]
@@ -76,7 +76,7 @@ def all_pairs_estimate(paras: list[similarity.Para], sample: int = 20000) -> flo
 def books(batch: dict[Path, list[str]], folder: Path) -> list[Path]:
     from conftest import make_workbook
 
-    from gwmerge.workbook import SectionRows
+    from gwmerge.write.xlsx import SectionRows
 
     written = []
     for owner, texts in batch.items():

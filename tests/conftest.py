@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from gwmerge import pdf
-from gwmerge import sheetformat as sf
-from gwmerge.workbook import SectionRows, write_workbook
+from gwmerge.batch import pdf
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows, write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SHEETS = ROOT / "sheets"

@@ -16,8 +16,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from gwmerge import ordinals
-from gwmerge.text import official_date
+from gwmerge.document import ordinals
+from gwmerge.document.dates import official_date
 
 REAL = Path(__file__).parent / "data" / "real"
 _INDENTED = "\u3000\u3000"

@@ -15,8 +15,9 @@ import pytest
 from conftest import SHEETS, make_workbook, need_soffice
 from process import run_gwmerge
 
-from gwmerge import api, batch, render
-from gwmerge.workbook import SectionRows
+from gwmerge import api, pipeline
+from gwmerge.docx import render
+from gwmerge.write.xlsx import SectionRows
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -207,7 +208,7 @@ def test_hand_edited_symlinked_or_foreign_outputs_are_kept(tmp_path: Path) -> No
 
 def test_output_saved_by_libreoffice_is_not_overwritten(tmp_path: Path) -> None:
     need_soffice()
-    from gwmerge.pdf import find_soffice
+    from gwmerge.batch.pdf import find_soffice
 
     book = Path(shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "a.xlsx"))
     [first] = api.merge([book], tmp_path / "out")
@@ -244,7 +245,7 @@ def test_one_system_error_for_many_files_is_said_once(tmp_path: Path, monkeypatc
     def full(folder: Path, data: bytes, suffix: str) -> Path:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(batch, "write_temp", full)  # forked workers inherit the full disk
+    monkeypatch.setattr(pipeline, "write_temp", full)  # forked workers inherit the full disk
     result = api.merge([SHEETS], tmp_path / "out", jobs=1, report=False)
     assert result.failed == 2
     [notice] = result.notices
@@ -306,7 +307,7 @@ def test_bundle_starts_every_document_on_an_odd_page(tmp_path: Path) -> None:
 def test_debug_shows_why_libreoffice_made_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from gwmerge import pdf
+    from gwmerge.batch import pdf
     from gwmerge.cli import app
 
     fake = tmp_path / "soffice"
@@ -327,7 +328,7 @@ def test_new_workbooks_and_single_documents_get_ordinary_permissions(tmp_path: P
     try:
         written = api.new(tmp_path / "张三.xlsx", name="张三", position="副镇长")
         assert [p.stat().st_mode & 0o777 for p in written] == [0o644]
-        from gwmerge import layout, numbering
+        from gwmerge.document import layout, numbering
 
         doc, kind, _ = api.read(SHEETS / "示例-党员.xlsx")
         dest = tmp_path / "单份.docx"

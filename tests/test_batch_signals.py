@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import SHEETS, make_workbook
 
-from gwmerge import render
-from gwmerge.workbook import SectionRows
+from gwmerge.docx import render
+from gwmerge.write.xlsx import SectionRows
 
 pytestmark = [
     pytest.mark.timeout(300),

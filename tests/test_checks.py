@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gwmerge import api, checks
-from gwmerge import sheetformat as sf
 from gwmerge.checks import placeholders, punctuation, typos
-from gwmerge.errors import Finding, GwError
-from gwmerge.workbook import SectionRows
+from gwmerge.core.errors import Finding, GwError
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows
 
 OTHER = [SectionRows("产生问题的主要原因", [("（一）", "思想上有差距", "理论学习不够深入。")]),
          SectionRows("下步的改进措施", [("（一）", "加强学习", "每周固定时间学习原著。")])]

@@ -11,7 +11,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from gwmerge.cli import app
-from gwmerge.effective import EffectiveDoc
+from gwmerge.docx.effective import EffectiveDoc
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ from conftest import SHEETS
 from process import one_sentence, run_gwmerge
 
 from gwmerge import cli
-from gwmerge.safetext import text_only
+from gwmerge.core.safetext import text_only
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -146,7 +146,7 @@ def test_new_output_name_too_long_is_one_sentence(tmp_path: Path) -> None:
 
 def test_new_on_a_full_disk_reports_what_was_written(tmp_path: Path, monkeypatch, capsys) -> None:
     roster = _roster(tmp_path / "名单.xlsx", [["甲", "党员"], ["乙", "党员"], ["丙", "党员"]])
-    from gwmerge import workbook
+    from gwmerge.write import xlsx as workbook
 
     calls = []
     original = workbook._save_atomic

@@ -18,8 +18,8 @@ from hostile import EXAMPLE, SHEET, damaged, patched, section_rows, shared_strin
 from process import MEMORY_LIMIT, run_gwmerge
 
 from gwmerge import api
-from gwmerge.errors import GwError
-from gwmerge.xlsxread import read_grid
+from gwmerge.core.errors import GwError
+from gwmerge.read.xlsx import read_grid
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -144,7 +144,7 @@ def test_cell_of_32767_characters_is_read_whole(tmp_path: Path) -> None:
     book = patched(tmp_path / "长格.xlsx", replace={SHEET: sheet_xml(section_rows(("段落", "", text)))})
     [outcome] = api.merge([book], tmp_path / "out")
     assert outcome.ok, outcome.error
-    from gwmerge.effective import EffectiveDoc
+    from gwmerge.docx.effective import EffectiveDoc
 
     assert text in [p.text for p in EffectiveDoc(outcome.output).paragraphs()]
 

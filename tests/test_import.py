@@ -17,8 +17,8 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from gwmerge import api
-from gwmerge import sheetformat as sf
-from gwmerge.errors import GwError
+from gwmerge.core.errors import GwError
+from gwmerge.document import sheetformat as sf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -257,7 +257,7 @@ def test_a_labelled_signature_is_the_signature(tmp_path: Path) -> None:
     info = imported.recognised.document.info
     assert (info[sf.FIELD_SIGNER].value, info[sf.FIELD_NAME].value) == ("发言人：王小明", "王小明")
     assert imported.recognised.kind.id == "组织生活会"
-    from gwmerge.effective import EffectiveDoc
+    from gwmerge.docx.effective import EffectiveDoc
 
     last = [(p.style_id, p.text) for p in EffectiveDoc(out).paragraphs() if p.text.strip()][-2:]
     assert last == [("GwSignature", "发言人：王小明"), ("GwSignature", "2025年1月10日")]

@@ -13,7 +13,8 @@ from docx import Document as WordDocument
 from docx.oxml import parse_xml
 from test_import import import_and_merge, plain_docx, seed_lines, texts
 
-from gwmerge import api, read_docx
+from gwmerge import api
+from gwmerge.read import docx as read_docx
 
 NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 TITLE = "副镇长2025年度民主生活会对照检查材料"

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gwmerge import layout, numbering
-from gwmerge.kinds import Kind
-from gwmerge.model import Document
-from gwmerge.read_txt import paragraphs as txt_paragraphs
-from gwmerge.recognise import recognise
+from gwmerge.document import layout, numbering
+from gwmerge.document.kinds import Kind
+from gwmerge.document.model import Document
+from gwmerge.read.recognise import recognise
+from gwmerge.read.txt import paragraphs as txt_paragraphs
 
 FRAGMENTS = ["一、", "二、", "三、", "（一）", "（二）", "(三)", "1.", "2、", "（1）", "(2)", "一是", "二是", "三是",
              "其一", "第一部分", "统一是", "学习不够深入", "“两个确立”", "。", "，", "：", "；", "！", "”", "“",
@@ -54,7 +54,8 @@ def test_the_workbook_says_exactly_what_was_recognised(lines: list[str]) -> None
     """Written to a workbook and read back, the document lays out to the same paragraphs."""
     import tempfile
 
-    from gwmerge import api, to_workbook
+    from gwmerge import api
+    from gwmerge.write import from_document as to_workbook
 
     source = Path("随机.txt")
     paras, findings = txt_paragraphs("\n".join(lines), source)

@@ -24,8 +24,8 @@ import pytest
 from real_docx import REAL, build, source_lines
 from test_import import import_and_merge, paragraphs
 
-from gwmerge import ordinals
-from gwmerge.text import official_date
+from gwmerge.document import ordinals
+from gwmerge.document.dates import official_date
 
 NAMES = sorted(p.stem for p in REAL.glob("*.txt"))
 TABLE_AFTER = {"annex_and_table": "具体整改任务"}
@@ -142,7 +142,7 @@ def test_a_hand_typed_part_without_heading(tmp_path: Path) -> None:
     from conftest import make_workbook
 
     from gwmerge import api
-    from gwmerge.workbook import SectionRows
+    from gwmerge.write.xlsx import SectionRows
 
     book = make_workbook(tmp_path / "无标题.xlsx", [
         SectionRows("正文", [("部分标题", "无", ""), ("段落", "", "第一，学习不够深入。"),

@@ -12,9 +12,10 @@ import openpyxl
 import pytest
 from test_workbook_v2 import INFO, book, merged
 
-from gwmerge import api, kinds
-from gwmerge.errors import GwError
-from gwmerge.template_build import template_bytes
+from gwmerge import api
+from gwmerge.core.errors import GwError
+from gwmerge.document import kinds
+from gwmerge.docx.build import template_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,7 +126,7 @@ def test_the_wheel_ships_the_kinds(tmp_path: Path) -> None:
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
                    check=True, capture_output=True)
-    probe = "from gwmerge import kinds; print(kinds.BUILTIN_DIR); print(sorted(kinds.available()))"
+    probe = "from gwmerge.document import kinds; print(kinds.BUILTIN_DIR); print(sorted(kinds.available()))"
     shown = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
                            env={**os.environ, "PYTHONPATH": str(site)}, check=True).stdout.splitlines()
     assert shown == [str(site / "gwmerge" / "templates"), str(["民主生活会", "班子民主生活会", "组织生活会", "通用"])]

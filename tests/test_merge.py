@@ -8,9 +8,9 @@ import pytest
 from conftest import make_workbook, seed_paragraphs
 
 from gwmerge import api
-from gwmerge import sheetformat as sf
-from gwmerge.effective import EffectiveDoc
-from gwmerge.workbook import SectionRows
+from gwmerge.document import sheetformat as sf
+from gwmerge.docx.effective import EffectiveDoc
+from gwmerge.write.xlsx import SectionRows
 
 
 def _texts(path: Path) -> list[str]:
@@ -206,7 +206,7 @@ def test_signature_without_seal(sheets: Path, tmp_path: Path) -> None:
     ("中共某某镇委员会办公室", "2025年1月5日", 2, 5),
 ])
 def test_signature_indents(name: str, date: str, name_indent: float, date_indent: float) -> None:
-    from gwmerge.layout import signature, width
+    from gwmerge.document.layout import signature, width
 
     sign = signature(name, date)
     assert (sign.name_indent, sign.date_indent) == (name_indent, date_indent)
@@ -243,7 +243,7 @@ def test_format_profiles_on_the_command_line(sheets: Path, tmp_path: Path) -> No
 def test_kind_profile_from_its_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A user's kind in ./templates with another profile and no template file: built from the definition."""
 
-    from gwmerge import kinds
+    from gwmerge.document import kinds
 
     folder = tmp_path / "templates" / "我的文种"
     folder.mkdir(parents=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gwmerge import ordinals
-from gwmerge.sheetformat import Level
+from gwmerge.document import ordinals
+from gwmerge.document.sheetformat import Level
 
 
 @pytest.mark.parametrize(("n", "expected"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"),

@@ -16,7 +16,7 @@ from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 from pagemeasure import A4, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
 
-from gwmerge import pdf
+from gwmerge.batch import pdf
 
 LINE = 579  # twips: 28.95 pt, 22 lines fill the 225 mm 版心
 TITLE_FONT, HEI, KAI, FANG, SONG = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "宋体"

@@ -21,9 +21,11 @@ from hostile import EXAMPLE, SHEET, sheet_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gwmerge import api, kinds, layout, numbering, outline, render
-from gwmerge.safetext import for_markup, for_terminal
-from gwmerge.xlsxread import read_grid
+from gwmerge import pipeline
+from gwmerge.core.safetext import for_markup, for_terminal
+from gwmerge.document import kinds, layout, numbering, outline
+from gwmerge.docx import render
+from gwmerge.read.xlsx import read_grid
 
 CI = bool(os.environ.get("CI"))
 DOC_EXAMPLES = 1000 if CI else 200
@@ -116,7 +118,7 @@ def test_any_cell_text_reaches_a_document_that_opens(scratch: Path, text: str, s
     doc, _ = outline.build(grid)  # findings do not matter here: the text must survive
     kind = kinds.find(doc.info["文种"].value if "文种" in doc.info else None)
     plan = layout.plan(numbering.number(doc), kind)
-    data = render.compiled(api._kind_template(kind, ())).document(plan)
+    data = render.compiled(pipeline.kind_template(kind, ())).document(plan)
     opened = Document(io.BytesIO(data))  # opens as a Word document
     paragraphs = [p.text for p in opened.paragraphs]
     start = paragraphs.index("一、存在的问题") + 1

@@ -7,8 +7,8 @@ import errno
 import openpyxl
 import pytest
 
-from gwmerge.errors import os_message
-from gwmerge.safetext import for_cell, for_markup, for_terminal, put_text, safe_filename, text_only
+from gwmerge.core.errors import os_message
+from gwmerge.core.safetext import for_cell, for_markup, for_terminal, put_text, safe_filename, text_only
 
 
 @pytest.mark.parametrize(

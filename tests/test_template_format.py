@@ -13,10 +13,10 @@ import pytest
 from docxtpl import DocxTemplate, RichText
 from lxml import etree
 
-from gwmerge import roles
-from gwmerge.effective import EffectiveDoc, Paragraph
-from gwmerge.profile import DEFAULT, PROFILES, Profile, profile_with
-from gwmerge.template_build import build_template, template_bytes
+from gwmerge.document import roles
+from gwmerge.document.profile import DEFAULT, PROFILES, Profile, profile_with
+from gwmerge.docx.build import build_template, template_bytes
+from gwmerge.docx.effective import EffectiveDoc, Paragraph
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")

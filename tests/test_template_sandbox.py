@@ -143,7 +143,7 @@ def test_user_text_is_not_jinja(tmp_path: Path) -> None:
     """Jinja syntax typed into a cell comes out literally, through a user's template as well."""
     import openpyxl
 
-    from gwmerge.effective import EffectiveDoc
+    from gwmerge.docx.effective import EffectiveDoc
 
     book = Path(shutil.copy(SHEETS / "示例-党员.xlsx", tmp_path / "示例-党员.xlsx"))
     wb = openpyxl.load_workbook(book)

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from gwmerge.text import clean, official_date, paragraphs
+from gwmerge.core.text import clean, paragraphs
+from gwmerge.document.dates import official_date
 
 
 def test_excel_carriage_return_escape_and_illegal_characters() -> None:

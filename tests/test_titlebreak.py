@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from gwmerge.titlebreak import DOC_TYPES, break_title
+from gwmerge.document.titlebreak import DOC_TYPES, break_title
 
 # Terms that must never be split (a subset of the built-in list, checked independently here).
 PROTECTED_WORDS = (

@@ -12,9 +12,9 @@ import docx
 import pytest
 
 from gwmerge.api import merge
-from gwmerge.errors import Finding
-from gwmerge.profile import DEFAULT, PROFILES
-from gwmerge.verify import format_findings, verify
+from gwmerge.core.errors import Finding
+from gwmerge.document.profile import DEFAULT, PROFILES
+from gwmerge.docx.verify import format_findings, verify
 
 SHEETS = Path(__file__).resolve().parents[1] / "sheets"
 
@@ -207,7 +207,7 @@ def test_bold_lead_checked_by_place_not_by_paragraph(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("value", "twips"), [("2098", 2098), ("37mm", 2098), ("3.7cm", 2098), ("1in", 1440),
                                               ("72pt", 1440), ("6pc", 1440), ("-0.5in", -720), (" 25.4mm ", 1440)])
 def test_universal_measures(value: str, twips: int) -> None:
-    from gwmerge.effective import EMU_PER_HALF_POINT, measure
+    from gwmerge.docx.effective import EMU_PER_HALF_POINT, measure
 
     assert measure(value) == twips
     assert measure("16pt", EMU_PER_HALF_POINT) == 32

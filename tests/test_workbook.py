@@ -9,7 +9,7 @@ import openpyxl
 from conftest import make_workbook
 
 from gwmerge import api
-from gwmerge.workbook import SectionRows
+from gwmerge.write.xlsx import SectionRows
 
 
 def _section_book(tmp_path: Path, name: str = "张三.xlsx") -> Path:
@@ -137,7 +137,7 @@ def test_wrong_declared_sheet_size_loses_nothing(tmp_path: Path) -> None:
             dst.writestr(item, data)
     [outcome] = api.merge([book], tmp_path / "out")
     assert outcome.ok, outcome.error
-    from gwmerge.effective import EffectiveDoc
+    from gwmerge.docx.effective import EffectiveDoc
 
     texts = [p.text for p in EffectiveDoc(outcome.output).paragraphs() if p.text]
     assert texts == seed_paragraphs()

@@ -15,7 +15,7 @@ import pytest
 from conftest import seed_paragraphs
 
 from gwmerge import api
-from gwmerge.effective import EffectiveDoc
+from gwmerge.docx.effective import EffectiveDoc
 
 DATA = Path(__file__).parent / "data"
 BODY, H1, H2, SUB, NAME = "GwBody", "GwHeading1", "GwHeading2", "GwSubtitle", "GwNameLine"
@@ -284,7 +284,8 @@ def test_subtitle_and_name_line_pass_verify(tmp_path: Path) -> None:
 
 
 def test_every_template_variable_is_known_to_the_sandbox() -> None:
-    from gwmerge import layout, render, sandbox
+    from gwmerge.document import layout
+    from gwmerge.docx import render, sandbox
 
     plan = layout.Plan(title="标题", title_lines=["标题"], name_line="", paragraphs=[])
     assert set(render.context(plan)) <= sandbox.KNOWN_VARIABLES

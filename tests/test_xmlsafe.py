@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from gwmerge import xmlsafe
+from gwmerge.core import xmlsafe
 
 
 class _Small(xmlsafe.Limits):

@@ -5,8 +5,8 @@ Run: python tools/build_templates.py
 
 from __future__ import annotations
 
-from gwmerge import kinds
-from gwmerge.template_build import build_template
+from gwmerge.document import kinds
+from gwmerge.docx.build import build_template
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from gwmerge import sheetformat as sf
-from gwmerge.workbook import SectionRows, write_workbook
+from gwmerge.document import sheetformat as sf
+from gwmerge.write.xlsx import SectionRows, write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "seed.txt"

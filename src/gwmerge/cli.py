@@ -1,4 +1,7 @@
-"""Command line: parse, call the library API, print. Nothing else lives here."""
+"""Command line: parse, call the library API, print. Nothing else lives here.
+
+Long because there are eight commands, each a screen of options and output; it is still one job.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from .errors import Finding, GwError, Location, os_message
-from .safetext import for_markup, for_terminal
+from gwmerge.core.errors import Finding, GwError, Location, os_message
+from gwmerge.core.safetext import for_markup, for_terminal
 
 if TYPE_CHECKING:
-    from . import api
+    from gwmerge import api
 
 # The library (docxtpl, lxml, openpyxl, cn2an …) is imported inside each command, so that
 # `gwmerge --help` answers at once.
@@ -118,8 +121,7 @@ def merge(
     """合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import api, batch
-
+    from gwmerge import api
 
     if kind and template:
         raise _fail(GwError("--kind 和 -t 只能选一个。"))
@@ -127,7 +129,7 @@ def merge(
         # auto_refresh off: no drawing thread while worker processes start.
         with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, auto_refresh=False) as bar:
-            task = bar.add_task("", total=len(batch.scan(paths)[0]) or None)
+            task = bar.add_task("", total=len(api.collect_inputs(paths)) or None)
 
             def step(outcome: api.Outcome) -> None:
                 bar.update(task, advance=1)
@@ -236,7 +238,7 @@ def check(
     force: Annotated[bool, typer.Option("--force", help="--fix 时覆盖已存在的副本。")] = False,
 ) -> None:
     """检查工作簿，不生成文件；列出全部问题及其位置（文件 › 工作表 › 单元格）。"""
-    from . import api
+    from gwmerge import api
 
     if rules:
         _print_rules()
@@ -263,7 +265,7 @@ def check(
 def _print_rules() -> None:
     from rich.text import Text
 
-    from . import checks
+    from gwmerge import checks
 
     family = None
     for r in checks.rules():
@@ -280,14 +282,14 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
     """check --fix: corrected copies, the changes listed, then what is left to do by hand."""
     from rich.text import Text
 
-    from . import api
+    from gwmerge import api
 
     if output is None:
         raise GwError("--fix 需要用 -o 指定改正后的副本（如 -o 改正.xlsx），原工作簿不会被修改。")
     single = output.suffix.lower() in api.WORKBOOK_SUFFIXES
     if single and len(inputs) > 1:
         raise GwError("有多个工作簿时，-o 请指定一个文件夹。", Location(output))
-    from .safetext import safe_filename
+    from gwmerge.core.safetext import safe_filename
 
     targets = [output] if single else [output / f"{safe_filename(path.stem)}{path.suffix}" for path in inputs]
     for path, dest in zip(inputs, targets, strict=True):
@@ -351,7 +353,8 @@ def verify(
     ] = None,
 ) -> None:
     """检查任意 .docx 是否符合公文格式（字体、字号、行距、页边距、页码等），列出问题所在段落。"""
-    from . import api
+    from gwmerge import api
+
     try:
         outcomes = api.verify(paths, profile or ())
         if not outcomes:
@@ -380,7 +383,7 @@ def new(
     ] = None,
 ) -> None:
     """生成带填写说明、示例行和下拉选项的空白工作簿。"""
-    from . import api
+    from gwmerge import api
     notes: list[Finding] = []
 
     def written(path: Path) -> None:
@@ -402,8 +405,8 @@ def kinds() -> None:
     """列出可用的文种。"""
     from rich.table import Table
 
-    from . import api
-    from .profile import PROFILES
+    from gwmerge import api
+    from gwmerge.document.profile import PROFILES
     try:
         available = api.list_kinds()
     except GwError as exc:
@@ -455,7 +458,7 @@ def serve(
     ] = None,
 ) -> None:
     """启动本机网页：准备工作簿、检查、生成文档、一键排版，不用命令行。"""
-    from .web import serve as run
+    from gwmerge.web import serve as run
 
     try:
         run(host, port, open_browser=open_browser, password=password, say=lambda text: out.print(text, highlight=False,
@@ -472,7 +475,8 @@ Sources = Annotated[
 
 def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
     """Per source: where the result went, what was recognised, and where to look."""
-    from . import importing
+    from gwmerge import api
+
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
@@ -486,7 +490,7 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
             if outcome.crash is not None and _state["debug"]:
                 _print_traceback(outcome.crash.traceback_text)
         if outcome.recognised is not None:
-            for line in importing.describe(outcome.recognised):
+            for line in api.describe(outcome.recognised):
                 out.print(f"    {for_markup(line)}", highlight=False)
         for finding in outcome.findings:
             out.print(f"    {_finding(finding)}", highlight=False)
@@ -507,9 +511,10 @@ def import_(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
 ) -> None:
     """把已有的材料（.docx 或 .txt）导入为工作簿，合并后与原文逐段一致。"""
-    from . import api, importing
+    from gwmerge import api
+
     try:
-        if not importing.collect_sources(paths):
+        if not api.collect_sources(paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
         outcomes = api.import_documents(paths, output, kind, force=force)
     except GwError as exc:
@@ -532,9 +537,10 @@ def format_(
     force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
 ) -> None:
     """一键排版：把 Word 或文本草稿排成公文格式，文字不变。"""
-    from . import api, importing
+    from gwmerge import api
+
     try:
-        if not importing.collect_sources(paths):
+        if not api.collect_sources(paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
         outcomes = api.format_documents(paths, output, kind, profile or (), force=force, keep_workbook=keep_workbook)
     except GwError as exc:

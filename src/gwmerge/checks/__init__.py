@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .. import sheetformat as sf
-from ..errors import Finding, GwError, Location, Severity
-from ..kinds import Kind, fill_pattern, wants_signature
-from ..model import Document
-from ..workbook import Grid
-from . import info, placeholders, punctuation, repeats, similarity, structure, typos  # noqa: F401 - registers
-from .base import REGISTRY, Context, Rule
+from gwmerge.checks import info, placeholders, punctuation, repeats, similarity, structure, typos  # noqa: F401 - registers
+from gwmerge.checks.base import REGISTRY, Context, Rule
+from gwmerge.core.errors import Finding, GwError, Location, Severity
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.grid import Grid
+from gwmerge.document.kinds import Kind, fill_pattern, wants_signature
+from gwmerge.document.model import Document
 
 __all__ = ["REGISTRY", "Rule", "batch_input", "compare", "fill_pattern", "fix_text", "rules", "run", "validate_off",
            "wants_signature"]

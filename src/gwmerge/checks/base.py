@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .. import sheetformat as sf
-from ..errors import Finding, Location, Severity
-from ..kinds import Kind
-from ..model import Document, Node, Text
-from ..workbook import Grid
+from gwmerge.core.errors import Finding, Location, Severity
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.grid import Grid
+from gwmerge.document.kinds import Kind
+from gwmerge.document.model import Document, Node, Text
 
 Fixer = Callable[[str], tuple[str, list[str]]]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import ordinals
-from .. import sheetformat as sf
-from ..errors import Finding, Severity
-from ..kinds import fill_pattern, signer, title_pattern, wants_signature
-from ..text import official_date
-from .base import Context, info_sheet, rule
+from gwmerge.checks.base import Context, info_sheet, rule
+from gwmerge.core.errors import Finding, Severity
+from gwmerge.document import ordinals
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.dates import official_date
+from gwmerge.document.kinds import fill_pattern, signer, title_pattern, wants_signature
 
 __all__ = ["fill_pattern", "wants_signature"]  # kept importable from here for older callers
 

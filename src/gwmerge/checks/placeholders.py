@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .. import sheetformat as sf
-from ..errors import Finding, Severity
-from .base import Context, Piece, excerpt, is_han, per_cell, rule
+from gwmerge.checks.base import Context, Piece, excerpt, is_han, per_cell, rule
+from gwmerge.core.errors import Finding, Severity
+from gwmerge.document import sheetformat as sf
 
 _LATIN = re.compile(r"[A-Za-z]+")
 _HAN_ANY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")

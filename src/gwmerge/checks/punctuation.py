@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import Finding, Severity
-from .base import CHINESE, Context, Piece, excerpt, is_han, per_cell, rule
+from gwmerge.checks.base import CHINESE, Context, Piece, excerpt, is_han, per_cell, rule
+from gwmerge.core.errors import Finding, Severity
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.model import Join
 
 Span = tuple[int, int, str | None]
 
@@ -227,8 +229,6 @@ _HEADING_END = "。．.，,；;：:、"
 
 @rule("标题末尾标点", "标点", "单独成行的标题（部分标题、下面没有正文的条目标题）末尾有标点（GB/T 9704 7.3.3）")
 def heading_end_rule(ctx: Context) -> Iterator[Finding]:
-    from .. import sheetformat as sf
-    from ..model import Join
 
     for section in ctx.doc.sections:
         title = section.heading.value.rstrip()

@@ -6,8 +6,8 @@ import functools
 import re
 from collections.abc import Iterator
 
-from ..errors import Finding, Location, Severity
-from .base import Context, rule
+from gwmerge.checks.base import Context, rule
+from gwmerge.core.errors import Finding, Location, Severity
 
 _NOT_TEXT = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 MIN_CHARS = 15  # shorter paragraphs ("认真学习。") may well repeat on purpose

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from rapidfuzz.distance import LCSseq
 
-from ..errors import Finding, Location, Severity
-from ..model import Document
-from .base import batch_rule, pieces
-from .repeats import normalise
+from gwmerge.checks.base import batch_rule, pieces
+from gwmerge.checks.repeats import normalise
+from gwmerge.core.errors import Finding, Location, Severity
+from gwmerge.document.model import Document
 
 RULE_ID = "雷同"
 batch_rule(RULE_ID, "雷同",

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
-from .. import ordinals, outline
-from .. import sheetformat as sf
-from ..errors import Finding, Location, Severity
-from ..model import Node
-from ..workbook import Sheet
-from .base import Context, excerpt, rule
+from gwmerge.checks.base import Context, excerpt, rule
+from gwmerge.core.errors import Finding, Location, Severity
+from gwmerge.document import ordinals, outline
+from gwmerge.document import sheetformat as sf
+from gwmerge.document.grid import Sheet
+from gwmerge.document.model import Node
 
 _DEFAULT_NAME = re.compile(r"(?i)(?:sheet|工作表|新建工作表|chart)\s*\d*")
 _PUNCT = re.compile(r"[\s\u3000、，。：:；;]+")

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import Finding
-from .base import Context, excerpt, per_cell, rule
+from gwmerge.checks.base import Context, excerpt, per_cell, rule
+from gwmerge.core.errors import Finding
 
 # wrong → right
 TYPOS: dict[str, str] = {

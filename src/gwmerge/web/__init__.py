@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .app import create_app
-from .server import serve
+from gwmerge.web.app import create_app
+from gwmerge.web.server import serve
 
 __all__ = ["create_app", "serve"]

@@ -22,14 +22,14 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import api
-from ..errors import Finding, GwError
-from ..profile import PROFILES
-from . import intake, multipart, work
-from .guard import AUTH_COOKIE, Guard, auth_token, password_ok
-from .jobs import Job, JobStore
-from .multipart import Form, Refused
-from .settings import MB, Settings
+from gwmerge import api
+from gwmerge.core.errors import Finding, GwError
+from gwmerge.document.profile import PROFILES
+from gwmerge.web import intake, multipart, work
+from gwmerge.web.guard import AUTH_COOKIE, Guard, auth_token, password_ok
+from gwmerge.web.jobs import Job, JobStore
+from gwmerge.web.multipart import Form, Refused
+from gwmerge.web.settings import MB, Settings
 
 HERE = Path(__file__).parent
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)

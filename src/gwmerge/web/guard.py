@@ -20,7 +20,7 @@ from http.cookies import SimpleCookie
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .settings import Settings, is_loopback
+from gwmerge.web.settings import Settings, is_loopback
 
 SESSION_COOKIE = "gwmerge_session"
 AUTH_COOKIE = "gwmerge_auth"

@@ -14,9 +14,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..safetext import safe_filename
-from .multipart import Refused, Upload
-from .settings import MB, Limits
+from gwmerge.core.safetext import safe_filename
+from gwmerge.web.multipart import Refused, Upload
+from gwmerge.web.settings import MB, Limits
 
 XLSX, DOCX, TXT, ZIP, CSV = "xlsx", "docx", "txt", "zip", "csv"
 NAMES = {XLSX: "Excel 工作簿（.xlsx）", DOCX: "Word 文档（.docx）", TXT: "文本文件（.txt）", ZIP: "压缩包（.zip）",

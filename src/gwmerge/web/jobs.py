@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InternalError
-from .multipart import Refused
-from .settings import Limits
+from gwmerge.core.errors import InternalError
+from gwmerge.web.multipart import Refused
+from gwmerge.web.settings import Limits
 
 RECEIVING, QUEUED, RUNNING, DONE, FAILED = "receiving", "queued", "running", "done", "failed"
 

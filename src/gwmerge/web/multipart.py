@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from .settings import MB, Limits
+from gwmerge.web.settings import MB, Limits
 
 
 class Refused(Exception):

@@ -9,8 +9,9 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import GwError
-from .settings import Settings, is_loopback, new_password
+from gwmerge.core.errors import GwError
+from gwmerge.web.app import create_app
+from gwmerge.web.settings import Settings, is_loopback, new_password
 
 
 def settings_for(host: str, password: str | None) -> tuple[Settings, bool]:
@@ -26,8 +27,6 @@ def settings_for(host: str, password: str | None) -> tuple[Settings, bool]:
 def serve(host: str = "127.0.0.1", port: int = 8000, *, open_browser: bool = False, password: str | None = None,
           say: Callable[[str], None] = print) -> None:
     import uvicorn
-
-    from .app import create_app
 
     if password is not None and len(password) < 6:
         raise GwError("访问密码至少 6 个字符。")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import api
-from ..errors import Finding, GwError
-from .intake import Entry
-from .jobs import Job
-from .multipart import Refused
+from gwmerge import api
+from gwmerge.core.errors import Finding, GwError
+from gwmerge.web.intake import Entry
+from gwmerge.web.jobs import Job
+from gwmerge.web.multipart import Refused
 
 PREVIEW_WIDTH = 420  # pixels; the page shows first-page previews about this wide
 
