@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, need_soffice
 
-from gwmerge import doctor, pdf
-from gwmerge.profile import DEFAULT
+from gwmerge import doctor
+from gwmerge.batch import pdf
+from gwmerge.document.profile import DEFAULT
 
 GWMERGE = Path(sys.executable).with_name("gwmerge")
 NEEDS_FC = pytest.mark.skipif(shutil.which("fc-list") is None, reason="没有 fontconfig（fc-list）")

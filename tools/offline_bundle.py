@@ -416,10 +416,7 @@ def official_fonts() -> str:
     """The fonts the format uses, from gwmerge's default profile (a module that needs only the standard library)."""
     sys.path.insert(0, str(ROOT / "src"))
     try:
-        try:
-            from gwmerge.profile import DEFAULT
-        except ImportError:  # after the move into packages
-            from gwmerge.document.profile import DEFAULT  # type: ignore[no-redef]
+        from gwmerge.document.profile import DEFAULT
     finally:
         sys.path.remove(str(ROOT / "src"))
     names = [getattr(DEFAULT, f) for f in dir(DEFAULT) if f.startswith("font_")]

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pdf
-from .profile import DEFAULT, Profile
-from .template_build import _ALT_NAMES as WORD_ALT_NAMES
+from .batch import pdf
+from .document.profile import DEFAULT, Profile
+from .docx.build import _ALT_NAMES as WORD_ALT_NAMES
 
 __all__ = ["FontStatus", "Line", "Report", "examine"]
 
