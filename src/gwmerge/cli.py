@@ -429,7 +429,7 @@ def doctor(
 
     缺字体、缺 LibreOffice 只是提醒；不能生成 Word 文档时退出码为 1。
     """
-    from .doctor import examine
+    from gwmerge.doctor import examine
 
     report = examine(output)
     marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "bad": "[red]✗[/]"}

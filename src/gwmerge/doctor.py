@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .batch import pdf
-from .document.profile import DEFAULT, Profile
-from .docx.build import _ALT_NAMES as WORD_ALT_NAMES
+from gwmerge.batch import pdf
+from gwmerge.document.profile import DEFAULT, Profile
+from gwmerge.docx.build import _ALT_NAMES as WORD_ALT_NAMES
 
 __all__ = ["FontStatus", "Line", "Report", "examine"]
 

@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from gwmerge import api
 from gwmerge.core.errors import Finding, GwError
+from gwmerge.doctor import examine
 from gwmerge.document.profile import PROFILES
 from gwmerge.web import intake, multipart, work
 from gwmerge.web.guard import AUTH_COOKIE, Guard, auth_token, password_ok
@@ -197,8 +198,6 @@ class Web:
 
     async def environment(self, request: Request) -> Response:
         """The 环境 panel: what `gwmerge doctor` says about this machine (fonts, LibreOffice, folders)."""
-        from ..doctor import examine
-
         report = await run_in_threadpool(examine, self.settings.root)
         return JSONResponse(report.to_json(), headers={"cache-control": "no-store"})
 
