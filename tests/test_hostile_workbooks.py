@@ -422,7 +422,7 @@ def test_number_formats_as_shown(tmp_path: Path) -> None:
 def test_reader_errors_are_gwerrors_with_the_file(tmp_path: Path) -> None:
     with pytest.raises(GwError) as caught:
         read_grid(tmp_path / "没有.xlsx")
-    assert str(caught.value) == "没有.xlsx：文件不存在，请检查路径。"
+    assert str(caught.value) == "没有.xlsx：找不到这个文件，请检查路径。"
 
 
 # ---------------------------------------------------------------- long titles, end to end

@@ -86,7 +86,7 @@ def test_bad_sources_are_one_sentence_each(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert done.stdout.count("✗") == 3
-    assert "没有.txt：文件或文件夹不存在" in done.stdout
+    assert "没有.txt：找不到这个文件或文件夹" in done.stdout
     (tmp_path / "空文件夹").mkdir()
     empty = gwmerge("import", tmp_path / "空文件夹", cwd=tmp_path)
     assert empty.returncode == 1 and "没有找到 .docx 或 .txt 文件" in empty.stderr

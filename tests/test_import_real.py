@@ -155,5 +155,5 @@ def test_a_hand_typed_part_without_heading(tmp_path: Path) -> None:
         ("一、整改措施", "GwHeading1")]
     # The part without a heading is no part of the kind's to question (整改措施 is one to question).
     parts = [str(f) for f in merged.findings if f.rule == "部分"]
-    assert any("“整改措施”不是文种" in m for m in parts), parts
+    assert any("另有“整改措施”" in m for m in parts), parts
     assert not any("“”" in m or "› 正文" in m for m in parts), parts

@@ -7,11 +7,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from cliinvoke import invoke
 from conftest import need_soffice, seed_paragraphs
 from pagemeasure import A4, PageMeasure, describe, full_line_chars, measure_pdf, pdf_fonts
-from typer.testing import CliRunner
-
-from gwmerge.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need_soffice()
     target = tmp_path_factory.mktemp("pages") / "输出"
-    result = CliRunner().invoke(app, ["merge", str(ROOT / "sheets"), "-o", str(target), "--pdf"])
+    result = invoke(["merge", str(ROOT / "sheets"), "-o", str(target), "--pdf"])
     assert result.exit_code == 0, result.output
     assert "示例-副镇长.pdf" in result.output
     return target

@@ -206,3 +206,19 @@ def test_user_text_is_shown_as_text(page, tmp_path: Path) -> None:
     pw.expect(page.locator(".finding.error")).to_contain_text(hostile)
     assert page.locator("#check-files img").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+def test_eleven_identical_workbooks_are_reported_as_copied(page, tmp_path: Path) -> None:
+    """A township pasting one 范文: however many copies are uploaded, 检查 shows 雷同 (issue 16)."""
+    import shutil
+
+    copies = [Path(shutil.copy(EXAMPLE, tmp_path / f"人员{i:02d}.xlsx")) for i in range(1, 12)]
+    expected = [f for o in api.check(copies) for f in o.findings if f.rule == "雷同"]
+    assert len(expected) == 11 and expected[0].message.startswith("以下 11 份材料有")
+    page.click("nav.steps button[data-step=check]")
+    page.set_input_files("#check-form input[type=file]", [str(p) for p in copies])
+    group = page.get_by_text(expected[0].message).first
+    pw.expect(group).to_be_visible()
+    for finding in expected[1:]:  # every copy carries a 提醒 pointing to the group, none shows as clean
+        pw.expect(page.get_by_text(finding.message).first).to_be_attached()
+    assert page.get_by_text("没有发现问题").count() == 0

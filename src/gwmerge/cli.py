@@ -1,17 +1,36 @@
 """Command line: parse, call the library API, print. Nothing else lives here.
 
 Long because there are eight commands, each a screen of options and output; it is still one job.
+
+The grammar (commands, options, Chinese help and usage errors) is declared with
+:mod:`gwmerge.cliparse`: a command is a function taking the parsed values, registered with
+``@command(name, summary, arg(...), opt(...), ...)``.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import typer
 from rich.console import Console
 
+from gwmerge.cliparse import (
+    COMMANDS,
+    ShowHelp,
+    ShowVersion,
+    UsageError,
+    arg,
+    command,
+    command_help,
+    main_help,
+    opt,
+    parse,
+    port_number,
+    positive_int,
+)
 from gwmerge.core.errors import Finding, GwError, Location, os_message
 from gwmerge.core.safetext import for_markup, for_terminal
 
@@ -21,15 +40,6 @@ if TYPE_CHECKING:
 # The library (docxtpl, lxml, openpyxl, cn2an …) is imported inside each command, so that
 # `gwmerge --help` answers at once.
 
-app = typer.Typer(
-    name="gwmerge",
-    help="把 Excel 工作簿合并为符合 GB/T 9704 公文格式的 Word 文档（对照检查材料、检视剖析材料等）。",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
 # soft_wrap: a message is one line, never cut inside a location when piped to a log.
 # User text (file names, cell text, levels, folders) is printed only through for_markup/for_terminal:
 # never taken as rich markup, emoji codes or terminal escapes.
@@ -38,14 +48,7 @@ err = Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
 _state = {"debug": False}
 
 
-@app.callback()
-def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="出错时显示详细的技术信息（traceback）。")] = False,
-) -> None:
-    _state["debug"] = debug
-
-
-def _fail(exc: BaseException) -> typer.Exit:
+def _fail(exc: BaseException) -> SystemExit:
     if _state["debug"]:
         _print_traceback("".join(traceback.format_exception(exc)))
     if isinstance(exc, GwError):
@@ -56,7 +59,7 @@ def _fail(exc: BaseException) -> typer.Exit:
     else:
         err.print(f"[red]内部错误：[/]{for_markup(type(exc).__name__)}: {for_markup(exc)}"
                   "（加 --debug 可查看详情，欢迎反馈）", highlight=False)
-    return typer.Exit(1)
+    return SystemExit(1)
 
 
 def _print_traceback(text: str) -> None:
@@ -70,78 +73,66 @@ def _finding(finding: Finding) -> str:
     return f"[{color}]{finding.severity.value}[/] {for_markup(finding)}{rule}"
 
 
-Paths = Annotated[
-    list[Path], typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False, metavar="工作簿或文件夹…")
-]
+def _must_exist(*paths: Path | None) -> None:
+    """An option naming a file that is not there (a roster, a template) stops the run before anything."""
+    for path in paths:
+        if path is not None and not path.exists():
+            raise GwError("找不到这个文件，请检查路径。", Location(path))
 
 
-Off = Annotated[
-    list[str] | None,
-    typer.Option("--off", help="关闭某条检查规则，可写多次，如 --off 段末标点（规则见 gwmerge check --rules）。",
-                 show_default=False, metavar="规则"),
-]
+WORKBOOKS = arg("paths", "工作簿或文件夹…", "工作簿文件或文件夹，可写多个。")
+KIND = opt("-k", "--kind", metavar="文种", help="文种（见 gwmerge kinds）；默认取工作簿中填写的文种。")
+PROFILE = opt("-p", "--profile", metavar="方案", many=True,
+              help="格式方案，可叠加，如 -p 系统字体 -p 引导句加粗（见 gwmerge kinds）。")
+OFF = opt("--off", metavar="规则", many=True,
+          help="关闭某条检查规则，如 --off 段末标点（规则见 gwmerge check --rules）。")
 
 
-@app.command()
-def merge(
-    paths: Paths,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")] = Path("out"),
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认取工作簿中填写的文种。")
-    ] = None,
-    template: Annotated[Path | None, typer.Option("-t", "--template", help="使用自己的 docxtpl 模板 (.docx)。")] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", "-p", help="格式方案，可叠加，如 -p 系统字体 -p 引导句加粗（见 gwmerge kinds）。",
-                     show_default=False),
-    ] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。")] = False,
-    jobs: Annotated[
-        int | None,
-        typer.Option("-j", "--jobs", help="同时处理的工作簿数，默认为本机 CPU 核数。", show_default=False),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
-    name_pattern: Annotated[
-        str | None,
-        typer.Option("--name-pattern", help="输出文件名格式，用“基本信息”中的字段，如 \"{单位}-{姓名}-{职务}\"。",
-                     show_default=False),
-    ] = None,
-    zip_: Annotated[bool, typer.Option("--zip", help="把文档、PDF 和汇总表打包为“合并结果.zip”。")] = False,
-    bundle: Annotated[
-        bool, typer.Option("--bundle", help="生成“打印合订本.pdf”：带目录，每份从单数页开始，便于双面打印。")
-    ] = False,
-    roster: Annotated[
-        Path | None,
-        typer.Option("--roster", help="名单（.xlsx 或 .csv，含“姓名”“职务”列）：合订本和汇总表按名单顺序，"
-                                      "并列出未提交的人。",
-                     show_default=False),
-    ] = None,
-    off: Off = None,
-) -> None:
-    """合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。"""
+@command(
+    "merge", "合并工作簿为 Word 文档：每个工作簿生成一个 .docx，批量时另附汇总表。",
+    WORKBOOKS,
+    opt("-o", "--output", metavar="文件夹", type=Path, default=Path("out"), help="输出文件夹。"),
+    KIND,
+    opt("-t", "--template", metavar="模板", type=Path, help="使用自己的 docxtpl 模板（.docx）。"),
+    PROFILE,
+    opt("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。"),
+    opt("-j", "--jobs", metavar="个数", type=positive_int, help="同时处理的工作簿数，默认为本机 CPU 核数。"),
+    opt("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。"),
+    opt("--name-pattern", metavar="格式", help="输出文件名格式，用“基本信息”中的字段，如 \"{单位}-{姓名}-{职务}\"。"),
+    opt("--zip", dest="zip_", help="把文档、PDF 和汇总表打包为“合并结果.zip”。"),
+    opt("--bundle", help="生成“打印合订本.pdf”：带目录，每份从单数页开始，便于双面打印。"),
+    opt("--roster", metavar="名单", type=Path,
+        help="名单（.xlsx 或 .csv，含“姓名”“职务”列）：合订本和汇总表按名单顺序，并列出未提交的人；"
+             "名单先读，有误时什么也不生成。"),
+    OFF,
+    example="gwmerge merge sheets -o out",
+)
+def merge(a: argparse.Namespace) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from gwmerge import api
 
-    if kind and template:
+    if a.kind and a.template:
         raise _fail(GwError("--kind 和 -t 只能选一个。"))
     try:
-        # auto_refresh off: no drawing thread while worker processes start.
+        _must_exist(a.template, a.roster)
+        # auto_refresh off: no drawing thread while worker processes start. Only on a terminal: piped to a
+        # log it would leave an empty line before the first message.
         with Progress(TextColumn("[bold]合并中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, auto_refresh=False) as bar:
-            task = bar.add_task("", total=len(api.collect_inputs(paths)) or None)
+                      console=err, transient=True, auto_refresh=False, disable=not err.is_terminal) as bar:
+            task = bar.add_task("", total=len(api.collect_inputs(a.paths)) or None)
 
             def step(outcome: api.Outcome) -> None:
                 bar.update(task, advance=1)
                 bar.refresh()
 
-            result = api.merge(paths, output, kind=kind, template=template, force=force, profiles=profile or (),
-                               jobs=jobs, progress=step, pdf=pdf, zip=zip_, bundle=bundle, name_pattern=name_pattern,
-                               order=roster, rules_off=off or ())
+            result = api.merge(a.paths, a.output, kind=a.kind, template=a.template, force=a.force,
+                               profiles=a.profile or (), jobs=a.jobs, progress=step, pdf=a.pdf, zip=a.zip_,
+                               bundle=a.bundle, name_pattern=a.name_pattern, order=a.roster, rules_off=a.off or ())
     except GwError as exc:
         raise _fail(exc) from None
     _print_batch(result)
-    raise typer.Exit(result.exit_code)
+    raise SystemExit(result.exit_code)
 
 
 def _print_batch(result: Any) -> None:
@@ -179,7 +170,7 @@ def _print_batch(result: Any) -> None:
     for item in result.skipped:
         out.print(Text("-", style="yellow").append(f" {_safe(item.path.name)}：跳过，{_safe(item.reason)}", style=""),
                   highlight=False)
-    if len(result.outcomes) > 1:
+    if len(result.outcomes) > 1 or result.unsubmitted:
         table = Table("文件", "姓名", "职务", "页数", "状态", "提醒", title="汇总")
         for outcome in result.outcomes:
             s = outcome.summary
@@ -189,6 +180,8 @@ def _print_batch(result: Any) -> None:
                           Text(_safe(s.position if s else "")), pages,
                           Text(status, style={"已生成": "green", "失败": "red"}.get(status, "yellow")),
                           str(len(outcome.warnings)))
+        for name, position in result.unsubmitted:  # on the roster, no workbook: as the 汇总表 lists them
+            table.add_row("", Text(_safe(name)), Text(_safe(position)), "", Text("未提交", style="yellow"), "")
         out.print(table)
     for notice in result.notices:
         out.print(Text("提醒：", style="yellow").append(_safe(notice), style=""), highlight=False)
@@ -208,6 +201,8 @@ def _print_batch(result: Any) -> None:
         parts.append(f"未处理 {result.unprocessed} 个")
     if result.skipped:
         parts.append(f"跳过 {len(result.skipped)} 个")
+    if result.unsubmitted:
+        parts.append(f"名单上未提交 {len(result.unsubmitted)} 人")
     out.print(Text(f"完成：{'，'.join(parts)}。", style="bold red" if result.exit_code else "bold green"))
     for label, path in (("汇总表", result.report), ("打印合订本", result.bundle), ("压缩包", result.zip)):
         if path is not None:
@@ -219,42 +214,36 @@ def _safe(text: str) -> str:
     return for_terminal(text)
 
 
-@app.command()
-def check(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="工作簿文件或文件夹，可写多个。", show_default=False, metavar="工作簿或文件夹…"),
-    ] = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="按指定文种检查。")] = None,
-    off: Off = None,
-    rules: Annotated[bool, typer.Option("--rules", help="列出全部检查规则及其说明。")] = False,
-    fix: Annotated[
-        bool,
-        typer.Option("--fix", help="把能机械改正的问题（标点、空格、错别字、拼音缩写）改好，另存到 -o 指定的文件。"),
-    ] = False,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="--fix 时改正后的副本（.xlsx；多个工作簿时为文件夹）。")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="--fix 时覆盖已存在的副本。")] = False,
-) -> None:
-    """检查工作簿，不生成文件；列出全部问题及其位置（文件 › 工作表 › 单元格）。"""
+@command(
+    "check", "检查工作簿，不生成文件；列出全部问题及其位置（文件 › 工作表 › 单元格）。",
+    arg("paths", "工作簿或文件夹…", "工作簿文件或文件夹，可写多个。", nargs="*"),
+    opt("-k", "--kind", metavar="文种", help="按指定文种检查。"),
+    OFF,
+    opt("--rules", help="列出全部检查规则及其说明。"),
+    opt("--fix", help="把能机械改正的问题（标点、空格、错别字、拼音缩写）改好，另存到 -o 指定的文件。"),
+    opt("-o", "--output", metavar="副本", type=Path, help="--fix 时改正后的副本（.xlsx；多个工作簿时为文件夹）。"),
+    opt("--force", help="--fix 时覆盖已存在的副本。"),
+    example="gwmerge check sheets",
+)
+def check(a: argparse.Namespace) -> None:
     from gwmerge import api
 
-    if rules:
+    if a.rules:
         _print_rules()
         return
     try:
-        if not paths:
-            raise GwError("请给出要检查的工作簿或文件夹（gwmerge check --rules 可查看检查规则）。")
-        if fix:
-            inputs = api.collect_inputs(paths)
+        if not a.paths:
+            raise GwError("请给出要检查的工作簿或文件夹，如 gwmerge check sheets"
+                          "（gwmerge check --rules 可查看检查规则）。")
+        if a.fix:
+            inputs = api.collect_inputs(a.paths)
             if not inputs:
                 raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
-            _fix(inputs, output, kind, off or (), force)
+            _fix(inputs, a.output, a.kind, a.off or (), a.force)
             return
-        if output is not None:
+        if a.output is not None:
             raise GwError("-o 只在 --fix 时使用：check 本身不写任何文件。")
-        outcomes = api.check(paths, kind, off or ())
+        outcomes = api.check(a.paths, a.kind, a.off or ())
         if not outcomes:
             raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
     except GwError as exc:
@@ -311,7 +300,7 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
                                                        f"（{count} 处），原工作簿未改动。")))
         written.append(dest)
     if not written:
-        raise typer.Exit(1)
+        raise SystemExit(1)
     out.print("改正后的副本还需人工处理的问题：", highlight=False)
     try:
         _print_findings(api.check(written, kind, off), clean="没有发现问题")
@@ -319,7 +308,7 @@ def _fix(inputs: list[Path], output: Path | None, kind: str | None, off: list[st
         if failed:  # a workbook without its copy is a problem even when the other copies are clean
             out.print(f"[red]另有 {failed} 个工作簿没有生成改正后的副本（原因见上）。[/]", highlight=False)
     if failed:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:
@@ -339,24 +328,19 @@ def _print_findings(outcomes: list[api.Outcome], clean: str) -> None:
     if errors or warnings:
         out.print(f"[bold]共 {errors} 处错误、{warnings} 处提醒。[/]")
     if errors or warnings:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
-@app.command()
-def verify(
-    paths: Annotated[
-        list[Path], typer.Argument(help=".docx 文件或文件夹，可写多个。", show_default=False, metavar="文档或文件夹…")
-    ],
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", "-p", help="按哪种格式方案检查，可叠加（见 gwmerge kinds）。", show_default=False),
-    ] = None,
-) -> None:
-    """检查任意 .docx 是否符合公文格式（字体、字号、行距、页边距、页码等），列出问题所在段落。"""
+@command(
+    "verify", "检查任意 .docx 是否符合公文格式（字体、字号、行距、页边距、页码等），列出问题所在段落。",
+    arg("paths", "文档或文件夹…", ".docx 文件或文件夹，可写多个。"),
+    opt("-p", "--profile", metavar="方案", many=True, help="按哪种格式方案检查，可叠加（见 gwmerge kinds）。"),
+    example="gwmerge verify out",
+)
+def verify(a: argparse.Namespace) -> None:
     from gwmerge import api
-
     try:
-        outcomes = api.verify(paths, profile or ())
+        outcomes = api.verify(a.paths, a.profile or ())
         if not outcomes:
             raise GwError("没有找到 .docx 文件，请检查路径。")
     except GwError as exc:
@@ -364,25 +348,20 @@ def verify(
     _print_findings(outcomes, clean="符合公文格式")
 
 
-@app.command()
-def new(
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="生成的工作簿文件（.xlsx）或文件夹。")
-    ] = Path("新材料.xlsx"),
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）。")] = None,
-    name: Annotated[str, typer.Option("--name", help="姓名。")] = "",
-    position: Annotated[str, typer.Option("--position", help="职务。")] = "",
-    unit: Annotated[str, typer.Option("--unit", help="单位。")] = "",
-    roster: Annotated[
-        Path | None, typer.Option("--roster", help="名单（.xlsx 或 .csv，含“姓名”“职务”列），每人生成一个。")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
-    theme: Annotated[
-        str | None,
-        typer.Option("--theme", help="预填这一年度主题的各个方面，如 2021（见 gwmerge kinds）；不指定则留空。"),
-    ] = None,
-) -> None:
-    """生成带填写说明、示例行和下拉选项的空白工作簿。"""
+@command(
+    "new", "生成带填写说明、示例行和下拉选项的空白工作簿。",
+    opt("-o", "--output", metavar="文件", type=Path, default=Path("新材料.xlsx"),
+        help="生成的工作簿文件（.xlsx）或文件夹。"),
+    opt("-k", "--kind", metavar="文种", help="文种（见 gwmerge kinds）。"),
+    opt("--name", metavar="姓名", default="", help="姓名。"),
+    opt("--position", metavar="职务", default="", help="职务。"),
+    opt("--unit", metavar="单位", default="", help="单位。"),
+    opt("--roster", metavar="名单", type=Path, help="名单（.xlsx 或 .csv，含“姓名”“职务”列），每人生成一个。"),
+    opt("--force", help="覆盖已存在的同名工作簿。"),
+    opt("--theme", metavar="年度", help="预填这一年度主题的各个方面，如 2021（见 gwmerge kinds）；不指定则留空。"),
+    example="gwmerge new -o 张三.xlsx --name 张三 --position 副镇长",
+)
+def new(a: argparse.Namespace) -> None:
     from gwmerge import api
     notes: list[Finding] = []
 
@@ -390,8 +369,9 @@ def new(
         out.print(f"[green]✓[/] 已生成 {for_markup(path)}", highlight=False)
 
     try:
-        api.new(output, kind=kind, name=name, position=position, unit=unit, roster=roster, force=force,
-                notes=notes, on_written=written, theme=theme)
+        _must_exist(a.roster)
+        api.new(a.output, kind=a.kind, name=a.name, position=a.position, unit=a.unit, roster=a.roster,
+                force=a.force, notes=notes, on_written=written, theme=a.theme)
     except GwError as exc:
         for note in notes:
             out.print(_finding(note), highlight=False)
@@ -400,9 +380,8 @@ def new(
         out.print(_finding(note), highlight=False)
 
 
-@app.command()
-def kinds() -> None:
-    """列出可用的文种。"""
+@command("kinds", "列出可用的文种、年度主题和格式方案。", example="gwmerge kinds")
+def kinds(a: argparse.Namespace) -> None:
     from rich.table import Table
 
     from gwmerge import api
@@ -421,17 +400,16 @@ def kinds() -> None:
     out.print(f"格式方案（--profile）：{'、'.join(PROFILES)}；默认“标准”即 GB/T 9704 的规定值。")
 
 
-@app.command()
-def doctor(
-    output: Annotated[Path, typer.Option("-o", "--output", help="要检查能否写入的输出文件夹。")] = Path("out"),
-) -> None:
-    """检查本机环境：Python 和 gwmerge 版本、公文字体、LibreOffice、输出文件夹，并说明缺什么、怎么办。
-
-    缺字体、缺 LibreOffice 只是提醒；不能生成 Word 文档时退出码为 1。
-    """
+@command(
+    "doctor", "检查本机环境：Python 和 gwmerge 版本、公文字体、LibreOffice、输出文件夹，并说明缺什么、怎么办。",
+    opt("-o", "--output", metavar="文件夹", type=Path, default=Path("out"), help="要检查能否写入的输出文件夹。"),
+    example="gwmerge doctor",
+    notes=("缺字体、缺 LibreOffice 只是提醒；不能生成 Word 文档时退出码为 1。",),
+)
+def doctor(a: argparse.Namespace) -> None:
     from gwmerge.doctor import examine
 
-    report = examine(output)
+    report = examine(a.output)
     marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "bad": "[red]✗[/]"}
     for title, lines in report.sections():
         out.print(f"[bold]{for_markup(title)}[/]", highlight=False)
@@ -443,40 +421,34 @@ def doctor(
         for i, text in enumerate(advice, 1):
             out.print(f"  {i}. {for_markup(text)}", highlight=False)
     if not report.ready:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
-@app.command()
-def serve(
-    host: Annotated[
-        str, typer.Option("--host", help="监听地址；默认只允许本机访问，设为 0.0.0.0 可在局域网共享（需访问密码）。")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口。")] = 8000,
-    open_browser: Annotated[bool, typer.Option("--open", help="启动后打开浏览器。")] = False,
-    password: Annotated[
-        str | None, typer.Option("--password", help="访问密码（在局域网共享时使用；不设则自动生成并显示）。")
-    ] = None,
-) -> None:
-    """启动本机网页：准备工作簿、检查、生成文档、一键排版，不用命令行。"""
+@command(
+    "serve", "启动本机网页：准备工作簿、检查、生成文档、一键排版，不用命令行。",
+    opt("--host", metavar="地址", default="127.0.0.1",
+        help="监听地址；默认只允许本机访问，设为 0.0.0.0 可在局域网共享（需访问密码）。"),
+    opt("--port", metavar="端口", type=port_number, default=8000, help="端口。"),
+    opt("--open", dest="open_browser", help="启动后打开浏览器。"),
+    opt("--password", metavar="密码", help="访问密码（在局域网共享时使用；不设则自动生成并显示）。"),
+    example="gwmerge serve --open",
+)
+def serve(a: argparse.Namespace) -> None:
     from gwmerge.web import serve as run
 
     try:
-        run(host, port, open_browser=open_browser, password=password, say=lambda text: out.print(text, highlight=False,
-                                                                                                  markup=False))
+        run(a.host, a.port, open_browser=a.open_browser, password=a.password,
+            say=lambda text: out.print(text, highlight=False, markup=False))
     except GwError as exc:
         raise _fail(exc) from None
 
 
-Sources = Annotated[
-    list[Path], typer.Argument(help=".docx 或 .txt 文件，或含有它们的文件夹，可写多个。", show_default=False,
-                               metavar="文档或文件夹…")
-]
+SOURCES = arg("paths", "文档或文件夹…", ".docx 或 .txt 文件，或含有它们的文件夹，可写多个。")
 
 
 def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
     """Per source: where the result went, what was recognised, and where to look."""
     from gwmerge import api
-
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
@@ -497,89 +469,92 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
     summary = f"{done}：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
     out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
     if failed:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
-@app.command("import")
-def import_(
-    paths: Sources,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="输出文件夹（只导入一个文件时也可写 .xlsx 文件名）；默认放在原文件旁。"),
-    ] = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认按标题判断。")] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名工作簿。")] = False,
-) -> None:
-    """把已有的材料（.docx 或 .txt）导入为工作簿，合并后与原文逐段一致。"""
+@command(
+    "import", "把已有的材料（.docx 或 .txt）导入为工作簿，合并后与原文逐段一致。",
+    SOURCES,
+    opt("-o", "--output", metavar="位置", type=Path,
+        help="输出文件夹（只导入一个文件时也可写 .xlsx 文件名）；默认放在原文件旁。"),
+    opt("-k", "--kind", metavar="文种", help="文种（见 gwmerge kinds）；默认按标题判断。"),
+    opt("--force", help="覆盖已存在的同名工作簿。"),
+    example="gwmerge import 去年的材料.docx",
+)
+def import_(a: argparse.Namespace) -> None:
     from gwmerge import api
-
     try:
-        if not api.collect_sources(paths):
+        if not api.collect_sources(a.paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
-        outcomes = api.import_documents(paths, output, kind, force=force)
+        outcomes = api.import_documents(a.paths, a.output, a.kind, force=a.force)
     except GwError as exc:
         raise _fail(exc) from None
     _report_sources(outcomes, "导入完成")
 
 
-@app.command("format")
-def format_(
-    paths: Sources,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")] = Path("out"),
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="文种（见 gwmerge kinds）；默认按标题判断。")] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", "-p", help="格式方案，可叠加（见 gwmerge kinds）。", show_default=False),
-    ] = None,
-    keep_workbook: Annotated[
-        bool, typer.Option("--keep-workbook", help="同时保存导入的工作簿，便于以后修改。")
-    ] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。")] = False,
-) -> None:
-    """一键排版：把 Word 或文本草稿排成公文格式，文字不变。"""
+@command(
+    "format", "一键排版：把 Word 或文本草稿排成公文格式，文字不变。",
+    SOURCES,
+    opt("-o", "--output", metavar="文件夹", type=Path, default=Path("out"), help="输出文件夹。"),
+    opt("-k", "--kind", metavar="文种", help="文种（见 gwmerge kinds）；默认按标题判断。"),
+    opt("-p", "--profile", metavar="方案", many=True, help="格式方案，可叠加（见 gwmerge kinds）。"),
+    opt("--keep-workbook", help="同时保存导入的工作簿，便于以后修改。"),
+    opt("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。"),
+    example="gwmerge format 草稿.docx -o out",
+)
+def format_(a: argparse.Namespace) -> None:
     from gwmerge import api
-
     try:
-        if not api.collect_sources(paths):
+        if not api.collect_sources(a.paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
-        outcomes = api.format_documents(paths, output, kind, profile or (), force=force, keep_workbook=keep_workbook)
+        outcomes = api.format_documents(a.paths, a.output, a.kind, a.profile or (), force=a.force,
+                                        keep_workbook=a.keep_workbook)
     except GwError as exc:
         raise _fail(exc) from None
     _report_sources(outcomes, "排版完成")
 
 
-def _chinese_help() -> None:
-    """Help screens in Chinese: typer's panel titles and click's help option text."""
-    from typer import rich_utils
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
-    rich_utils.ABORTED_TEXT = "已中止。"
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-
-def _help_text(command: Any) -> None:  # a click command (typer vendors its own click)
-    original = command.get_help_option
-
-    def get_help_option(ctx: Any) -> Any:
-        option = original(ctx)
-        if option is not None:
-            option.help = "显示帮助并退出。"
-        return option
-
-    command.get_help_option = get_help_option
-    for sub in getattr(command, "commands", {}).values():
-        _help_text(sub)
-
-
-def main() -> None:
-    """Entry point: anything unexpected still ends in one sentence, not a traceback."""
-    _chinese_help()
-    command = typer.main.get_command(app)
-    _help_text(command)
     try:
-        command(prog_name="gwmerge")
+        return version("gwmerge")
+    except PackageNotFoundError:
+        return "（未安装，从源码运行）"
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse and run one command; the exit code. Help, the version and usage errors are handled
+    here; anything a command raises other than SystemExit goes to the caller."""
+    try:
+        chosen, values = parse(sys.argv[1:] if argv is None else argv)
+    except ShowHelp as shown:
+        out.print(command_help(shown.command) if shown.command else main_help(), markup=False, highlight=False)
+        return 0
+    except ShowVersion:
+        out.print(f"gwmerge {_version()}", markup=False, highlight=False)
+        return 0
+    except UsageError as exc:
+        err.print(exc.render(), markup=False, highlight=False)
+        return 2
+    _state["debug"] = values.debug
+    try:
+        chosen.func(values)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point: anything unexpected still ends in one sentence, not a traceback."""
+    try:
+        code = run(argv)
+    except KeyboardInterrupt:
+        err.print("已中止。", markup=False, highlight=False)
+        code = 130
     except Exception as exc:  # the last line of defence; --debug shows the traceback
-        raise SystemExit(_fail(exc).exit_code) from None
+        code = _fail(exc).code
+    raise SystemExit(code)
+
+
+__all__ = ["COMMANDS", "main", "run"]

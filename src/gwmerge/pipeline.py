@@ -111,6 +111,8 @@ class Outcome:
 def read(path: Path, kind_name: str | None = None,
          rules_off: Iterable[str] = ()) -> tuple[Document, Kind, list[Finding]]:
     """Read and check one workbook; the kind is the explicit one, the workbook's, or the default."""
+    if not path.exists():  # said as such, not as "not a workbook" (a folder name typed wrong has no suffix)
+        raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
     refused = refuse_format(path)
     if refused:
         raise GwError(refused, Location(path))
@@ -172,7 +174,7 @@ def add_batch_findings(outcomes: Iterable[Outcome], rules_off: Iterable[str] = (
     (``gathered``: the paragraphs a batch collected as its results arrived)."""
     outcomes = list(outcomes)
     found = checks.compare(gathered if gathered is not None else [o.paragraphs for o in outcomes if o.paragraphs],
-                           rules_off)
+                           rules_off, [o.source for o in outcomes])
     for outcome in outcomes:
         outcome.findings.extend(found.get(outcome.source, []))
         outcome.paragraphs = None
@@ -370,6 +372,8 @@ def verify_file(path: Path, profile: Profile) -> Outcome:
     """Check one .docx (ours or made by hand) against the official format."""
     outcome = Outcome(path)
     try:
+        if not path.exists():
+            raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
         if path.suffix.lower() != ".docx":
             raise GwError("不是 .docx 文件；.doc 或 .wps 文件请先在 Word/WPS 中另存为 .docx。", Location(path))
         outcome.findings = check_format(path, profile)

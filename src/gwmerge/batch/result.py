@@ -42,6 +42,7 @@ class BatchResult:
     * ``pdf_log`` — LibreOffice's exit codes and error output, for ``--debug``.
     * ``interrupted`` — the signal number that stopped the batch, or None.
     * ``pdf_wanted`` — whether PDFs were asked for.
+    * ``unsubmitted`` — (姓名, 职务) of the roster's people without a workbook (``order``), in its order.
 
     The exit policy is :attr:`exit_code`: 128 + signal when interrupted; 1 when any workbook failed,
     any document is nearly empty, or a PDF/bundle asked for is missing; otherwise 0.
@@ -59,6 +60,7 @@ class BatchResult:
     interrupted: int | None = None
     pdf_wanted: bool = False
     bundle_wanted: bool = False
+    unsubmitted: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Outcome]:
         return iter(self.outcomes)

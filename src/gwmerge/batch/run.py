@@ -62,6 +62,8 @@ def run(
     if name_pattern is not None:
         check_pattern(name_pattern)
     rules_off = tuple(checks.validate_off(rules_off))
+    # The roster is read before anything is written: a missing or broken one stops the run here.
+    people = township.roster(order) if order is not None else None
     inputs, skipped = scan(paths)
     if not inputs and not skipped:
         raise GwError("没有找到 .xlsx 工作簿，请检查路径。")
@@ -110,6 +112,8 @@ def run(
                 pool.close()
                 pool = None
             add_batch_findings(result.outcomes, rules_off, gathered)  # 雷同, before the 汇总表 counts findings
+            if people is not None:
+                result.unsubmitted = township.unsubmitted(result, people)
             _after(result, pdf=pdf, zip=zip, bundle=bundle, report=report, order=order, jobs=converters)
         except Interrupted as exc:
             result.interrupted = exc.signum

@@ -14,7 +14,6 @@ from typing import Any
 
 from gwmerge.batch.pdf import PdfUnavailable, convert_to_pdf
 from gwmerge.batch.result import BUNDLE_NAME, REPORT_NAME, ZIP_NAME, BatchResult
-from gwmerge.core.errors import GwError
 from gwmerge.core.files import move_into_place, os_error, publish, work_folder, write_temp
 from gwmerge.core.safetext import put_text
 from gwmerge.pipeline import NEARLY_EMPTY_CHARS, Outcome
@@ -112,6 +111,12 @@ def roster(path: Path) -> list[tuple[str, str]]:
     """(姓名, 职务) of each person on a roster workbook, in its order."""
 
     return [(p.name, p.position) for p in read_roster(path)]
+
+
+def unsubmitted(result: BatchResult, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The roster's people with no workbook in the batch (by 姓名), in the roster's order."""
+    named = {o.summary.name for o in result.outcomes if o.summary}
+    return [(name, position) for name, position in people if name not in named]
 
 
 def make_bundle(result: BatchResult, pdfs: dict[int, Path], order: Path | None) -> None:
@@ -232,15 +237,11 @@ def write_report(result: BatchResult, order: Path | None = None) -> None:
         for column, value in enumerate((row - 1, item.path.name, "跳过", item.reason), start=1):
             _put(ws, row, column, value)
         row += 1
-    if order is not None:
-        with contextlib.suppress(GwError):
-            named = {(o.summary.name) for o in result.outcomes if o.summary}
-            for name, position in roster(order):
-                if name not in named:
-                    for column, value in enumerate((row - 1, "", "未提交", "名单中有此人，但没有对应的工作簿",
-                                                    name, position), start=1):
-                        _put(ws, row, column, value)
-                    row += 1
+    for name, position in result.unsubmitted:
+        for column, value in enumerate((row - 1, "", "未提交", "名单中有此人，但没有对应的工作簿", name, position),
+                                       start=1):
+            _put(ws, row, column, value)
+        row += 1
     for column, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=column).column_letter].width = width
     for cells in ws.iter_rows(min_row=2, max_row=row - 1):

@@ -13,8 +13,17 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from gwmerge.checks import info, placeholders, punctuation, repeats, similarity, structure, typos  # noqa: F401 - registers
-from gwmerge.checks.base import REGISTRY, Context, Rule
+from gwmerge.checks import (  # noqa: F401 - registers
+    doubled,
+    info,
+    placeholders,
+    punctuation,
+    repeats,
+    similarity,
+    structure,
+    typos,
+)
+from gwmerge.checks.base import REGISTRY, Context, Rule, way_out, with_cells
 from gwmerge.core.errors import Finding, GwError, Location, Severity
 from gwmerge.document import sheetformat as sf
 from gwmerge.document.grid import Grid
@@ -80,8 +89,16 @@ def run(doc: Document, kind: Kind, grid: Grid | None = None, off: Iterable[str] 
     own, problems = workbook_off(doc)
     skip = switched_off(kind, off) | own
     ctx = Context(doc, kind, grid)
-    return problems + [replace(finding, rule=r.id) for r in REGISTRY.values()
+    return problems + [_tagged(finding, r) for r in REGISTRY.values()
                        if r.func is not None and r.id not in skip for finding in r.func(ctx)]
+
+
+def _tagged(finding: Finding, r: Rule) -> Finding:
+    """The finding with its rule, and a 提醒 with the way to keep what it questions."""
+    message = finding.message
+    if not finding.is_error and not r.required:
+        message = with_cells(message, way_out(r.id))
+    return replace(finding, rule=r.id, message=message)
 
 
 def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[similarity.Para]:
@@ -91,13 +108,13 @@ def batch_input(doc: Document, kind: Kind, off: Iterable[str] = ()) -> list[simi
         skip = switched_off(kind, off, doc)
     except GwError:
         return []  # a kind's bad checks_off is reported on the workbook itself
-    return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc)
+    return [] if similarity.RULE_ID in skip else similarity.paragraphs(doc, kind)
 
 
 def compare(groups: Iterable[list[similarity.Para]] | similarity.Gathered,
-            off: Iterable[str] = ()) -> dict[Path, list[Finding]]:
+            off: Iterable[str] = (), order: Iterable[Path] = ()) -> dict[Path, list[Finding]]:
     """Findings across a batch (雷同), by workbook: from each workbook's paragraphs, or from
-    what a batch gathered while it ran."""
+    what a batch gathered while it ran; ``order``: the workbooks in batch order."""
     if similarity.RULE_ID in frozenset(off):
         return {}
     if isinstance(groups, similarity.Gathered):
@@ -108,7 +125,7 @@ def compare(groups: Iterable[list[similarity.Para]] | similarity.Gathered,
             gathered.add(group)
     if gathered.owners < 2:
         return {}
-    found = similarity.findings(gathered)
+    found = similarity.findings(gathered, order)
     return {path: [replace(f, rule=similarity.RULE_ID) for f in items] for path, items in found.items()}
 
 

@@ -166,29 +166,71 @@ def info_sheet(doc: Document) -> Location:
 
 @dataclass
 class Tally:
-    """Occurrences of one problem in one cell, reported as one finding with the first example."""
+    """Occurrences of one problem in one workbook, reported as one finding with the first examples
+    and the first cells (one fact, one finding: 17 traditional characters are one 提醒, not 17)."""
 
     count: int = 0
     examples: list[str] = field(default_factory=list)
+    cells: list[Location] = field(default_factory=list)
 
-    def add(self, example: str) -> None:
+    def add(self, example: str, location: Location | None = None) -> None:
         self.count += 1
-        if len(self.examples) < 2:
+        if len(self.examples) < 2 and example not in self.examples:
             self.examples.append(example)
+        if location is not None and location not in self.cells:
+            self.cells.append(location)
 
     def describe(self) -> str:
         shown = "、".join(f"“{e}”" for e in self.examples)
         more = f"等 {self.count} 处" if self.count > len(self.examples) else ""
         return f"{shown}{more}"
 
+    def elsewhere(self) -> str:
+        """"（另见 C7、C9、C12 等 4 处）" when the problem occurs in more than one cell."""
+        others = self.cells[1:]
+        if not others:
+            return ""
+        first = self.cells[0]
+        shown = "、".join(cell_name(loc, first) for loc in others[:3])
+        more = f" 等 {len(others)} 处" if len(others) > 3 else ""
+        return f"（另见 {shown}{more}）"
+
+
+SHOWN_CELLS = 3
+
+
+def cell_name(location: Location, first: Location) -> str:
+    """A cell as the message names it: just C7 on the first cell's sheet, else 工作表 › C7."""
+    if location.sheet == first.sheet:
+        return location.cell or location.sheet or ""
+    return " › ".join(part for part in (location.sheet, location.cell) if part)
+
 
 def per_cell(found: Iterable[tuple[Piece, str, str]], severity: Severity = Severity.WARNING) -> Iterator[Finding]:
-    """Fold (piece, problem, example) triples into one finding per cell and problem.
+    """Fold (piece, problem, example) triples into one finding per problem for the workbook,
+    located at its first cell and naming the others.
 
     ``problem`` is a message template with ``{}`` where the examples go.
     """
-    tallies: dict[tuple[Location, str], Tally] = {}
+    tallies: dict[str, Tally] = {}
     for piece, problem, example in found:
-        tallies.setdefault((piece.location, problem), Tally()).add(example)
-    for (location, problem), tally in tallies.items():
-        yield Finding(location, problem.format(tally.describe()), severity)
+        tallies.setdefault(problem, Tally()).add(example, piece.location)
+    for problem, tally in tallies.items():
+        yield Finding(tally.cells[0], with_cells(problem.format(tally.describe()), tally.elsewhere()), severity)
+
+
+def with_cells(message: str, note: str) -> str:
+    """Put a parenthesised note before the message's final 。, into the parentheses already
+    there if the message ends with some: “（--fix 可自动改正；如确需保留，……）”."""
+    if not note:
+        return message
+    end = "。" if message.endswith("。") else ""
+    head = message[:-1] if end else message
+    if head.endswith("）") and note.startswith("（"):
+        return head[:-1] + "；" + note[1:] + end
+    return head + note + end
+
+
+def way_out(rule_id: str) -> str:
+    """How to keep what a 提醒 questions, in workbook terms (the same on the terminal and the page)."""
+    return f"（如确需保留，可在“{sf.INFO_SHEET}”的“{sf.FIELD_CHECKS_OFF}”中填写 {rule_id}）"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gwmerge.checks.base import Context, info_sheet, rule
+from gwmerge.checks.base import Context, Piece, excerpt, info_sheet, per_cell, rule
 from gwmerge.core.errors import Finding, Severity
 from gwmerge.document import ordinals
 from gwmerge.document import sheetformat as sf
 from gwmerge.document.dates import official_date
 from gwmerge.document.kinds import fill_pattern, signer, title_pattern, wants_signature
+from gwmerge.document.model import Node
 
 __all__ = ["fill_pattern", "wants_signature"]  # kept importable from here for older callers
 
@@ -78,31 +79,44 @@ def signature_rule(ctx: Context) -> Iterator[Finding]:
 
 @rule("层级", "结构", "空条目、层级跳级、手打的其他层级序号、“段落”行填了标题列、标题内换行")
 def items_rule(ctx: Context) -> Iterator[Finding]:
+    folded: list[tuple[Piece, str, str]] = []  # one finding per kind of slip, naming its cells
     for section in ctx.doc.sections:
         depth_seen = 1
-        for node in section.nodes:
+        for index, node in enumerate(section.nodes):
             depth = node.level.depth
             if depth and not node.heading and not node.body:
                 yield Finding(node.heading.location,
                               f"“{node.level.value}”条目是空的，请填写“{sf.COL_HEADING}”或“{sf.COL_BODY}”，"
                               "或删去这一行。")
             if depth > depth_seen + 1:
-                yield Finding(node.location,
-                              f"“{node.level.value}”前面没有上一级条目，层级跳过了一级；序号可以跳级使用"
-                              "（如“一、”下直接用“1.”），如是本意可不改，否则请检查层级。",
-                              Severity.WARNING)
+                parent = _parent_later(section.nodes, index, depth_seen)
+                if parent is not None:
+                    yield Finding(node.location,
+                                  f"这一行选了“{node.level.value}”，但它的上一级“{parent.level.value}”"
+                                  f"在后面的 {parent.location.cell} 才出现；请检查这一行的层级。",
+                                  Severity.WARNING)
             if depth:
                 depth_seen = depth
-            if node.level is not sf.Level.PARA and node.heading:
-                typed = ordinals.match(node.heading.paragraphs[0])
-                if typed is not None:
-                    yield Finding(node.heading.location,
-                                  "开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",
-                                  Severity.WARNING)
-            if node.level is sf.Level.PARA and node.heading:
-                yield Finding(node.heading.location,
-                              f"“段落”行只需填“{sf.COL_BODY}”；“{sf.COL_HEADING}”中的文字也会作为一段正文输出。",
-                              Severity.WARNING)
-            if node.level is not sf.Level.PARA and len(node.heading.paragraphs) > 1:
-                yield Finding(node.heading.location, "标题或引导句只能是一段，请去掉单元格内的换行。",
-                              Severity.WARNING)
+            heading = node.heading
+            piece = Piece(heading.value, heading.location, "heading")
+            if node.level is not sf.Level.PARA and heading and ordinals.match(heading.paragraphs[0]) is not None:
+                folded.append((piece, "标题{}开头像是手打的其他层级序号，序号由程序自动编排，请删去或检查层级。",
+                               excerpt(heading.paragraphs[0], 0, 0, 8)))
+            if node.level is sf.Level.PARA and heading:
+                folded.append((piece, f"“段落”行{{}}只需填“{sf.COL_BODY}”；“{sf.COL_HEADING}”中的文字"
+                                      "也会作为一段正文输出。", excerpt(heading.value, 0, 0, 8)))
+            if node.level is not sf.Level.PARA and len(heading.paragraphs) > 1:
+                folded.append((piece, "标题或引导句{}只能是一段，请去掉单元格内的换行。",
+                               excerpt(heading.value, 0, 0, 8)))
+    yield from per_cell(folded)
+
+
+def _parent_later(nodes: tuple[Node, ...], index: int, depth_seen: int) -> Node | None:
+    """A skipped level is the author's choice (一、 then 1.; （一） then （1））) unless a level
+    between comes later in the same part: then this row was given the wrong level (1. before
+    the first （一）). Gives that later row."""
+    depth = nodes[index].level.depth
+    for later in nodes[index + 1:]:
+        if depth_seen < later.level.depth < depth:
+            return later
+    return None

@@ -182,3 +182,24 @@ def title_someone_rule(ctx: Context) -> Iterator[Finding]:
         if text and "某某" in text.value:
             yield Finding(text.location, f"标题要用“{name}”生成，其中的“某某”会出现在标题里，请换成实际名称。",
                           Severity.WARNING)
+
+
+# Blanks left to fill in: underlines (____ ＿＿), boxes (□□), empty brackets (（  ）).
+_BLANKS = re.compile(r"_{2,}|＿{2,}|□{2,}|(?<=[\u4e00-\u9fff])□(?=[\u4e00-\u9fff])"
+                     r"|（[ \u3000\u00a0]*）|\([ \u3000\u00a0]*\)|【[ \u3000\u00a0]*】|〔[ \u3000\u00a0]*〕")
+_ANY_BLANK = re.compile("[_＿□）)】〕]")
+
+
+def blank_spans(text: str) -> list[tuple[int, int]]:
+    if not _ANY_BLANK.search(text):
+        return []
+    return [m.span() for m in _BLANKS.finditer(text)]
+
+
+@rule("待填空白", "内容", "留着待填的空白：下划线 ____、＿＿，方框 □□，空括号（  ）")
+def blank_rule(ctx: Context) -> Iterator[Finding]:
+    found = []
+    for piece in ctx.pieces():
+        for start, end in blank_spans(piece.text):
+            found.append((piece, "有留着待填的空白{}，请填上实际内容或删去。", excerpt(piece.text, start, end, 4)))
+    yield from per_cell(found)

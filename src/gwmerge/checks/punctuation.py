@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 
 from gwmerge.checks.base import CHINESE, Context, Piece, excerpt, is_han, per_cell, rule
-from gwmerge.core.errors import Finding, Severity
+from gwmerge.core.errors import Finding, Location
+from gwmerge.document import kinds
 from gwmerge.document import sheetformat as sf
-from gwmerge.document.model import Join
+from gwmerge.document.model import Join, Node
 
 Span = tuple[int, int, str | None]
 
@@ -24,6 +25,7 @@ _MARK_RUNS = re.compile(r"[,;:!?]+")
 _PERIODS = re.compile(r"\.")
 _PARENS = re.compile(r"\(([^()\n]*)\)")
 _LONE_PAREN = re.compile(r"[()]")
+_ORDINAL_PAREN = re.compile(r"\s*\d{1,2}\)")  # 1)完善学习制度: a list ordinal, typed so on purpose
 _SPACES = re.compile(rf"(?<=[{CHINESE}])[ \u3000\u00a0\t]+(?=[{CHINESE}])")
 _ANY_SPACE = re.compile("[ \u3000\u00a0\t]")
 _DOUBLED = re.compile(r"([，。；：、！？])\1+")
@@ -74,6 +76,9 @@ def halfwidth_spans(text: str) -> list[Span]:
         if is_han(before) and (not after or is_han(after) or after in " \n"):
             spans.append((i, i + 1, "。"))
     paired: set[int] = set()
+    ordinal = _ORDINAL_PAREN.match(text)
+    if ordinal:
+        paired.add(ordinal.end() - 1)
     for m in _PARENS.finditer(text):
         inside = m.group(1)
         if any(is_han(c) for c in inside) or _near_han(text, m.start(), m.end()):
@@ -145,7 +150,10 @@ def halfwidth_rule(ctx: Context) -> Iterator[Finding]:
 def space_spans(text: str) -> list[Span]:
     if not _ANY_SPACE.search(text):
         return []
-    return [(m.start(), m.end(), "") for m in _SPACES.finditer(text)]
+    spans = [(m.start(), m.end(), "") for m in _SPACES.finditer(text)]
+    if len(spans) == 1 and text[spans[0][0]:spans[0][1]] == "\u3000" and _list_line(text):
+        return []  # 镇党委书记　刘志强, 刘　强: one full-width space in a name line is set on purpose
+    return spans
 
 
 fix_spaces = _fixer(space_spans)
@@ -177,26 +185,81 @@ def _end_missing(text: str) -> bool:
     return bool(stripped) and stripped[-1] not in _END_OK and stripped[-1] not in ".!?;:"
 
 
-@rule("段末标点", "标点", "正文段落末尾没有句号等标点")
+_SENTENCE_MARKS = re.compile("[。，；！？,;!?]")
+_ANNEX = ("附件", "附：")
+LIST_LINE = 30  # a line this short with no mark inside is a list line, a label or a signature
+
+
+def _list_line(text: str) -> bool:
+    """提高政治站位 / 附件名 / 发言人：李红梅 / 2025年1月8日: lines that end without a mark by design."""
+    body = text.rstrip()
+    return len(body) <= LIST_LINE and not _SENTENCE_MARKS.search(body)
+
+
+def _in_list(body: list[Piece], index: int) -> bool:
+    """A short line next to another (提高政治站位 / 严格换届纪律; a signature: 发言人：李红梅 /
+    2025年1月8日), or the last line of all (柳河镇第二党支部, its date taken into 日期)."""
+    if not _list_line(body[index].text):
+        return False
+    if index + 1 == len(body):
+        return True
+    return any(0 <= i < len(body) and _list_line(body[i].text) for i in (index - 1, index + 1))
+
+
+def continues(nodes: tuple[Node, ...], index: int, inline: bool) -> bool:
+    """Does the next row print in this row's paragraph (接上段, or a 一是 point run on inline)?"""
+    following = nodes[index + 1] if index + 1 < len(nodes) else None
+    if following is None or following.join is Join.NEW:
+        return False
+    if following.join is Join.ON:
+        return True
+    node = nodes[index]
+    return inline and following.level is sf.Level.POINT and (node.level is sf.Level.POINT or bool(node.level.depth))
+
+
+@rule("段末标点", "标点", "正文段落（按生成时的分段）末尾没有句号等标点；短的列表行、附件名、落款不算")
 def end_rule(ctx: Context) -> Iterator[Finding]:
+    inline = kinds.points_inline(ctx.doc, ctx.kind)
+    running_on = {(node.body.location, len(node.body.paragraphs) - 1)
+                  for section in ctx.doc.sections for index, node in enumerate(section.nodes)
+                  if node.body and continues(section.nodes, index, inline)}
     found = []
-    for piece in ctx.pieces(headings=False):
-        if piece.role == "body" and _end_missing(piece.text):
-            end = len(piece.text)
-            found.append((piece, "段落末尾没有标点{}，请补上句号等标点。", excerpt(piece.text, end, end, 10)))
+    annex: set[Location] = set()  # cells from their 附件： line on: a list of attachment names
+    body = [piece for piece in ctx.pieces(headings=False) if piece.role == "body"]
+    for index, piece in enumerate(body):
+        if piece.text.lstrip().startswith(_ANNEX):
+            annex.add(piece.location)
+        if not _end_missing(piece.text) or piece.location in annex or _in_list(body, index):
+            continue
+        if (piece.location, piece.index) in running_on:
+            continue
+        end = len(piece.text)
+        found.append((piece, "段落末尾没有标点{}，请补上句号等标点。", excerpt(piece.text, end, end, 10)))
     yield from per_cell(found)
 
 
+_NAMES = {"“": "左引号“", "”": "右引号”", "‘": "左单引号‘", "’": "右单引号’",
+          "（": "左括号（", "）": "右括号）", "(": "左括号(", ")": "右括号)",
+          "《": "左书名号《", "》": "右书名号》", "【": "左方括号【", "】": "右方括号】",
+          "〔": "左括号〔", "〕": "右括号〕", "「": "左引号「", "」": "右引号」", "『": "左引号『", "』": "右引号』"}
+
+
 def pair_problems(text: str) -> Iterator[tuple[int, str]]:
-    """Unbalanced, crossed or wrongly nested quotes and brackets: (offset, problem)."""
+    """Unbalanced, reversed, crossed or wrongly nested quotes and brackets: (offset, problem)."""
     stack: list[tuple[str, int]] = []
     nested_reported = False
+    ordinal = _ORDINAL_PAREN.match(text)
+    skip = ordinal.end() - 1 if ordinal else -1
+    lone_closers: list[tuple[int, str]] = []
+    problems: list[tuple[int, str]] = []
     for m in _PAIR_CHARS.finditer(text):
         ch, i = m.group(), m.start()
+        if i == skip:
+            continue
         if ch in _PAIRS:
             if ch == "“" and any(o == "“" for o, _ in stack) and not nested_reported:
                 nested_reported = True
-                yield i, "双引号里又用了双引号{}，内层应改用单引号‘’（或是把右引号误打成了左引号）"
+                problems.append((i, "双引号里又用了双引号{}，内层应改用单引号‘’（或是把右引号误打成了左引号）"))
             stack.append((ch, i))
             continue
         opener = _CLOSING[ch]
@@ -207,12 +270,26 @@ def pair_problems(text: str) -> Iterator[tuple[int, str]]:
         elif any(o == opener for o, _ in stack):
             while stack and stack[-1][0] != opener:
                 o, at = stack.pop()
-                yield at, f"“{o}”在“{opener}{ch}”里面没有配对的“{_PAIRS[o]}”{{}}（引号、括号交叉或缺少一半）"
+                problems.append((at, f"{_NAMES[o]}在“{opener}…{ch}”里面没有配对的{_NAMES[_PAIRS[o]]}{{}}"
+                                     "（引号、括号交叉或缺少一半）"))
             stack.pop()
+        elif stack and stack[-1][0] in "“‘" and ch in "”’":
+            o, at = stack.pop()  # “…’ : a quote closed by the other kind
+            problems.append((at, f"{_NAMES[o]}与{_NAMES[ch]}不成对{{}}，请改为同一种引号"))
         else:
-            yield i, f"“{ch}”前面没有配对的“{opener}”{{}}"
-    for o, at in stack:
-        yield at, f"“{o}”后面没有配对的“{_PAIRS[o]}”{{}}"
+            lone_closers.append((i, ch))
+    unclosed = list(stack)
+    for i, ch in lone_closers:
+        # ”十五五“ : the right one typed first, the left one after: reversed
+        later = next(((o, at) for o, at in unclosed if o == _CLOSING[ch] and at > i), None)
+        if later is not None:
+            unclosed.remove(later)
+            problems.append((i, f"{_NAMES[ch]}和{_NAMES[later[0]]}方向反了{{}}，应先左后右"))
+        else:
+            problems.append((i, f"{_NAMES[ch]}前面没有配对的{_NAMES[_CLOSING[ch]]}{{}}"))
+    for o, at in unclosed:
+        problems.append((at, f"{_NAMES[o]}后面没有配对的{_NAMES[_PAIRS[o]]}{{}}"))
+    yield from sorted(problems)
 
 
 @rule("引号括号", "标点", "引号、括号、书名号不成对、交叉或双引号套双引号")
@@ -225,24 +302,57 @@ def pairs_rule(ctx: Context) -> Iterator[Finding]:
 
 
 _HEADING_END = "。．.，,；;：:、"
+_INTRODUCES = "：:"  # 方面，主要表现在： introduces the rows under it
 
 
-@rule("标题末尾标点", "标点", "单独成行的标题（部分标题、下面没有正文的条目标题）末尾有标点（GB/T 9704 7.3.3）")
+def stands_alone(nodes: tuple[Node, ...], index: int, inline: bool) -> bool:
+    """Does this item's heading print as a paragraph of its own? As layout.plan decides: it runs
+    in when it has text, when the next row runs on (接上段), or when 一是 points follow inline."""
+    node = nodes[index]
+    if node.join is Join.NEW:
+        return True
+    if node.body or (node.join is Join.ON and index > 0):
+        return False
+    following = nodes[index + 1] if index + 1 < len(nodes) else None
+    if following is None or following.join is Join.NEW:
+        return True
+    if following.join is Join.ON:
+        return False
+    return not (inline and following.level is sf.Level.POINT)
+
+
+def _has_rows_under(nodes: tuple[Node, ...], index: int) -> bool:
+    following = nodes[index + 1] if index + 1 < len(nodes) else None
+    return following is not None and (following.level.depth > nodes[index].level.depth or not following.level.depth)
+
+
+def _run_in_style(nodes: tuple[Node, ...], depth: int, mark: str) -> bool:
+    """Does the author end the run-in headings of this level with the same mark (（一）……方面。正文)?
+    Then a stand-alone one ending so is their style, not a slip."""
+    return any(n.level.depth == depth and n.body and n.heading.value.rstrip().endswith(mark) for n in nodes)
+
+
+@rule("标题末尾标点", "标点", "单独成行的标题（部分标题、生成时单独成段的条目标题）末尾有句号、逗号等标点")
 def heading_end_rule(ctx: Context) -> Iterator[Finding]:
-
+    inline = kinds.points_inline(ctx.doc, ctx.kind)
+    found: list[tuple[Piece, str, str]] = []
     for section in ctx.doc.sections:
         title = section.heading.value.rstrip()
         if title and title[-1] in _HEADING_END:
-            yield Finding(section.heading.location, f"部分标题“{title}”单独成行，末尾不加标点，请删去“{title[-1]}”"
-                                                    "（改工作表名称或“部分标题”行）。", Severity.WARNING)
+            found.append((Piece(title, section.heading.location, "heading"),
+                          f"部分标题单独成行，末尾不加标点，请删去{{}}末尾的“{title[-1]}”"
+                          "（改工作表名称或“部分标题”行）。", title))
         nodes = section.nodes
         for index, node in enumerate(nodes):
-            if not node.level.depth or not node.heading:
-                continue
-            following = nodes[index + 1] if index + 1 < len(nodes) else None
-            points_follow = following is not None and following.level is sf.Level.POINT
-            alone = node.join is Join.NEW or (not node.body and not points_follow)
             text = node.heading.value.rstrip()
-            if alone and text and text[-1] in _HEADING_END:
-                yield Finding(node.heading.location, f"这一条的小标题单独成行，末尾不加标点，请删去“{text[-1]}”。",
-                              Severity.WARNING)
+            if not node.level.depth or not text or text[-1] not in _HEADING_END:
+                continue
+            if not stands_alone(nodes, index, inline):
+                continue
+            if text[-1] in _INTRODUCES and _has_rows_under(nodes, index):
+                continue
+            if _run_in_style(nodes, node.level.depth, text[-1]):
+                continue
+            found.append((Piece(text, node.heading.location, "heading"),
+                          f"小标题单独成行，末尾不加标点，请删去{{}}末尾的“{text[-1]}”。", text))
+    yield from per_cell(found)

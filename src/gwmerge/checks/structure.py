@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rapidfuzz import fuzz
-
-from gwmerge.checks.base import Context, excerpt, rule
+from gwmerge.checks.base import Context, Piece, excerpt, per_cell, rule
 from gwmerge.core.errors import Finding, Location, Severity
 from gwmerge.document import ordinals, outline
 from gwmerge.document import sheetformat as sf
@@ -73,45 +71,36 @@ def default_name_rule(ctx: Context) -> Iterator[Finding]:
                           "（如“存在的主要问题”）。")
 
 
-@rule("部分", "结构", "缺少文种规定的部分、多出的部分、部分的先后顺序与文种不同")
+@rule("部分", "结构", "各部分与文种规定的部分不同（缺少、多出或先后不同），每份材料至多提醒一次")
 def sections_order_rule(ctx: Context) -> Iterator[Finding]:
+    """The author's own headings are theirs: this says once that the parts differ from the kind's,
+    never asks to rename one (a material may well name its parts its own way)."""
     wanted = [s.heading for s in ctx.kind.sections]
     # A part without a heading (部分标题 “无”, a material written without 一、) is no part of
     # the kind's to miss or to add; a material made only of such parts has none to compare.
     titled = [s for s in ctx.doc.sections if _norm(s.heading.value)]
     if not wanted or not titled:
         return
-    have = {_norm(s.heading.value): s for s in titled}
+    have = [_norm(s.heading.value) for s in titled]
     want = {_norm(h): h for h in wanted}
-    missing = [key for key in want if key not in have]
-    extra = [key for key in have if key not in want]
-    # A renamed section: pair an extra sheet with the missing heading it resembles most.
-    for key in list(extra):
-        best = max(missing, key=lambda m: fuzz.ratio(key, m), default=None)
-        if best is not None and fuzz.ratio(key, best) >= 60:
-            section = have[key]
-            yield Finding(section.heading.location,
-                          f"这一部分的标题“{section.heading.value}”与文种“{ctx.kind.name}”规定的“{want[best]}”不同，"
-                          "请核对后把工作表改名。", Severity.WARNING)
-            missing.remove(best)
-            extra.remove(key)
+    missing = [want[key] for key in want if key not in have]
+    extra = [s.heading.value for s in titled if _norm(s.heading.value) not in want]
+    present = [key for key in have if key in want]
+    out_of_order = present != [key for key in want if key in present]
+    if not (missing or extra or out_of_order):
+        return
+    differences = []
+    if missing:
+        differences.append("没有" + "、".join(f"“{h}”" for h in missing))
+    if extra:
+        differences.append("另有" + "、".join(f"“{h}”" for h in extra))
+    if out_of_order:
+        differences.append("先后不同")
     order = "、".join(f"“{h}”" for h in wanted)
-    for key in missing:
-        yield Finding(Location(ctx.doc.source), f"缺少“{want[key]}”部分（文种“{ctx.kind.name}”依次为 {order}），"
-                                                f"请添加名为“{want[key]}”的工作表。", Severity.WARNING)
-    for key in extra:
-        section = have[key]
-        yield Finding(section.heading.location,
-                      f"“{section.heading.value}”不是文种“{ctx.kind.name}”规定的部分（依次为 {order}），"
-                      "请确认需要这一部分。", Severity.WARNING)
-    present = [key for key in (_norm(s.heading.value) for s in titled) if key in want]
-    expected = [key for key in want if key in present]
-    if present != expected:
-        first = next(i for i, (a, b) in enumerate(zip(present, expected, strict=True)) if a != b)
-        section = have[present[first]]
-        yield Finding(section.heading.location,
-                      f"部分的顺序与文种规定的不同：应依次为 {order}；请拖动工作表标签调整顺序"
-                      "（工作表的先后决定“一、二、三”）。", Severity.WARNING)
+    yield Finding(Location(ctx.doc.source),
+                  f"各部分与文种“{ctx.kind.name}”规定的（依次为 {order}）不同：{'；'.join(differences)}。"
+                  "按材料本来的写法输出；如要按文种写，请添加或调整工作表（工作表的先后决定“一、二、三”）。",
+                  Severity.WARNING)
 
 
 def _aspects(ctx: Context) -> set[str]:
@@ -132,9 +121,11 @@ def _children(nodes: tuple[Node, ...], index: int) -> bool:
     return following.level.depth > depth or following.level.depth == 0
 
 
-@rule("空条目", "结构", "只选了层级没有文字的行、只有小标题没有内容的条目、原样未改的预填条目")
+@rule("空条目", "结构", "只选了层级没有文字的行、只有小标题没有内容的条目（提纲除外）、原样未改的预填条目")
 def empty_items_rule(ctx: Context) -> Iterator[Finding]:
     aspects = _aspects(ctx)
+    is_outline = _is_outline(ctx)
+    bare: list[tuple[Piece, str, str]] = []
     for section in ctx.doc.sections:
         nodes = section.nodes
         for index, node in enumerate(nodes):
@@ -147,11 +138,20 @@ def empty_items_rule(ctx: Context) -> Iterator[Finding]:
             if not node.level.depth or node.body or _children(nodes, index):
                 continue
             if _norm(node.heading.value) in aspects:
-                yield Finding(node.heading.location, "这一条还是预填的方面，没有写具体内容；请在“正文”列填写，"
-                                                     "或加“一是”等要点行，不需要就删去这一行。", Severity.WARNING)
-            else:
-                yield Finding(node.heading.location, "这一条只有小标题，下面没有内容；请在“正文”列填写，"
-                                                     "或加“一是”等要点行。", Severity.WARNING)
+                bare.append((Piece(node.heading.value, node.heading.location, "heading"),
+                             "条目{}还是预填的方面，没有写具体内容；请在“正文”列填写，或加“一是”等要点行，"
+                             "不需要就删去这一行。", node.heading.value))
+            elif not is_outline:
+                bare.append((Piece(node.heading.value, node.heading.location, "heading"),
+                             "条目{}只有小标题，下面没有内容；请在“正文”列填写，或加“一是”等要点行。",
+                             node.heading.value))
+    yield from per_cell(bare)
+
+
+def _is_outline(ctx: Context) -> bool:
+    """A 提纲 (发言提纲、汇报提纲) is made of headings: one without text under it is no omission."""
+    title = ctx.doc.field(sf.FIELD_TITLE) + ctx.doc.field(sf.FIELD_SUBTITLE)
+    return "提纲" in title or "提纲" in ctx.kind.name
 
 
 @rule("没有内容", "结构", "工作簿还没有填写正文（如刚用 gwmerge new 生成）或某部分为空")
@@ -160,10 +160,10 @@ def no_content_rule(ctx: Context) -> Iterator[Finding]:
     if not doc.info or not doc.sections:
         return
     if any(s.nodes for s in doc.sections):  # (all empty: one error below says it all)
-        for section in doc.sections:
-            if not section.nodes:
-                yield Finding(section.heading.location, "这一部分没有内容，不会输出；如需输出请填写内容。",
-                              Severity.WARNING)
+        problem = "这一部分没有内容，不会输出；如需输出请填写内容。"
+        empty = [(Piece("", section.heading.location, "heading"), problem, "")
+                 for section in doc.sections if not section.nodes]
+        yield from per_cell(empty)
     aspects = _aspects(ctx)
     written = any(node.body or (node.heading and (node.level is sf.Level.PARA
                                                   or _norm(node.heading.value) not in aspects))
@@ -176,30 +176,41 @@ def no_content_rule(ctx: Context) -> Iterator[Finding]:
             yield Finding(where, "工作簿还没有填写正文（只有预填的条目标题），请先在“正文”列填写内容。")
 
 
-@rule("孤立一是", "结构", "有“一是”没有“二是”")
+@rule("孤立一是", "结构", "同一条目下只有“一是”没有“二是”（按生成时的编号：段落行隔开的要点仍连着编号）")
 def lone_point_rule(ctx: Context) -> Iterator[Finding]:
     for section in ctx.doc.sections:
-        nodes = section.nodes
-        index = 0
-        while index < len(nodes):
-            if nodes[index].level is not sf.Level.POINT:
-                index += 1
-                continue
-            run = index
-            while run < len(nodes) and nodes[run].level is sf.Level.POINT:
-                run += 1
-            if run - index == 1:
-                yield Finding(nodes[index].location, "这一条下只有一个“一是”，没有“二是”；只有一点时请直接写成正文"
-                                                     "（层级选“段落”或写进上一条的“正文”），或补上第二点。",
+        for group in _point_groups(section.nodes):
+            points = [node for node in group if node.level is sf.Level.POINT]
+            if len(points) == 1:
+                yield Finding(points[0].location, "这一条下只有一个“一是”，没有“二是”；只有一点时请直接写成正文"
+                                                  "（层级选“段落”或写进上一条的“正文”），或补上第二点。",
                               Severity.WARNING)
-            index = run
-        for node in nodes:
-            for text in (node.heading, node.body):
+            if points:
+                continue
+            texts = [text for node in group for text in (node.heading, node.body) if text]
+            whole = "\n".join(p for text in texts for p in text.paragraphs)
+            if _SECOND_POINT.search(whole):
+                continue
+            for text in texts:
                 value = "\n".join(text.paragraphs)
                 m = _FIRST_POINT.search(value)
-                if m and not _SECOND_POINT.search(value):
+                if m:
                     yield Finding(text.location, f"文中有“一是”{excerpt(value, m.start(), m.end(), 4)}，"
                                                  "却没有“二是”；请补上第二点或改写。", Severity.WARNING)
+                    break
+
+
+def _point_groups(nodes: tuple[Node, ...]) -> Iterator[list[Node]]:
+    """The rows under each item, as numbering counts 一是、二是: an item (（一）、1.、（1）) starts a
+    new count, a paragraph row between two points does not."""
+    group: list[Node] = []
+    for node in nodes:
+        if node.level.depth and group:
+            yield group
+            group = []
+        group.append(node)
+    if group:
+        yield group
 
 
 def _content_merge(sheet: Sheet, ref: str) -> bool:

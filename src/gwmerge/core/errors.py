@@ -121,7 +121,7 @@ _OS_MESSAGES = {
     errno.EACCES: "没有权限，请换一个有写入权限的位置，或关闭正在使用该文件的程序",
     errno.EPERM: "没有权限，请换一个有写入权限的位置",
     errno.EROFS: "该位置是只读的，请换一个可写的位置",
-    errno.ENOENT: "文件或文件夹不存在，请检查路径",
+    errno.ENOENT: "找不到这个文件或文件夹，请检查路径",
     errno.ENOTDIR: "路径中有一段不是文件夹，请检查路径",
     errno.EISDIR: "这是一个文件夹，不是文件，请检查路径",
     errno.EEXIST: "同名文件已存在",

@@ -143,7 +143,11 @@ SECTION_INSTRUCTION = (
     "“另起段”——这一行单独起一段（条目行选它，则小标题单独一行，正文另起一段）。"
     "条目行可以只填“正文”不填小标题，输出为序号加正文。"
 )
+# Where the whole guide is: the blank workbook's first instruction names it (a clerk's copy of
+# gwmerge has it; the people filling in need only the instruction lines).
+GUIDE = "docs/填写说明.md"
 INFO_INSTRUCTION = (
     "填写说明：在“内容”列填写各项，“说明”列是填写提示。"
     "正文各部分请在后面的工作表中填写，每个工作表是文档的一个部分。"
+    f"各栏的详细填法和常见问题见《工作簿填写说明》（gwmerge 的 {GUIDE}，可向党政办索取）。"
 )

@@ -52,7 +52,7 @@ def _check_file(path: Path) -> None:
         with path.open("rb") as fh:
             magic = fh.read(8)
     except FileNotFoundError as exc:
-        raise GwError("文件不存在，请检查路径。", where) from exc
+        raise GwError("找不到这个文件，请检查路径。", where) from exc
     except OSError as exc:
         raise GwError(f"文件无法读取（{os_message(exc)}）。", where) from exc
     if magic.startswith(b"\xd0\xcf\x11\xe0"):

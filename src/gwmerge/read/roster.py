@@ -50,6 +50,8 @@ def read_roster(path: Path, notes: list[Finding] | None = None) -> list[Person]:
     ``姓 名``. Rows without a name are skipped and reported in ``notes``.
     """
     notes = notes if notes is not None else []
+    if not path.is_file():
+        raise GwError("找不到这个名单文件，请检查路径。", Location(path))
     if path.suffix.lower() == ".csv":
         grid = read_csv_grid(path)
     else:

@@ -35,7 +35,7 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
 def read_source(path: Path, kind: str | None = None) -> Recognised:
     """A .docx or .txt material recognised into the model (never changing its wording)."""
     if not path.exists():
-        raise GwError("文件或文件夹不存在，请检查路径。", Location(path))
+        raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
     suffix = path.suffix.lower()
     findings: list[Finding]
     if suffix == ".docx":

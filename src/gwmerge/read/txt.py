@@ -66,7 +66,7 @@ def read(path: Path) -> tuple[list[SourcePara], list[Finding]]:
     except GwError:
         raise
     except FileNotFoundError as exc:
-        raise GwError("文件不存在，请检查路径。", where) from exc
+        raise GwError("找不到这个文件，请检查路径。", where) from exc
     except OSError as exc:
         raise GwError(f"文件无法读取（{exc.strerror or exc}）。", where) from exc
     text, bad = decode(data, where)

@@ -295,7 +295,7 @@ def read_grid(path: Path) -> Grid:
     """Read every sheet's cells as displayed text; any problem is one located sentence."""
     loc = Location(path)
     if not path.exists():
-        raise GwError("文件不存在，请检查路径。", loc)
+        raise GwError("找不到这个文件，请检查路径。", loc)
     if path.is_dir():
         raise GwError("这是一个文件夹，不是工作簿。", loc)
     if not path.is_file():  # a pipe or a device would block or never end

@@ -66,7 +66,7 @@ def write_workbook(
         ws.append([label, info.get(label, ""), hint])
     ws.append([sf.FORMAT_LABEL, str(sf.FORMAT_VERSION), sf.FORMAT_HINT])
     _style_header(ws, 3)
-    _style_note(ws, 2, height=36)
+    _style_note(ws, 2, height=54)
     for row in ws.iter_rows(min_row=3, max_col=3):
         for cell in row:
             cell.alignment = _WRAP
