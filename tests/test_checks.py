@@ -213,7 +213,7 @@ def test_seed_typos_are_found(tmp_path: Path) -> None:
     lines = [m.split("|")[1] for m in body(tmp_path, text) if m.startswith("错别字|")]
     assert len(lines) == 3
     assert lines[0] == ("张三.xlsx › 存在的主要问题 › C4：错别字：“…人事情、厉害关系多了。年…”中的“厉害关系”应为“利害关系”"
-                        "（--fix 可自动改正；如确需保留，可在“基本信息”的“不做的检查”中填写 错别字）。")
+                        "（如确需保留，可在“基本信息”的“不做的检查”中填写 错别字）。")
 
 
 def _example_texts() -> list[str]:
@@ -490,6 +490,8 @@ def test_cli_rules_off_and_fix(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "提醒 张三.xlsx › 存在的主要问题 › C4：错别字：" in result.stdout
     assert "〔半角标点〕" in result.stdout and "共 0 处错误、2 处提醒。" in result.stdout
+    # The library's message is neutral; the command line says how the terminal fixes it.
+    assert "填写 错别字）。（gwmerge check --fix 可自动改正）〔错别字〕" in result.stdout
     assert _cli("check", str(path), "--off", "半角标点", "--off", "错别字").stdout.strip().startswith("✓ 张三.xlsx")
     refused = _cli("check", str(path), "--fix", "-o", str(path))
     assert refused.returncode == 1 and "不能把改正写回原工作簿" in refused.stderr
@@ -591,5 +593,5 @@ def test_a_workbook_switches_checks_off_for_itself(tmp_path: Path) -> None:
     wrong = book(tmp_path, rows, name="王五.xlsx", **{sf.FIELD_CHECKS_OFF: "段末标点，错字，日期"})
     said = [str(f) for f in api.check([wrong])[0].findings if not f.rule]
     row = 3 + list(sf.INFO_FIELDS).index(sf.FIELD_CHECKS_OFF)
-    assert said == [f"王五.xlsx › 基本信息 › B{row}：“不做的检查”中的“错字”不是检查规则的名称，请改正（gwmerge check --rules 可查看规则名）。",
+    assert said == [f"王五.xlsx › 基本信息 › B{row}：“不做的检查”中的“错字”不是检查规则的名称，请改正（规则名即检查结果中每条提醒末尾〔〕里的名称）。",
                     f"王五.xlsx › 基本信息 › B{row}：“日期”是生成文档必需的检查，不能关闭，请从“不做的检查”中删去。"]

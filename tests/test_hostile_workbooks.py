@@ -279,7 +279,7 @@ def test_xls_renamed_to_xlsx(tmp_path: Path) -> None:
     assert "旧版 .xls" in _error(book)
 
 
-@pytest.mark.parametrize(("suffix", "words"), [(".xls", "另存为"), (".et", "WPS"), (".csv", "gwmerge new"),
+@pytest.mark.parametrize(("suffix", "words"), [(".xls", "另存为"), (".et", "WPS"), (".csv", "空白工作簿"),
                                                (".ods", "另存为")])
 def test_other_formats_say_what_to_do(tmp_path: Path, suffix: str, words: str) -> None:
     path = tmp_path / f"名单{suffix}"
@@ -454,7 +454,7 @@ def test_a_pipe_named_like_a_workbook(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- check --fix: a second reader (openpyxl)
 
-_NO_COPY = "未能生成改正后的副本；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按 gwmerge check 列出的问题手工改正。"
+_NO_COPY = "未能生成改正后的副本；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按检查列出的问题手工改正。"
 
 
 @pytest.mark.parametrize("change", [

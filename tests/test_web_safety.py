@@ -153,6 +153,8 @@ def test_one_users_job_is_invisible_to_another(settings: Settings) -> None:
         assert bob.get(f"/api/jobs/{job}").status_code == 404
         assert bob.post(f"/api/jobs/{job}/merge", data={}).status_code == 404
         assert bob.delete(f"/api/jobs/{job}").status_code == 404
+        for action in ("workbooks", "remove", "fix"):  # nor add to it, take from it or fix it
+            assert bob.post(f"/api/jobs/{job}/{action}", data={"name": "张三.xlsx"}).status_code == 404
         assert alice.post(f"/api/jobs/{job}/merge", data={}).status_code == 202
         merged = _wait(alice, job)["merge"]
         token = merged["rows"][0]["docx"]["token"]
@@ -170,9 +172,18 @@ def test_upload_over_the_limit_is_refused_and_nothing_stays(tmp_path: Path) -> N
     with TestClient(create_app(settings), base_url=LOCAL) as client:
         client.get("/")
         big = _files(client, ("大.xlsx", b"PK\x03\x04" + bytes(200_000)))
-        assert big.status_code == 413
-        assert big.json()["message"].startswith("文件“大.xlsx”超过 0 MB") or "超过" in big.json()["message"]
+        assert big.status_code == 400 and big.json()["message"].startswith("“大.xlsx”超过")
         assert _everything(settings.root) == []
+        # Beside a good workbook, the oversized file is refused on its own line and the good one is checked.
+        small = EXAMPLE.read_bytes()
+        assert len(small) < 100_000
+        both = _files(client, ("大.xlsx", b"PK\x03\x04" + bytes(200_000)), ("好的.xlsx", small))
+        assert both.status_code == 202
+        files = {f["name"]: f for f in _wait(client, both.json()["job"])["check"]["files"]}
+        assert files["好的.xlsx"]["ok"] and not files["好的.xlsx"]["refused"]
+        assert files["大.xlsx"]["refused"] and "超过" in files["大.xlsx"]["findings"][0]["message"]
+        assert {p.name for p in _everything(settings.root)} == {"好的.xlsx"}
+        client.delete(f"/api/jobs/{both.json()['job']}")
         many = _files(client, *[(f"{n}.xlsx", bytes(90_000)) for n in range(5)])
         assert many.status_code == 413 and "合计不能超过" in many.json()["message"]
         assert _everything(settings.root) == []
@@ -366,3 +377,39 @@ def test_browser_tests_fail_in_ci_without_chromium(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("GWMERGE_REQUIRE_BROWSER")
     with pytest.raises(pytest.skip.Exception):
         chromium()
+
+
+def test_a_cancelled_job_leaves_nothing(settings: Settings) -> None:
+    """取消 while a batch is generating: the job and all its files go once the batch has stopped."""
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        client.get("/")
+        job = _files(client, *[(f"{n}.xlsx", EXAMPLE.read_bytes()) for n in range(3)]).json()["job"]
+        _wait(client, job)
+        assert client.post(f"/api/jobs/{job}/merge", data={}).status_code == 202
+        assert client.delete(f"/api/jobs/{job}").status_code == 204
+        for _ in range(600):
+            if client.get(f"/api/jobs/{job}").status_code == 404 and not _everything(settings.root):
+                break
+            time.sleep(0.05)
+        assert client.get(f"/api/jobs/{job}").status_code == 404
+        assert _everything(settings.root) == []
+
+
+def test_shared_addresses_are_found_without_sending_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The addresses printed for colleagues: this machine's own, never loopback, and no packet sent."""
+    import ipaddress
+    import socket
+
+    from gwmerge.web.addresses import lan_addresses, urls
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an address lookup must not send anything")
+
+    for name in ("send", "sendto", "sendall"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    found = lan_addresses()
+    for address in found:
+        ip = ipaddress.ip_address(address)
+        assert not ip.is_loopback and not ip.is_unspecified and not ip.is_link_local
+    assert urls("0.0.0.0", 8000) == [f"http://{a}:8000/" for a in found]
+    assert urls("192.168.3.4", 9000) == ["http://192.168.3.4:9000/"]

@@ -70,7 +70,11 @@ def _print_traceback(text: str) -> None:
 def _finding(finding: Finding) -> str:
     color = "red" if finding.is_error else "yellow"
     rule = f"〔{finding.rule}〕" if finding.rule else ""
-    return f"[{color}]{finding.severity.value}[/] {for_markup(finding)}{rule}"
+    from gwmerge.checks import REGISTRY
+
+    known = REGISTRY.get(finding.rule)
+    fix = "（gwmerge check --fix 可自动改正）" if known is not None and known.fixer is not None else ""
+    return f"[{color}]{finding.severity.value}[/] {for_markup(finding)}{fix}{rule}"
 
 
 def _must_exist(*paths: Path | None) -> None:

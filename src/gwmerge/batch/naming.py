@@ -22,9 +22,9 @@ def check_pattern(pattern: str) -> None:
     unknown = [f for f in re.findall(r"\{([^{}]*)\}", pattern) if f not in PATTERN_FIELDS]
     fields = "、".join("{" + f + "}" for f in PATTERN_HINT)
     if unknown:
-        raise GwError(f"--name-pattern 中的“{{{unknown[0]}}}”不是可用的字段；可用：{fields}。")
+        raise GwError(f"文件名格式中的“{{{unknown[0]}}}”不是可用的字段；可用：{fields}。")
     if not re.search(r"\{[^{}]+\}", pattern):
-        raise GwError("--name-pattern 至少要用一个字段，否则每份文件同名，如 \"{单位}-{姓名}-{职务}\"；"
+        raise GwError("文件名格式至少要用一个字段，否则每份文件同名，如 \"{单位}-{姓名}-{职务}\"；"
                       f"可用：{fields}。")
 
 

@@ -76,7 +76,8 @@ def workbook_off(doc: Document) -> tuple[frozenset[str], list[Finding]]:
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
         problems.append(Finding(text.location, f"“{sf.FIELD_CHECKS_OFF}”中的“{'、'.join(unknown)}”不是检查规则的名称，"
-                                               "请改正（gwmerge check --rules 可查看规则名）。", Severity.WARNING))
+                                               "请改正（规则名即检查结果中每条提醒末尾〔〕里的名称）。",
+                                Severity.WARNING))
     required = [n for n in names if n in REGISTRY and REGISTRY[n].required]
     if required:
         problems.append(Finding(text.location, f"“{'、'.join(required)}”是生成文档必需的检查，不能关闭，"

@@ -144,7 +144,7 @@ fix_halfwidth = _fixer(halfwidth_spans)
 @rule("半角标点", "标点", "中文里用了半角的 , ; : ! ? . ( ) 或直引号 \" '", fixer=fix_halfwidth)
 def halfwidth_rule(ctx: Context) -> Iterator[Finding]:
     yield from _report(ctx, halfwidth_spans,
-                       "中文里用了半角标点{}，应改为全角（，；：！？。（）“”），可用 gwmerge check --fix 自动改正。")
+                       "中文里用了半角标点{}，应改为全角（，；：！？。（）“”）。")
 
 
 def space_spans(text: str) -> list[Span]:
@@ -161,7 +161,7 @@ fix_spaces = _fixer(space_spans)
 
 @rule("汉字间空格", "标点", "汉字之间有空格（多见于从 PDF 复制的文字），排版后会出现空隙", fixer=fix_spaces)
 def space_rule(ctx: Context) -> Iterator[Finding]:
-    yield from _report(ctx, space_spans, "汉字之间有空格{}，排版后是空隙，请删去空格（--fix 可自动删除）。")
+    yield from _report(ctx, space_spans, "汉字之间有空格{}，排版后是空隙，请删去空格。")
 
 
 def doubled_spans(text: str) -> list[Span]:
@@ -175,7 +175,7 @@ fix_doubled = _fixer(doubled_spans)
 def doubled_rule(ctx: Context) -> Iterator[Finding]:
     if not ctx.any_in(_TWO_MARKS.search):
         return
-    yield from _report(ctx, doubled_spans, "标点重复{}，请只保留一个（--fix 可自动改正）。")
+    yield from _report(ctx, doubled_spans, "标点重复{}，请只保留一个。")
     yield from _report(ctx, lambda t: [(m.start(), m.end(), None) for m in _MIXED.finditer(t)],
                        "标点连用{}，请只保留应有的一个。")
 

@@ -79,7 +79,7 @@ def typo_rule(ctx: Context) -> Iterator[Finding]:
     found = []
     for piece in ctx.pieces():
         for start, end, right in typo_spans(piece.text):
-            found.append((piece, f"错别字：{{}}中的“{piece.text[start:end]}”应为“{right}”（--fix 可自动改正）。",
+            found.append((piece, f"错别字：{{}}中的“{piece.text[start:end]}”应为“{right}”。",
                           excerpt(piece.text, start, end, 4)))
     yield from per_cell(found)
 

@@ -90,7 +90,7 @@ class InputInvalid(GwError):
         self.findings = findings
         errors = [f for f in findings if f.is_error]
         first = errors[0] if errors else findings[0]
-        more = f"（另有 {len(errors) - 1} 处错误，可用 gwmerge check 查看全部）" if len(errors) > 1 else ""
+        more = f"（另有 {len(errors) - 1} 处错误，“检查”会列出全部）" if len(errors) > 1 else ""
         super().__init__(first.message + more, first.location)
 
 

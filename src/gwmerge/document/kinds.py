@@ -7,6 +7,7 @@ A new kind or a new year's theme is a new or edited folder, never code. Kinds ar
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -212,7 +213,8 @@ def freeze() -> None:
 
 
 def available() -> dict[str, Kind]:
-    """All kinds by id; a user's folder of the same name shadows a built-in one."""
+    """All kinds by id; a user's folder of the same name shadows a built-in one; the themes of a
+    主题.toml in the working folder are added to (or replace, by year) the kinds' own."""
     if _FROZEN is not None:
         return dict(_FROZEN)
     kinds: dict[str, Kind] = {}
@@ -222,7 +224,80 @@ def available() -> dict[str, Kind]:
         for folder in sorted(base.iterdir()):
             if (folder / DEFINITION).is_file() and folder.name not in kinds:
                 kinds[folder.name] = _load_cached(folder)
+    return _with_theme_file(kinds)
+
+
+# ------------------------------------------------------------- a clerk's own themes, no package files edited
+
+THEME_FILE = "主题.toml"
+_THEME_FILE_KEYS = {"kind", *_THEME_KEYS}
+_THEME_FILES: dict[tuple[str, int, int], list[tuple[str, Theme]]] = {}
+
+
+def theme_file() -> Path:
+    """Where a clerk puts new themes: 主题.toml in the folder gwmerge is run from (beside the workbooks)."""
+    return Path.cwd() / THEME_FILE
+
+
+def _with_theme_file(kinds: dict[str, Kind]) -> dict[str, Kind]:
+    path = theme_file()
+    if not path.is_file():
+        return kinds
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _THEME_FILES:
+        _THEME_FILES.clear()
+        _THEME_FILES[key] = _read_theme_file(path, kinds)
+    extra: dict[str, list[Theme]] = {}
+    for kind_id, theme in _THEME_FILES[key]:
+        extra.setdefault(kind_id, []).append(theme)
+    for kind_id, added in extra.items():
+        kind = kinds[kind_id]
+        years = {t.year for t in added if t.year is not None}
+        kept = [t for t in kind.themes if t.year is None or t.year not in years]
+        themes = sorted([*kept, *added], key=lambda t: (t.year is None, t.year or 0))
+        kinds[kind_id] = dataclasses.replace(kind, themes=tuple(themes))
     return kinds
+
+
+def _read_theme_file(path: Path, kinds: dict[str, Kind]) -> list[tuple[str, Theme]]:
+    """[[themes]] entries as in kind.toml, each with the kind it belongs to; a mistake names the entry."""
+    where = Location(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
+    except OSError as exc:
+        raise GwError("主题文件无法读取。", where) from exc
+    except UnicodeDecodeError as exc:
+        raise GwError("主题文件不是 UTF-8 编码，请用记事本“另存为”UTF-8。", where) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise GwError(f"主题文件格式有误（{exc}），请对照 README 中的示例修改。", where) from exc
+    _unknown(data, {"themes"}, text, path, "")
+    found: list[tuple[str, Theme]] = []
+    entries = data.get("themes", [])
+    if not isinstance(entries, list):
+        raise GwError("主题要写成 [[themes]]（两层方括号），每个主题一段。", where)
+    for n, entry in enumerate(entries, 1):
+        at = Location(path, None, f"第 {n} 个 [[themes]]")
+        if not isinstance(entry, dict):
+            raise GwError("主题要写成 [[themes]]（两层方括号），每个主题一段。", at)
+        _unknown(entry, _THEME_FILE_KEYS, text, path, f"第 {n} 个 [[themes]] 中")
+        wanted, year, name = entry.get("kind"), entry.get("year"), entry.get("name")
+        kind = next((k for k in kinds.values() if wanted in (k.id, k.name, *k.aliases)), None)
+        if kind is None:
+            raise GwError(f"kind（文种）应是 {'、'.join(kinds)} 之一，现在是“{wanted}”。", at)
+        if not isinstance(year, int) or not isinstance(name, str) or not name.strip():
+            raise GwError("每个主题都要写 year（年度，数字，如 2026）和 name（名称，如“……学习教育”）。", at)
+        aspects = entry.get("aspects", {})
+        if not isinstance(aspects, dict) or not all(
+                isinstance(v, list) and all(isinstance(a, str) for a in v) for v in aspects.values()):
+            raise GwError("aspects（各个方面）应写成 { \"部分标题\" = [\"在……方面\", \"在……方面\"] }。", at)
+        unknown = [h for h in aspects if h not in {s.heading for s in kind.sections}]
+        if unknown:
+            headings = "、".join(s.heading for s in kind.sections)
+            raise GwError(f"文种“{kind.id}”没有“{unknown[0]}”这一部分，可用：{headings}。", at)
+        found.append((kind.id, Theme(year, name.strip(), {str(k): tuple(v) for k, v in aspects.items()})))
+    return found
 
 
 _LOADED: dict[tuple[str, int, int], Kind] = {}
@@ -250,7 +325,7 @@ def find(name: str | None) -> Kind:
     for kind in kinds.values():
         if wanted in (kind.id, kind.name, *kind.aliases):
             return kind
-    raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}（gwmerge kinds 可查看说明）。")
+    raise GwError(f"没有名为“{wanted}”的文种，可选：{'、'.join(kinds)}。")
 
 
 # ------------------------------------------------------------- what the kind decides for a document

@@ -31,7 +31,7 @@ def build(grid: Grid) -> tuple[Document, list[Finding]]:
     base = Location(grid.path)
     info_sheet = find_info_sheet(grid)
     if info_sheet is None:
-        findings.append(Finding(base, f"缺少“{sf.INFO_SHEET}”工作表，请用 gwmerge new 生成的工作簿填写。"))
+        findings.append(Finding(base, f"缺少“{sf.INFO_SHEET}”工作表，请用本工具生成的空白工作簿填写。"))
         info: dict[str, Text] = {}
     else:
         info = _read_info(info_sheet, findings)
@@ -114,7 +114,7 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
             break
     if header_at is None:
         findings.append(Finding(where, "找不到表头（应有“层级”“标题或引导句”“正文”几列），"
-                                       "请按 gwmerge new 生成的格式填写。"))
+                                       "请按本工具生成的空白工作簿的格式填写。"))
         return Section(heading, ())
     col_level, col_head, col_body, col_join = (columns.get(sf.COL_LEVEL), columns.get(sf.COL_HEADING),
                                                columns.get(sf.COL_BODY), columns.get(sf.COL_JOIN))

@@ -55,7 +55,7 @@ INFO_FIELDS: dict[str, str] = {
     FIELD_POINTS: f"“一是、二是”的排法：选“{POINTS_RUN_ON}”（接在条目段落内）或“{POINTS_OWN}”（每个要点一段），"
                   "留空按文种的默认做法；个别行不同时在该行“排法”列选择",
     FIELD_CHECKS_OFF: "可留空：这份材料不做的检查，写规则名，用顿号分开，如“部分、段末标点”"
-                      "（gwmerge check --rules 可查看规则名）；从原有材料导入时，部分名称按原文，会填“部分”",
+                      "（规则名即检查结果中每条提醒末尾〔〕里的名称）；从原有材料导入时，部分名称按原文，会填“部分”",
 }
 # A row of the information sheet the writer adds so a later version can tell old workbooks apart.
 FORMAT_LABEL = "格式版本"

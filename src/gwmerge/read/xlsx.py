@@ -72,7 +72,7 @@ _FOREIGN = {
     ".xls": "这是旧版 Excel 的 .xls 文件，请用 Excel 或 WPS 打开后“另存为” .xlsx 工作簿再试。",
     ".et": "这是 WPS 表格的 .et 文件，请在 WPS 中“另存为” Excel 工作簿（.xlsx）再试。",
     ".ett": "这是 WPS 表格模板，请在 WPS 中“另存为” Excel 工作簿（.xlsx）再试。",
-    ".csv": "CSV 文件没有工作表和填写说明，请用 gwmerge new 生成工作簿，把内容粘贴进去。",
+    ".csv": "CSV 文件没有工作表和填写说明，请用本工具生成空白工作簿，把内容粘贴进去。",
     ".ods": "这是 OpenDocument 表格，请用 WPS、Excel 或 LibreOffice “另存为” .xlsx 工作簿再试。",
     ".numbers": "这是 Numbers 表格，请导出为 Excel（.xlsx）再试。",
     ".xlsb": "这是二进制工作簿（.xlsb），请用 Excel 另存为 .xlsx 再试。",

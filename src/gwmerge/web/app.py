@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import functools
 import json
 import urllib.parse
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gwmerge import api
+from gwmerge.batch.naming import PATTERN_HINT
 from gwmerge.core.errors import Finding, GwError
 from gwmerge.doctor import examine
+from gwmerge.document.kinds import Kind
 from gwmerge.document.profile import PROFILES
 from gwmerge.web import intake, multipart, work
 from gwmerge.web.guard import AUTH_COOKIE, Guard, auth_token, password_ok
-from gwmerge.web.jobs import Job, JobStore
+from gwmerge.web.jobs import QUEUED, RECEIVING, RUNNING, Job, JobStore
 from gwmerge.web.multipart import Form, Refused
 from gwmerge.web.settings import MB, Settings
 
@@ -36,14 +39,40 @@ HERE = Path(__file__).parent
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
 
 
+# What each 格式方案 changes, said where it is chosen.
+PROFILE_HELP = {
+    "系统字体": "用 Windows 自带的仿宋、楷体代替仿宋_GB2312、楷体_GB2312（电脑没装 GB2312 字体时选）",
+    "28磅行距": "行距 28 磅（默认按每页 22 行排）",
+    "西文新罗马": "数字和英文字母用 Times New Roman",
+    "小标宋GBK": "标题用“方正小标宋_GBK”字体（有的单位装的是这一款）",
+    "引导句加粗": "“一是”“二是”等引导句加粗",
+}
+# The {字段} a file name may use, each with what it takes.
+FIELD_HELP = {
+    "单位": "“基本信息”里的单位", "姓名": "姓名", "职务": "职务", "文种": "文种名称", "年度": "年度，如 2025",
+    "日期": "落款日期", "标题": "文档标题", "署名": "署名（未填为姓名）", "文件名": "原工作簿的文件名",
+}
+
+
 def _message(status: int, text: str) -> JSONResponse:
     return JSONResponse({"message": text}, status_code=status, headers={"cache-control": "no-store"})
 
 
 def _job_view(job: Job) -> dict[str, Any]:
-    keys = ("check", "merge", "format", "message")
+    """What the page needs to show the job again after a reload: the task, its progress, its results."""
+    keys = ("task", "check", "merge", "format", "fix", "message", "cancelled")
     return {"state": job.state, "phase": job.phase, "done": job.done, "total": job.total,
             **{k: job.data[k] for k in keys if k in job.data}}
+
+
+def _this_year() -> int:
+    return datetime.date.today().year
+
+
+def _default_theme(kind: Kind) -> str:
+    """The theme offered first: this year's, else the latest year before it."""
+    years = [t.year for t in kind.themes if t.year is not None and t.year <= _this_year()]
+    return str(max(years)) if years else ""
 
 
 class Web:
@@ -83,9 +112,11 @@ class Web:
     # -- pages -----------------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
+        kinds = api.list_kinds()
         page = _env.get_template("index.html").render(
-            kinds=api.list_kinds(), profiles=list(PROFILES), limits=self.settings.limits, MB=MB,
-            shared=not self.settings.local_only)
+            kinds=kinds, profiles=[(name, PROFILE_HELP.get(name, "")) for name in PROFILES if name != "标准"],
+            limits=self.settings.limits, MB=MB, shared=not self.settings.local_only,
+            default_theme={k.id: _default_theme(k) for k in kinds}, fields=PATTERN_HINT, FIELD_HELP=FIELD_HELP)
         return HTMLResponse(page, headers={"cache-control": "no-store"})
 
     async def login(self, request: Request) -> Response:
@@ -146,10 +177,64 @@ class Web:
         except BaseException:  # refused, or broken: the job's files go either way
             self.store.remove(job)
             raise
-        job.data["inputs"] = [e.path for e in entries if e.path]
-        job.data["refused"] = [e for e in entries if e.refused]
-        self.store.run(job, work.run_check)
+        job.data["inputs"], job.data["refused"] = [], []
+        work.add_inputs(job, entries)
+        self._start(job, "check", work.run_check)
         return JSONResponse({"job": job.id}, status_code=202)
+
+    async def add_workbooks(self, request: Request) -> Response:
+        """More workbooks for the same batch: they join the ones there (a same-named file is replaced)."""
+        job = self._job(request)
+        if "inputs" not in job.data:
+            raise Refused("这项任务没有工作簿。")
+        if job.busy:
+            raise Refused("上一批还在处理中，请等它完成后再添加。", 409)
+        before, job.state = job.state, RECEIVING  # the sweeper leaves a job alone while files arrive
+        try:
+            _, entries = await self._intake(request, job, {intake.XLSX, intake.ZIP})
+        finally:
+            job.state = before
+        work.add_inputs(job, entries)
+        self._start(job, "check", work.run_check)
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    async def remove_input(self, request: Request) -> Response:
+        """Take one workbook (or one refused line) out of the batch; the rest are checked again."""
+        job = self._job(request)
+        if job.busy:
+            raise Refused("还在处理中，请稍候再移除。", 409)
+        form = await request.form(max_files=0, max_fields=5)
+        name = form.get("name")
+        if not isinstance(name, str) or not work.remove_input(job, name):
+            raise Refused("批次里没有这个文件，请刷新页面。", 404)
+        if not work.inputs(job) and not job.data.get("refused"):
+            self.store.remove(job)
+            return JSONResponse({"job": None})
+        self._start(job, "check", work.run_check)
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    async def fix(self, request: Request) -> Response:
+        """一键改正: what ``check --fix`` does, into copies the user downloads (and the batch goes on with)."""
+        job = self._job(request)
+        if not work.inputs(job):
+            raise Refused("这项任务没有工作簿。")
+        self._start(job, "fix", work.run_fix)
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    def _start(self, job: Job, task: str, run: Callable[[Job], None]) -> None:
+        """Run a step of the job; a job cancelled while it ran is removed as soon as the step ends."""
+        def step(j: Job) -> None:
+            try:
+                run(j)
+            finally:
+                if j.data.get("cancelled"):
+                    self.store.remove(j)
+
+        if job.state in (QUEUED, RUNNING):  # before the label changes: the page shows the step that runs
+            raise Refused("这项任务还在进行中，请稍候。", 409)
+        job.data["task"] = task
+        job.data.pop("message", None)
+        self.store.run(job, step)
 
     async def drafts(self, request: Request) -> Response:
         """一键排版: upload .docx/.txt drafts; each comes back in the official format."""
@@ -163,7 +248,7 @@ class Web:
         job.data["refused"] = [e for e in entries if e.refused]
         profiles = tuple(p for p in form.getlist("profile") if p)
         options = work.MergeOptions(kind=form.get("kind") or None, profiles=profiles)
-        self.store.run(job, lambda j: work.run_format(j, options))
+        self._start(job, "format", lambda j: work.run_format(j, options))
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def status(self, request: Request) -> Response:
@@ -181,14 +266,14 @@ class Web:
 
         options = work.MergeOptions(kind=text("kind"), profiles=profiles, pdf=form.get("pdf") == "1",
                                     bundle=form.get("bundle") == "1", name_pattern=text("name_pattern"))
-        self.store.run(job, lambda j: work.run_merge(j, options))
+        self._start(job, "merge", lambda j: work.run_merge(j, options))
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def download(self, request: Request) -> Response:
         job = self._job(request)
         item = job.downloads.get(request.path_params["token"])
         if item is None or not item[0].is_file():
-            raise Refused("文件已不存在，请重新生成。", 404)
+            raise Refused("这个下载链接已失效（文件处理完一段时间后会自动删除），请重新生成后再下载。", 404)
         path, name = item
         if request.path_params["token"] in (job.data.get(k, {}).get("zip") for k in ("merge", "format")):
             self.store.downloaded_all(job)
@@ -202,8 +287,11 @@ class Web:
         return JSONResponse(report.to_json(), headers={"cache-control": "no-store"})
 
     async def delete(self, request: Request) -> Response:
+        """Cancel or clear: a finished job goes now; a running one as soon as its step ends."""
         job = self._job(request)
-        if not job.busy:
+        if job.busy:
+            job.data["cancelled"] = True
+        else:
             self.store.remove(job)
         return Response(status_code=204)
 
@@ -229,6 +317,9 @@ class Web:
             Route("/api/jobs/{job}", self.status),
             Route("/api/jobs/{job}", self.delete, methods=["DELETE"]),
             Route("/api/jobs/{job}/merge", self.merge, methods=["POST"]),
+            Route("/api/jobs/{job}/workbooks", self.add_workbooks, methods=["POST"]),
+            Route("/api/jobs/{job}/remove", self.remove_input, methods=["POST"]),
+            Route("/api/jobs/{job}/fix", self.fix, methods=["POST"]),
             Route("/api/jobs/{job}/files/{token}", self.download),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]

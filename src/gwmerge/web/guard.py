@@ -6,6 +6,9 @@
   page (an HMAC of the password) or as HTTP Basic credentials; both are compared in constant time.
 * A session cookie, signed by the server, ties jobs to the browser that made them. Requests that
   change anything must carry it (the cookie is SameSite=Strict, so other sites cannot send it).
+* Changes must also come from the page's own origin. ``Referrer-Policy: same-origin`` keeps the
+  Origin header on the page's own posts (under ``no-referrer`` Chromium posts forms with
+  ``Origin: null``, which would lock everyone out of the login form).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import json
 import secrets
 from http.cookies import SimpleCookie
@@ -111,14 +115,17 @@ class Guard:
                 return
             session = fresh = self._new_session()
         if method not in SAFE_METHODS and not _same_origin(headers):
-            await _json(send, 403, "拒绝来自其他网站的请求。")
+            if "text/html" in headers.get("accept", ""):  # a form the browser posted: answer with a page
+                await _html(send, 403, "拒绝来自其他网站的请求。请直接在浏览器地址栏打开本页面后再操作。")
+            else:
+                await _json(send, 403, "拒绝来自其他网站的请求。")
             return
         scope.setdefault("state", {})["session"] = session
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+                         (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
                 if fresh:
                     cookie = f"{SESSION_COOKIE}={fresh}; Path=/; HttpOnly; SameSite=Strict"
                     extra.append((b"set-cookie", cookie.encode()))
@@ -146,6 +153,16 @@ async def _plain(send: Send, status: int, text: str) -> None:
     body = text.encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _html(send: Send, status: int, text: str) -> None:
+    """A refusal a person sees (a form post): a short Chinese page, not JSON."""
+    body = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>无法完成 · gwmerge</title>"
+            f"<p>{html.escape(text)}</p><p><a href=\"/\">返回首页</a></p></html>").encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -73,6 +73,10 @@ def display_name(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+def _size(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB else f"{max(n // 1024, 1)} KB"
+
+
 def _suffix(name: str) -> str:
     return name.rpartition(".")[2].lower() if "." in name else ""
 
@@ -104,6 +108,10 @@ def accept(uploads: list[Upload], allowed: set[str], inbox: Inbox, limits: Limit
     count = len(uploads)
     for upload in uploads:
         display = display_name(upload.display)
+        if upload.too_big:
+            entries.append(Entry(display, refused=f"“{display}”超过 {_size(limits.file_bytes)}，没有接收；"
+                                                  "工作簿通常只有几十 KB，请确认选对了文件。"))
+            continue
         kind = _kind_or_reason(upload.path, display, allowed)
         if kind not in NAMES:
             entries.append(Entry(display, refused=kind))

@@ -33,6 +33,7 @@ class Upload:
     path: Path
     display: str
     size: int = 0
+    too_big: bool = False  # over the per-file limit: its bytes were dropped, the rest of the form goes on
 
 
 @dataclass
@@ -102,9 +103,12 @@ class _Collector:
         chunk = data[start:end]
         if self._upload is not None and self._file is not None:
             self._upload.size += len(chunk)
-            if self._upload.size > self.limits.file_bytes:
-                raise Refused(f"文件“{_short(self._upload.display)}”超过 {self.limits.file_bytes // MB} MB，"
-                              "不能上传；工作簿通常只有几十 KB，请确认选对了文件。", 413)
+            if self._upload.size > self.limits.file_bytes:  # refused on its own line; the others go on
+                self._upload.too_big = True
+                self._file.close()
+                self._file = None
+                self._upload.path.unlink(missing_ok=True)
+                return
             self._file.write(chunk)
         elif self._text is not None:
             self._text += chunk
@@ -112,7 +116,9 @@ class _Collector:
                 raise Refused("表单内容过长。")
 
     def on_part_end(self) -> None:
-        if self._upload is not None and self._file is not None:
+        if self._upload is not None and self._upload.too_big:
+            self.form.files.append(self._upload)
+        elif self._upload is not None and self._file is not None:
             self._file.close()
             if self._upload.size or self._upload.display:
                 self.form.files.append(self._upload)
@@ -128,10 +134,6 @@ class _Collector:
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= 40 else name[:38] + "…"
 
 
 async def parse(content_type: str, body: AsyncIterator[bytes], folder: Path, limits: Limits,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gwmerge.core.errors import GwError
+from gwmerge.web.addresses import urls
 from gwmerge.web.app import create_app
 from gwmerge.web.settings import Settings, is_loopback, new_password
 
@@ -35,9 +36,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, open_browser: bool = Fal
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
     say(f"gwmerge 网页已启动：{url}（按 Ctrl+C 停止）")
     if not settings.local_only:
-        say("已在局域网共享：同事用本机的 IP 地址加端口访问，需输入访问密码。")
-        if made_up:
-            say(f"访问密码：{settings.password}")
+        shared = urls(host, port)
+        if shared:
+            say("已在局域网共享，同事在浏览器地址栏输入：" + "  或  ".join(shared))
+        else:
+            say(f"已在局域网共享：同事用本机的 IP 地址加端口 {port} 访问（没有找到本机的局域网地址）。")
+        say(f"访问密码：{settings.password}" if made_up else "访问密码：启动时 --password 指定的密码")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gwmerge import api
+from gwmerge import api, checks
 from gwmerge.core.errors import Finding, GwError
 from gwmerge.web.intake import Entry
 from gwmerge.web.jobs import Job
@@ -22,18 +22,30 @@ from gwmerge.web.multipart import Refused
 PREVIEW_WIDTH = 420  # pixels; the page shows first-page previews about this wide
 
 
+# What the command line adds for its own user; the page has no such option.
+_TERMINAL_ONLY = ("；加 --debug 可查看 LibreOffice 的输出", "，加 --debug 可查看 LibreOffice 的输出")
+
+
 def clean(job: Job, text: str) -> str:
     """Messages name files by their names; the job's private folder never reaches the page."""
     for folder in (job.folder / "in", job.folder / "out", job.folder):
         text = text.replace(f"{folder}/", "").replace(f"{folder}\\", "").replace(str(folder), "")
+    for said in _TERMINAL_ONLY:
+        text = text.replace(said, "")
     return text
+
+
+def fixable(finding: Finding) -> bool:
+    """Can 一键改正 (``check --fix``) mend it? The rule says so by having a fixer."""
+    rule = checks.REGISTRY.get(finding.rule)
+    return rule is not None and rule.fixer is not None
 
 
 def finding_view(job: Job, finding: Finding) -> dict[str, Any]:
     loc = finding.location
     return {"error": finding.is_error, "severity": finding.severity.value,
             "where": clean(job, str(loc)), "message": clean(job, finding.message),
-            "text": clean(job, str(finding))}
+            "text": clean(job, str(finding)), "rule": finding.rule, "fixable": fixable(finding)}
 
 
 def _failure(job: Job, outcome: api.Outcome) -> dict[str, Any]:
@@ -57,6 +69,38 @@ def inputs(job: Job) -> list[Path]:
     return list(job.data.get("inputs", []))
 
 
+def add_inputs(job: Job, entries: list[Entry]) -> None:
+    """Join a new upload to the batch: a file of the same name replaces the earlier one (and its refusal)."""
+    added = [e.path for e in entries if e.path]
+    names = {p.name.casefold() for p in added} | {e.display.casefold() for e in entries}
+    job.data["inputs"] = list(dict.fromkeys([*inputs(job), *added]))
+    job.data["refused"] = [e for e in job.data.get("refused", []) if e.display.casefold() not in names]
+    job.data["refused"] += [e for e in entries if e.refused]
+    forget_results(job)
+
+
+def forget_results(job: Job) -> None:
+    """The batch changed: what was fixed or generated from the old one no longer describes it."""
+    job.data.pop("fix", None)
+    job.data.pop("merge", None)
+
+
+def remove_input(job: Job, name: str) -> bool:
+    """Take the workbook (or refused line) shown as ``name`` out of the batch; False if there is none."""
+    for path in inputs(job):
+        if path.name == name:
+            job.data["inputs"].remove(path)
+            path.unlink(missing_ok=True)
+            forget_results(job)
+            return True
+    for entry in job.data.get("refused", []):
+        if entry.display == name:
+            job.data["refused"].remove(entry)
+            forget_results(job)
+            return True
+    return False
+
+
 def run_check(job: Job) -> None:
     """``gwmerge check`` on the job's workbooks; each file's findings in reading order."""
     paths = inputs(job)
@@ -71,8 +115,61 @@ def run_check(job: Job) -> None:
                       "refused": False, "findings": findings})
         job.done += 1
     files += [refused_view(e) for e in job.data.get("refused", [])]
+    for file in files:
+        file["fixable"] = sum(f.get("fixable", False) for f in file["findings"])
+        file["warnings"] = sum(not f["error"] for f in file["findings"])
     job.data["check"] = {"files": files, "errors": sum(f["error"] for x in files for f in x["findings"]),
-                         "warnings": sum(not f["error"] for x in files for f in x["findings"])}
+                         "warnings": sum(not f["error"] for x in files for f in x["findings"]),
+                         "fixable": sum(x["fixable"] for x in files)}
+
+
+def run_fix(job: Job) -> None:
+    """一键改正 (``check --fix``): each workbook's mechanical fixes into a copy, which the batch then uses;
+    the copies are offered for download (the user's own files are never touched), then all is checked again."""
+    paths = inputs(job)
+    job.phase, job.total = "正在改正……", len(paths)
+    folder = job.folder / "fixed"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    done: list[dict[str, Any]] = []
+    copies: list[tuple[Path, str]] = []
+    for path in paths:
+        entry: dict[str, Any] = {"name": path.name, "changes": [], "cells": 0}
+        try:
+            fixed = api.fix(path, folder / path.name)
+        except GwError as exc:
+            entry["error"] = clean(job, str(exc))
+        else:
+            entry["changes"] = [{"where": clean(job, str(where)), "what": "；".join(what)}
+                                for where, what in fixed.changes]
+            entry["cells"] = len(fixed.changes)
+            if fixed.changes:
+                fixed.output.replace(path)  # the batch goes on with the corrected copy
+                copies.append((path, f"{path.stem}（已改正）{path.suffix}"))
+            else:
+                fixed.output.unlink(missing_ok=True)
+        done.append(entry)
+        job.done += 1
+    shutil.rmtree(folder, ignore_errors=True)
+    fix: dict[str, Any] = {"files": done, "cells": sum(e["cells"] for e in done)}
+    for entry in done:
+        for path, name in copies:
+            if path.name == entry["name"]:
+                entry["download"] = {"name": name, "token": job.offer(path, name)}
+    if len(copies) > 1:
+        bundle = job.folder / "改正后的工作簿.zip"
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path, name in copies:
+                zf.write(path, name)
+        fix["zip"] = job.offer(bundle, "改正后的工作簿.zip")
+    job.done = 0
+    forget_results(job)
+    run_check(job)
+    job.data["fix"] = fix
+
+
+class Cancelled(Exception):
+    """The user cancelled the job; raised from the batch's progress callback to stop it."""
 
 
 @dataclass(frozen=True)
@@ -91,11 +188,12 @@ def run_merge(job: Job, options: MergeOptions) -> None:
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(job.folder / "preview", ignore_errors=True)
     out.mkdir()
-    job.downloads.clear()
     job.data.pop("merge", None)
     job.phase, job.total = "正在生成文档……", len(paths)
 
     def step(outcome: api.Outcome) -> None:
+        if job.data.get("cancelled"):  # 取消 on the page: the batch stops and cleans up after itself
+            raise Cancelled
         job.done += 1
         if job.done == job.total and (options.pdf or options.bundle):
             job.phase = "正在生成 PDF……"
@@ -150,8 +248,13 @@ def _zip(job: Job, out: Path, outcomes: list[api.Outcome]) -> Path | None:
     target = job.folder / "排版结果.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in files:
-            zf.write(path, path.relative_to(out).as_posix())
+            zf.write(path, formatted_name(path))
     return target
+
+
+def formatted_name(output: Path) -> str:
+    """一键排版's result is named apart from the draft it came from: 初稿.docx → 初稿（排版）.docx."""
+    return f"{output.stem}（排版）{output.suffix}"
 
 
 def _preview(pdf: Path, folder: Path) -> Path | None:
@@ -187,7 +290,8 @@ def run_format(job: Job, options: MergeOptions) -> None:
         row: dict[str, Any] = {"name": outcome.source.name, "ok": outcome.ok,
                                "warnings": [finding_view(job, f) for f in outcome.warnings]}
         if outcome.ok and outcome.output is not None:
-            row["docx"] = {"name": outcome.output.name, "token": job.offer(outcome.output, outcome.output.name)}
+            name = formatted_name(outcome.output)
+            row["docx"] = {"name": name, "token": job.offer(outcome.output, name)}
         else:
             row["reason"] = _failure(job, outcome)
         rows.append(row)

@@ -210,7 +210,7 @@ def rewrite_cells(src: Path, dest: Path, cells: Iterable[tuple[str, str]],
             # Macros are kept only in a copy that can hold them (.xlsm); an .xlsx copy drops them.
             wb = load_workbook(src, keep_vba=src.suffix.lower() == dest.suffix.lower() == ".xlsm")
     except MemoryError as exc:
-        raise GwError("工作簿内容过大，内存不足以生成改正后的副本；请按 gwmerge check 列出的问题手工改正。",
+        raise GwError("工作簿内容过大，内存不足以生成改正后的副本；请按检查列出的问题手工改正。",
                       Location(src)) from exc
     except Exception as exc:
         raise GwError(_NO_COPY, Location(src)) from exc
@@ -237,4 +237,4 @@ def rewrite_cells(src: Path, dest: Path, cells: Iterable[tuple[str, str]],
 
 
 _NO_COPY = ("工作簿的内部结构与 Excel 保存的不同（可能由其他软件生成或被改动过），未能生成改正后的副本；"
-            "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按 gwmerge check 列出的问题手工改正。")
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或按检查列出的问题手工改正。")
