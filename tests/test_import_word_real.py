@@ -58,7 +58,7 @@ def rectification(dest: Path) -> Path:
 
 RECTIFICATION = [
     ("中共柳河镇委员会\n关于县委巡察反馈问题整改落实情况的报告", "GwTitle"),
-    ("县委巡察办：", "GwBody"),
+    ("县委巡察办：", "GwAddressee"),
     ("根据县委第二巡察组反馈意见，镇党委高度重视，坚持即知即改、立行立改，扎实推进整改落实。现将有关情况报告如下：",
      "GwBody"),
     ("一、巡察反馈问题整改总体情况", "GwHeading1"),
@@ -76,6 +76,10 @@ RECTIFICATION = [
     ("2.党员教育管理不够规范", "GwHeading3"),
     ("（1）整改措施。落实“三会一课”纪实管理，每季度开展一次检查。", "GwBody"),
     ("具体整改任务见下表：", "GwBody"),
+    # The table comes back as a table: a 黑体 header row, 仿宋 cells.
+    *((cell, "GwTableHeader") for cell in ("序号", "问题", "整改措施", "完成时限")),
+    *((cell, "GwTableText") for cell in ("1", "党委会研究党建工作不够经常", "建立季度专题研究制度", "2025年6月",
+                                         "2", "软弱涣散村党组织整顿不彻底", "选派干部驻村指导", "2025年9月")),
     ("三、下一步工作打算", "GwHeading1"),
     ("镇党委将坚持目标不变、标准不降、力度不减，持续巩固整改成果。", "GwBody"),
     ("对已完成的整改事项，适时开展“回头看”，坚决防止问题反弹。", "GwBodyKeepNext"),
@@ -91,7 +95,7 @@ def test_word_numbered_rectification_report(tmp_path: Path) -> None:
     # "Continue numbering" goes on from the list it continues (2.), as Word shows it: no false
     # "not in order" note.
     assert not [m for m in said if "不连续" in m], said
-    assert "表格（3 行，第一行“序号｜问题｜整改措施｜完成时限”）没有导入，合并后请手动补上。" in said
+    assert not [m for m in said if "表格" in m], said
     assert any("手动换行" in m for m in said)
     assert any("Word 自动编号" in m for m in said)
     assert not [m for m in said if "无法按原样还原" in m or "不完全一致" in m], said
@@ -170,8 +174,21 @@ def test_text_in_a_one_cell_frame_is_read(tmp_path: Path) -> None:
 def test_a_table_first_in_the_body_is_placed_at_the_start(tmp_path: Path) -> None:
     source = word_xml(table([["姓名", "职务"], ["王小明", "支部书记"]]) + wp("2025年度组织生活会发言提纲", jc="center")
                       + wp("按照支部安排，我作如下发言。"), tmp_path / "表格在前.docx")
+    out, imported = import_and_merge(source, tmp_path)
+    # Without 一、 headings the whole text is one part: the table stays first, as a table.
+    assert not [f for f in imported.findings if "表格" in f.message], [str(f) for f in imported.findings]
+    assert paragraphs(out)[:4] == [("姓名", "GwTableHeader"), ("职务", "GwTableHeader"), ("王小明", "GwTableText"),
+                                   ("支部书记", "GwTableText")]
+
+
+def test_a_table_before_the_first_heading_is_said(tmp_path: Path) -> None:
+    """Before the first 一、 (the 开头, which is text) a table has no row to stand in: said, with its
+    first row, where it was."""
+    source = word_xml(wp("2025年度组织生活会发言提纲", jc="center") + wp("按照支部安排，我作如下发言。")
+                      + table([["姓名", "职务"], ["王小明", "支部书记"]]) + wp("一、存在的问题")
+                      + wp("学习不够深入，满足于完成规定动作。"), tmp_path / "表格在开头.docx")
     _, imported = import_and_merge(source, tmp_path)
-    assert any(str(f.location).endswith("正文开头") and "表格（2 行，第一行“姓名｜职务”）" in f.message
+    assert any(str(f.location).endswith("第 3 段") and "表格（2 行，第一行“姓名｜职务”）在第一个“一、”之前" in f.message
                for f in imported.findings), [str(f) for f in imported.findings]
 
 

@@ -22,8 +22,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 EM_DASH = "\u2014"
 
-PARAGRAPH_STYLES = ("GwTitle", "GwSubtitle", "GwNameLine", "GwHeading1", "GwHeading2", "GwHeading3", "GwBody",
-                    "GwSignature", "GwPageNumber")
+PARAGRAPH_STYLES = ("GwTitle", "GwSubtitle", "GwNameLine", "GwAddressee", "GwHeading1", "GwHeading2", "GwHeading3",
+                    "GwBody", "GwSignature", "GwPageNumber", "GwTableText", "GwTableHeader")
 CHARACTER_STYLES = ("GwHeading2Char", "GwHeading3Char", "GwLeadChar")
 BODY_WIDTH = ("GwHeading1", "GwHeading2", "GwHeading3", "GwBody")
 
@@ -45,6 +45,10 @@ EXPECTED_BODY = [
     ("GwHeading3", "{{r p.rich }}"),
     ("GwBody", '{%p elif p.kind == "blank" %}'),
     ("GwBody", ""),
+    ("GwBody", '{%p elif p.kind == "addressee" %}'),
+    ("GwAddressee", "{{r p.rich }}"),
+    ("GwBody", '{%p elif p.kind == "table" %}'),
+    ("GwBody", "{{p p.table }}"),
     ("GwBody", '{%p elif p.kind == "body_keep" %}'),
     ("GwBodyKeepNext", "{{r p.rich }}"),
     ("GwBody", "{%p else %}"),
@@ -186,7 +190,8 @@ def test_chinese_display_names(doc: EffectiveDoc) -> None:
         "GwTitle": "公文标题", "GwSubtitle": "副标题", "GwNameLine": "署名行", "GwHeading1": "一级标题",
         "GwHeading2": "二级标题", "GwHeading3": "三级标题", "GwBody": "公文正文",
         "GwSignature": "落款", "GwPageNumber": "页码", "GwHeading2Char": "二级标题字符",
-        "GwHeading3Char": "三级标题字符", "GwLeadChar": "引导句字符",
+        "GwHeading3Char": "三级标题字符", "GwLeadChar": "引导句字符", "GwAddressee": "主送",
+        "GwTableText": "表格文字", "GwTableHeader": "表头",
     }
     assert set(doc.style_ids("character")) >= set(CHARACTER_STYLES)
 

@@ -77,7 +77,8 @@ def test_pinyin_placeholders_are_flagged(tmp_path: Path) -> None:
     book = _edit(_section_book(tmp_path), "存在的主要问题", C4="召开专题mzshh的部署")
     [outcome] = api.check([book])
     warnings = [str(f) for f in outcome.warnings if "拼音" in f.message]
-    assert warnings == ["张三.xlsx › 存在的主要问题 › C4：有拼音缩写“mzshh”，应改为汉字（如“民主生活会”）。"]
+    assert warnings == ["张三.xlsx › 存在的主要问题 › C4：有拼音缩写“mzshh”，应改为汉字（如“民主生活会”；"
+                        "如确需保留，可在“基本信息”的“不做的检查”中填写 拼音缩写）。"]
     assert outcome.ok
 
 

@@ -450,13 +450,19 @@ def serve(a: argparse.Namespace) -> None:
 SOURCES = arg("paths", "文档或文件夹…", ".docx 或 .txt 文件，或含有它们的文件夹，可写多个。")
 
 
-def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
-    """Per source: where the result went, what was recognised, and where to look."""
+def _report_sources(outcomes: list[api.Outcome], done: str, *, pdf_wanted: bool = False,
+                    pdf_problem: str = "") -> None:
+    """Per source: where the result went (and its PDF), what was recognised, and where to look."""
     from gwmerge import api
     failed = 0
     for outcome in outcomes:
         if outcome.ok:
-            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {for_markup(outcome.output)}", highlight=False)
+            shown = f"{for_markup(outcome.output)}"
+            if outcome.pdf is not None:
+                shown += f"，{for_markup(outcome.pdf.name)}"
+            elif pdf_wanted and not pdf_problem:
+                shown += "（未能生成 PDF）"
+            out.print(f"[green]✓[/] {for_markup(outcome.source.name)} → {shown}", highlight=False)
         else:
             failed += 1
             reason = str(outcome.error) if outcome.error else f"内部错误：{outcome.crash}（加 --debug 可查看详情）"
@@ -470,6 +476,9 @@ def _report_sources(outcomes: list[api.Outcome], done: str) -> None:
                 out.print(f"    {for_markup(line)}", highlight=False)
         for finding in outcome.findings:
             out.print(f"    {_finding(finding)}", highlight=False)
+    if pdf_problem:
+        from rich.text import Text
+        out.print(Text("未生成 PDF：", style="yellow").append(_safe(pdf_problem), style=""), highlight=False)
     summary = f"{done}：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
     out.print(f"[bold {'red' if failed else 'green'}]{summary}[/]")
     if failed:
@@ -504,10 +513,12 @@ def import_(a: argparse.Namespace) -> None:
     opt("-p", "--profile", metavar="方案", many=True, help="格式方案，可叠加（见 gwmerge kinds）。"),
     opt("--keep-workbook", help="同时保存导入的工作簿，便于以后修改。"),
     opt("--force", help="覆盖已在 Word/WPS 中修改过的输出文件。"),
+    opt("--pdf", help="同时生成 PDF（需要安装 LibreOffice）。"),
     example="gwmerge format 草稿.docx -o out",
 )
 def format_(a: argparse.Namespace) -> None:
     from gwmerge import api
+    from gwmerge.batch.pdf import PdfUnavailable
     try:
         if not api.collect_sources(a.paths):
             raise GwError("没有找到 .docx 或 .txt 文件，请检查路径。")
@@ -515,7 +526,13 @@ def format_(a: argparse.Namespace) -> None:
                                         keep_workbook=a.keep_workbook)
     except GwError as exc:
         raise _fail(exc) from None
-    _report_sources(outcomes, "排版完成")
+    problem = ""
+    if a.pdf:
+        try:
+            api.export_pdfs([o for o in outcomes if o.ok], a.output)
+        except PdfUnavailable as exc:
+            problem = str(exc)
+    _report_sources(outcomes, "排版完成", pdf_problem=problem, pdf_wanted=a.pdf)
 
 
 def _version() -> str:

@@ -204,7 +204,9 @@ def _width(text: str) -> float:
 
 def summarise(doc: Document, plan: Plan) -> DocSummary:
     """Character counts, the page estimate and whether the person is named on the page."""
-    content = 0
+    # The opening and closing are content too: a material may say most of what it says there.
+    content = sum(len("".join(doc.info[name].paragraphs)) for name in (sf.FIELD_OPENING, sf.FIELD_CLOSING)
+                  if name in doc.info)
     for section in doc.sections:
         for node in section.nodes:
             content += len(node.body.value)

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,26 +289,35 @@ def convert_to_pdf(
     # The work dir sits inside out_dir so that os.replace stays on one file system.
     with work_folder(out_dir, "pdf") as tmp:
         work = Path(tmp)
-        pairs = _stage_inputs(docs, work / "in")
-        # Contiguous shares keep each converter's documents together; sizes differ by one at most.
-        shares = [pairs[i * len(pairs) // jobs:(i + 1) * len(pairs) // jobs] for i in range(jobs)]
-        fonts_conf = work / "fonts.conf"
-        fonts_conf.write_text(fontconfig_xml(installed_font_families()), encoding="utf-8")
-        env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(fonts_conf)
-        env.pop("FONTCONFIG_PATH", None)
-        converters = [_Converter(share, work / str(i)) for i, share in enumerate(shares)]
-        _run_all(soffice, converters, env, timeout)
-        results = [conv.collect() for conv in converters]
-        result: dict[Path, Path] = {}
-        for produced, line in results:
-            if log is not None:
-                log.append(line)
-            for doc, pdf in produced.items():
-                target = out_dir / pdf.name
-                os.replace(pdf, target)
-                result[doc] = target
-        return result
+        try:
+            return _convert(soffice, docs, out_dir, work, jobs, timeout, log)
+        finally:
+            _remove(work)
+
+
+def _convert(soffice: Path, docs: list[Path], out_dir: Path, work: Path, jobs: int, timeout: float | None,
+             log: list[str] | None) -> dict[Path, Path]:
+    """:func:`convert_to_pdf` in its work folder."""
+    pairs = _stage_inputs(docs, work / "in")
+    # Contiguous shares keep each converter's documents together; sizes differ by one at most.
+    shares = [pairs[i * len(pairs) // jobs:(i + 1) * len(pairs) // jobs] for i in range(jobs)]
+    fonts_conf = work / "fonts.conf"
+    fonts_conf.write_text(fontconfig_xml(installed_font_families()), encoding="utf-8")
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(fonts_conf)
+    env.pop("FONTCONFIG_PATH", None)
+    converters = [_Converter(share, work / str(i)) for i, share in enumerate(shares)]
+    _run_all(soffice, converters, env, timeout)
+    results = [conv.collect() for conv in converters]
+    result: dict[Path, Path] = {}
+    for produced, line in results:
+        if log is not None:
+            log.append(line)
+        for doc, pdf in produced.items():
+            target = out_dir / pdf.name
+            os.replace(pdf, target)
+            result[doc] = target
+    return result
 
 
 @dataclass
@@ -343,12 +353,18 @@ class _Converter:
                                          start_new_session=os.name == "posix")
 
     def kill(self) -> None:
-        """Stop soffice and the helpers it spawned (they share its process group)."""
-        if self.proc is None or self.proc.poll() is not None:
+        """Stop soffice and the helpers it spawned (they share its process group), and wait until all are gone.
+
+        On POSIX the launcher (``soffice`` → ``oosplash``) may already have ended while ``soffice.bin``,
+        its child, still writes to the profile: the whole group is killed and waited for, or the
+        profile folder could be removed while a converter still fills it.
+        """
+        if self.proc is None:
             return
         if os.name == "posix":
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
+            _kill_group(self.proc)
+            return
+        if self.proc.poll() is not None:
             return
         # Windows: soffice.exe is a launcher; soffice.bin, its child, holds the profile's files.
         with contextlib.suppress(OSError, subprocess.SubprocessError):
@@ -356,6 +372,8 @@ class _Converter:
                            timeout=30, check=False)
         with contextlib.suppress(OSError):
             self.proc.kill()
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.proc.wait(timeout=30)
 
     def expire(self, seconds: float) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -378,26 +396,110 @@ class _Converter:
 def _run_all(soffice: Path, converters: list[_Converter], env: dict[str, str], timeout: float | None) -> None:
     """Start every converter at once and wait for all of them.
 
-    Each has its time limit on a timer, so the waits block instead of polling (``Popen.wait`` with a
-    timeout sleeps in steps of up to 50 ms). Whatever ends the wait early — a signal raising in this
-    thread, an error — kills the converters still running: none outlives the batch.
+    The converters are started from a helper thread: a signal raises only in the main thread, so it
+    can never land inside ``Popen`` after the process exists but before it is recorded (a converter
+    nobody would stop). Each has its time limit on a timer, so the waits block instead of polling.
+    Whatever ends the wait early — a signal raising in this thread, an error — kills every
+    converter's process group and waits until it is gone: none outlives the batch.
     """
     timers: list[threading.Timer] = []
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def start_all() -> None:
+        try:
+            for conv in converters:
+                if stop.is_set():
+                    return
+                conv.start(soffice, env)
+                seconds = timeout or _START_SECONDS + _PER_DOC_SECONDS * len(conv.pairs)
+                timer = threading.Timer(seconds, conv.expire, (seconds,))
+                timer.daemon = True
+                timer.start()
+                timers.append(timer)
+        except BaseException as exc:  # handed to the main thread below
+            failure.append(exc)
+        finally:
+            started.set()
+
+    # An Event, not Thread.join: a join interrupted by a signal marks the thread finished (bpo-45274).
+    started = threading.Event()
+    starter = threading.Thread(target=start_all, name="gwmerge-pdf-start", daemon=True)
     try:
+        starter.start()
+        started.wait()
+        if failure:
+            raise failure[0]
         for conv in converters:
-            conv.start(soffice, env)
-            seconds = timeout or _START_SECONDS + _PER_DOC_SECONDS * len(conv.pairs)
-            timer = threading.Timer(seconds, conv.expire, (seconds,))
-            timer.daemon = True
-            timer.start()
-            timers.append(timer)
-        for conv in converters:
-            assert conv.proc is not None
-            conv.proc.wait()
+            if conv.proc is not None:
+                conv.proc.wait()
     finally:
+        stop.set()
+        started.wait(60)  # a converter being started is recorded before it is stopped
         for timer in timers:
             timer.cancel()
         for conv in converters:
             conv.kill()
-            if conv.proc is not None:
-                conv.proc.wait()
+
+
+#: How long a killed converter's process group may take to disappear (a loaded machine is slow).
+_GROUP_GONE_SECONDS = 20.0
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process group led by ``proc`` (POSIX) and wait until no member of it runs."""
+    kill = os.killpg  # type: ignore[attr-defined,unused-ignore]  # POSIX only: never called on Windows
+    deadline = time.monotonic() + _GROUP_GONE_SECONDS
+    while True:
+        try:
+            kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            break
+        except PermissionError:  # the group id was reused by someone else's process: ours are gone
+            break
+        proc.poll()  # reaps the leader, our own child
+        if not _group_running(proc.pid) or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    with contextlib.suppress(subprocess.SubprocessError):
+        proc.wait(timeout=max(0.0, deadline - time.monotonic()) + 1)
+
+
+def _group_running(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (Linux ``/proc``; elsewhere: while it takes signals).
+
+    A killed process is gone once every one of its threads is: its main thread can be a zombie
+    while another thread still finishes a write into the profile folder.
+    """
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").is_file():
+        return True
+    for entry in proc.iterdir():
+        if entry.name.isdigit() and _stat(entry / "stat")[1:2] == [str(pgid)]:
+            try:
+                tasks = list((entry / "task").iterdir())
+            except OSError:
+                continue
+            if any(_stat(task / "stat")[:1] not in ([], ["Z"], ["X"]) for task in tasks):
+                return True
+    return False
+
+
+def _stat(path: Path) -> list[str]:
+    """State and process group from a ``/proc`` stat file; [] when it is gone."""
+    try:
+        text = path.read_text()
+    except OSError:
+        return []
+    fields = text[text.rfind(")") + 2:].split()  # pid (comm) state ppid pgrp …; comm may hold ")"
+    return [fields[0], fields[2]] if len(fields) > 2 else []
+
+
+def _remove(folder: Path) -> None:
+    """Remove a work folder, trying again for a while: a stopped converter's last writes can come late."""
+    deadline = time.monotonic() + 5
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)

@@ -70,11 +70,23 @@ def signature_rule(ctx: Context) -> Iterator[Finding]:
     if not signer(doc):
         where = doc.info.get(sf.FIELD_NAME)
         yield Finding(where.location if where is not None else info_sheet(doc), "要落款就要填写“姓名”（或“署名”）。")
+    elif _team_kind(ctx) and not doc.field(sf.FIELD_SIGNER):
+        # A 班子 material signed by one person: possible, but never without a word.
+        where = doc.info.get(sf.FIELD_NAME)
+        yield Finding(where.location if where is not None else info_sheet(doc),
+                      f"这是班子的材料，“署名”却为空，落款将写个人姓名“{doc.field(sf.FIELD_NAME)}”；"
+                      "以班子名义落款请在“署名”填写班子名称（如“中共某某镇委员会领导班子”）。", Severity.WARNING)
     if not doc.field(sf.FIELD_DATE):
         where = doc.info.get(sf.FIELD_DATE)
         yield Finding(where.location if where is not None else info_sheet(doc),
                       "要落款但“日期”为空，文末将没有成文日期；请填写日期（如 2025-01-15），"
                       "或把“落款”改为“否”。", Severity.WARNING)
+
+
+def _team_kind(ctx: Context) -> bool:
+    """A kind written in the name of a 班子 (its title is made from 署名, or it says 班子)."""
+    kind = ctx.kind
+    return "班子" in kind.id or "班子" in kind.name or any("{署名}" in p for p in kind.title_patterns)
 
 
 @rule("层级", "结构", "空条目、层级跳级、手打的其他层级序号、“段落”行填了标题列、标题内换行")

@@ -36,6 +36,8 @@ _CLOSERS = "”’）》」』】〕)\"'"
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "「": "」", "『": "』"}
 _CLOSING = {v: k for k, v in _PAIRS.items()}
 _PAIR_CHARS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSING)) + "]")
+# 1） 2) a) 甲）: an ordinal with only its closing bracket, at a paragraph's start or after a stop.
+_HALF_BRACKET_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:！？!?，,\s\u3000]))(?:[0-9０-９]{1,3}|[a-zA-Z]|[甲乙丙丁])$")
 
 
 def _near_han(text: str, start: int, end: int) -> bool:
@@ -263,6 +265,8 @@ def pair_problems(text: str) -> Iterator[tuple[int, str]]:
             stack.append((ch, i))
             continue
         opener = _CLOSING[ch]
+        if ch in "）)" and not stack and _HALF_BRACKET_ORDINAL.search(text, max(0, i - 4), i):
+            continue  # 1）: an ordinal, not half a pair
         if ch == "’" and not any(o == "‘" for o, _ in stack) and i and text[i - 1].isascii():
             continue  # an apostrophe in English: don’t
         if stack and stack[-1][0] == opener:

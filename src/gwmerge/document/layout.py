@@ -38,10 +38,16 @@ class Para:
 
     kind: str
     runs: list[Run] = field(default_factory=list)
+    rows: tuple[tuple[str, ...], ...] = ()  # a table (kind roles.TABLE): its rows of cell text
 
     @property
     def text(self) -> str:
-        return "".join(run.text for run in self.runs)
+        return table_text(self.rows) if self.rows else "".join(run.text for run in self.runs)
+
+
+def table_text(rows: tuple[tuple[str, ...], ...]) -> str:
+    """A table's text as one string (cells by ｜, rows by a line break), to compare and count."""
+    return "\n".join("｜".join(row) for row in rows)
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,8 @@ def standalone(text: str) -> str:
 
 def plan(doc: Document, kind: Kind) -> Plan:
     """Lay out a numbered, checked document for the given kind."""
-    paras: list[Para] = [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
+    paras: list[Para] = [Para(roles.ADDRESSEE, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_ADDRESSEE)]
+    paras += [Para(BODY, [Run(p)]) for p in _paragraphs(doc, sf.FIELD_OPENING)]
     inline = kinds.points_inline(doc, kind)
     for section in doc.sections:
         if section.heading:  # a section without a heading (部分标题 “无”) starts with its rows
@@ -183,6 +190,10 @@ def _lay_section(nodes: tuple[Node, ...], inline: bool, paras: list[Para]) -> No
                     last = open_para = add([Run(body.pop(0))])
             for text in body:
                 last = open_para = add([Run(text)])
+        elif node.level is sf.Level.TABLE:
+            if node.table:
+                paras.append(Para(roles.TABLE, [], node.table))
+            last = open_para = None
         elif node.level is sf.Level.POINT:
             runs = [Run(node.ordinal + run_in(node.heading.value), LEAD) if node.heading
                     else Run(node.ordinal)]

@@ -43,6 +43,7 @@ class Node:
     location: Location
     ordinal: str = ""
     join: Join = Join.DEFAULT
+    table: tuple[tuple[str, ...], ...] = ()  # a 表格 row: the table's rows, the first the header row
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ __all__ = ["LEVELS", "POINT", "Ordinal", "chinese", "format", "level_of", "match
 POINT = 0
 LEVELS = (1, 2, 3, 4, POINT)
 
-_CN = "零〇一二三四五六七八九十百"
+_CN = "零〇一二三四五六七八九十百千万"
 _DIGITS = "0-9０-９"
 _SP = r"[ \t\u3000\u00a0]*"
 # Each pattern captures the number as group "n"; the match ends after separator and spaces.
@@ -66,6 +66,12 @@ def value(numeral: str) -> int:
             current = 0
         elif ch == "百":
             total += (current or 1) * 100
+            current = 0
+        elif ch == "千":
+            total += (current or 1) * 1000
+            current = 0
+        elif ch == "万":  # 一万二千: what came before is counted in ten thousands
+            total = (total + current or 1) * 10000
             current = 0
     return total + current
 

@@ -36,10 +36,13 @@ def build(grid: Grid) -> tuple[Document, list[Finding]]:
     else:
         info = _read_info(info_sheet, findings)
     sections = []
+    tables = {_label(sheet.title): sheet for sheet in grid.sheets if sf.TABLE_SHEET.fullmatch(_label(sheet.title))}
     for sheet in grid.sheets:
         if sheet is info_sheet or _label(sheet.title).startswith(sf.INSTRUCTION_PREFIX):
             continue
-        sections.append(_read_section(sheet, findings))
+        if _label(sheet.title) in tables:
+            continue  # a table's sheet is put in place by the 表格 row that names it
+        sections.append(_read_section(sheet, findings, tables))
     for sheet in grid.sheets:
         findings.extend(
             Finding(loc, "公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再试。") for loc in sheet.uncalculated
@@ -103,7 +106,35 @@ def _header_map(row: Row) -> dict[str, int]:
     return columns
 
 
-def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
+def table_rows(sheet: Sheet) -> tuple[tuple[str, ...], ...]:
+    """A table sheet's rows as cell text (empty rows left out, trailing empty cells dropped)."""
+    rows = []
+    for row in sheet.rows:
+        cells = [cell.text.strip() if cell is not None else "" for cell in row.cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def _table(body: Text, tables: dict[str, Sheet], findings: list[Finding], where: Location) -> Node | None:
+    """The node of a 表格 row: the rows of the sheet its 正文 names."""
+    name = _label(body.value)
+    sheet = tables.get(name)
+    if sheet is None:
+        findings.append(Finding(body.location if body else where,
+                                f"层级为“表格”的行，“正文”要填表格所在的工作表名称（如“{sf.TABLE_SHEET_PREFIX}1”），"
+                                f"没有找到工作表“{body.value}”。"))
+        return None
+    rows = table_rows(sheet)
+    if not rows:
+        findings.append(Finding(sheet.location, "这个表格的工作表是空的，不会输出。", Severity.WARNING))
+        return None
+    return Node(sf.Level.TABLE, Text((), where), Text((), body.location), where, table=rows)
+
+
+def _read_section(sheet: Sheet, findings: list[Finding], tables: dict[str, Sheet] | None = None) -> Section:
     where = sheet.location
     heading = Text((ordinals.strip(_label(sheet.title), 1),), where)
     header_at, columns = None, {}
@@ -145,6 +176,11 @@ def _read_section(sheet: Sheet, findings: list[Finding]) -> Section:
         # A cell knows where it is; an empty one's place is worked out only then.
         head = _text(head_cell, where.at(row.ref(col_head)) if head_cell is None else head_cell.location)
         body = _text(body_cell, where.at(row.ref(col_body)) if body_cell is None else body_cell.location)
+        if level is sf.Level.TABLE:
+            node = _table(body, tables or {}, findings, level_at)
+            if node is not None:
+                nodes.append(node)
+            continue
         if level is not sf.Level.PARA:
             head, body = strip_typed(level, head, body)
         join = _join(row.get(col_join), findings)

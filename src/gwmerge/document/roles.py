@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BLANK", "BODY", "BODY_KEEP", "CHAR_STYLES", "HEADING1", "HEADING2", "HEADING3", "LEAD", "NAME_LINE",
-           "PAGE_NUMBER", "PARAGRAPH_STYLES", "ROLES", "SIGNATURE", "SUBTITLE", "TABLE", "TITLE", "Role", "label"]
+__all__ = ["ADDRESSEE", "BLANK", "BODY", "BODY_KEEP", "CHAR_STYLES", "HEADING1", "HEADING2", "HEADING3", "LEAD",
+           "NAME_LINE", "PAGE_NUMBER", "PARAGRAPH_STYLES", "ROLES", "SIGNATURE", "SUBTITLE", "TABLE", "TABLE_HEADER",
+           "TITLE", "Role", "label"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Role:
 TITLE = "title"
 SUBTITLE = "subtitle"
 NAME_LINE = "name_line"
+ADDRESSEE = "addressee"  # 主送: flush left, ends with a colon
 HEADING1 = "heading1"
 HEADING2 = "heading2"
 HEADING3 = "heading3"
@@ -36,12 +38,14 @@ LEAD = "lead"  # run role only: the lead sentence of a 一是 point
 SIGNATURE = "signature"
 PAGE_NUMBER = "page_number"
 BLANK = "blank"  # verify: an empty paragraph; layout: an empty line
-TABLE = "table"  # verify: text in a table cell
+TABLE = "table"  # verify: text in a table cell; layout: a table (its cells in GwTableText)
+TABLE_HEADER = "table_header"  # the header row's cells (黑体, centred), repeated on each page
 
 ROLES: dict[str, Role] = {role.id: role for role in (
     Role(TITLE, "标题", "GwTitle"),
     Role(SUBTITLE, "副标题", "GwSubtitle"),
     Role(NAME_LINE, "署名行", "GwNameLine"),
+    Role(ADDRESSEE, "主送", "GwAddressee"),
     Role(HEADING1, "一级标题", "GwHeading1"),
     Role(HEADING2, "二级标题", "GwHeading2", "GwHeading2Char"),
     Role(HEADING3, "三级标题", "GwHeading3", "GwHeading3Char"),
@@ -51,7 +55,8 @@ ROLES: dict[str, Role] = {role.id: role for role in (
     Role(SIGNATURE, "落款", "GwSignature"),
     Role(PAGE_NUMBER, "页码", "GwPageNumber"),
     Role(BLANK, "空行", "GwBody"),
-    Role(TABLE, "表格文字"),
+    Role(TABLE, "表格文字", "GwTableText"),
+    Role(TABLE_HEADER, "表头", "GwTableHeader"),
 )}
 
 #: Paragraph style ids by role, for the template and tests.

@@ -1,12 +1,15 @@
 """The workbook format (v2): sheet, column and level names shared by reading and writing.
 
 Kept apart from openpyxl so the outline builder and the workbook writer agree on one definition
-of what a user types where. v2 adds fields (年度, 副标题, 署名, 要点排法, 标题下署名) and the 排法
-column; a v1 workbook has none of them and reads exactly as before.
+of what a user types where. A table is a sheet 表格1, 表格2 … (its rows the table's rows, the first
+the header row), printed where a section row of 层级 表格 names it in 正文 (docs/workbook.md).
+v2 adds fields (年度, 副标题, 署名, 要点排法, 标题下署名, 主送) and the 排法 column; a v1 workbook
+has none of them and reads exactly as before.
 """
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 INFO_SHEET = "基本信息"
@@ -30,6 +33,7 @@ FIELD_SIGNER = "署名"
 FIELD_POINTS = "要点排法"
 FIELD_NAME_LINE = "标题下署名"
 FIELD_CHECKS_OFF = "不做的检查"
+FIELD_ADDRESSEE = "主送"
 YES, NO = "是", "否"
 # 标题 filled with one of these: the material has no title (import writes the first).
 NO_TITLE = "无"
@@ -56,6 +60,7 @@ INFO_FIELDS: dict[str, str] = {
                   "留空按文种的默认做法；个别行不同时在该行“排法”列选择",
     FIELD_CHECKS_OFF: "可留空：这份材料不做的检查，写规则名，用顿号分开，如“部分、段末标点”"
                       "（规则名即检查结果中每条提醒末尾〔〕里的名称）；从原有材料导入时，部分名称按原文，会填“部分”",
+    FIELD_ADDRESSEE: "可留空：主送机关，如“县委组织部：”，排在标题下、正文前，顶格，以全角冒号结尾",
 }
 # A row of the information sheet the writer adds so a later version can tell old workbooks apart.
 FORMAT_LABEL = "格式版本"
@@ -75,6 +80,7 @@ class Level(Enum):
     POINT = "一是"
     PARA = "段落"
     EXAMPLE = "示例"
+    TABLE = "表格"  # 正文 names the sheet (表格1, 表格2 …) whose rows are the table's rows
 
     @property
     def depth(self) -> int:
@@ -84,7 +90,11 @@ class Level(Enum):
 _DEPTHS = {Level.ITEM2.value: 2, Level.ITEM3.value: 3, Level.ITEM4.value: 4}  # asked per row: built once
 
 
-LEVEL_CHOICES = [Level.ITEM2, Level.POINT, Level.PARA, Level.ITEM3, Level.ITEM4]
+LEVEL_CHOICES = [Level.ITEM2, Level.POINT, Level.PARA, Level.ITEM3, Level.ITEM4, Level.TABLE]
+# A table of the document: a sheet named 表格1, 表格2 … (never a part), its first row the header
+# row; a section row of 层级 “表格” puts it there, its 正文 naming the sheet.
+TABLE_SHEET_PREFIX = "表格"
+TABLE_SHEET = re.compile(rf"{TABLE_SHEET_PREFIX}\d{{1,4}}")
 LEVEL_ALIASES: dict[str, Level] = {
     **{level.value: level for level in Level},
     "(一)": Level.ITEM2,
@@ -142,6 +152,7 @@ SECTION_INSTRUCTION = (
     "少数情况才选：“接上段”——这一行接在上一段末尾，不另起段；"
     "“另起段”——这一行单独起一段（条目行选它，则小标题单独一行，正文另起一段）。"
     "条目行可以只填“正文”不填小标题，输出为序号加正文。"
+    "需要表格时，层级选“表格”，正文填表格所在的工作表名称（如“表格1”），表格内容按行填在那个工作表里，第一行为表头。"
 )
 # Where the whole guide is: the blank workbook's first instruction names it (a clerk's copy of
 # gwmerge has it; the people filling in need only the instruction lines).

@@ -25,7 +25,7 @@ from gwmerge.core.errors import GwError, Location
 from gwmerge.core.files import write_atomic
 from gwmerge.document import roles
 from gwmerge.document.layout import Para, Plan, Signature
-from gwmerge.docx import sandbox
+from gwmerge.docx import sandbox, tables
 
 GENERATOR = "gwmerge"
 CHAR_STYLES = roles.CHAR_STYLES
@@ -38,7 +38,7 @@ _ENV = sandbox.ENV
 class _Paragraph:
     """What a template sees of one paragraph: ``p.kind``, ``p.rich`` (styled runs), ``p.text``."""
 
-    __slots__ = ("kind", "rich", "text")
+    __slots__ = ("kind", "rich", "table", "text")
 
     def __init__(self, para: Para) -> None:
         self.kind = para.kind
@@ -46,6 +46,7 @@ class _Paragraph:
         self.rich = RichText()
         for run in para.runs:
             self.rich.add(run.text, style=CHAR_STYLES[run.role])
+        self.table = tables.table_block(para.rows) if para.rows else None
 
 
 def _signature(sign: Signature | None) -> RichTextParagraph | None:

@@ -208,6 +208,8 @@ def _classify(doc: EffectiveDoc) -> list[Para]:
         elif under_title and p.jc == "center":
             # Centred lines right under the title: a subtitle (——…) or the name line.
             role = roles.SUBTITLE if text.lstrip().startswith(("—", "-", "－")) else roles.NAME_LINE
+        elif _addressee_here(paras, title_at, text):
+            role = roles.ADDRESSEE  # 主送: the first line after the title's blank line, ending in a colon
         elif ordinals.match(text.lstrip(), 1):
             role = roles.HEADING1
         elif ordinals.match(text.lstrip(), 2):
@@ -218,6 +220,17 @@ def _classify(doc: EffectiveDoc) -> list[Para]:
             role = roles.BODY
         paras.append(Para(number, p, role))
     return paras
+
+
+def _addressee_here(paras: list[Para], title_at: int | None, text: str) -> bool:
+    """A 主送 line: right after the title block's blank line, short, ending with a colon."""
+    if title_at is None or not paras or paras[-1].role != roles.BLANK:
+        return False
+    if any(q.role not in (roles.TITLE, roles.SUBTITLE, roles.NAME_LINE, roles.BLANK) for q in paras[-4:]):
+        return False
+    stripped = text.strip()
+    return (stripped.endswith(("：", ":")) and len(stripped) <= 60 and not any(ch in stripped for ch in "。！？；")
+            and not any(word in stripped for word in ("同志", "领导", "各位", "尊敬", "朋友", "大家")))
 
 
 def _expected_fonts(q: Para, profile: Profile) -> Iterator[tuple[Run, str, frozenset[str]]]:
@@ -499,7 +512,7 @@ def rule_alignment(ctx: Context) -> Iterator[Issue]:
         if q.role in ("title", "signature"):
             continue  # the title has its own rule; a signature is right-aligned by design
         indent = _first_line_chars(q.p, ctx.char_twips)
-        if q.role in (roles.SUBTITLE, roles.NAME_LINE):
+        if q.role in (roles.SUBTITLE, roles.NAME_LINE, roles.ADDRESSEE):
             if abs(indent) > 0.05:
                 yield Issue(q, f"{roles.label(q.role)}有首行缩进，应无缩进。")
             continue

@@ -5,7 +5,7 @@ inflated and every part is read within a budget (a zip bomb never reaches memory
 resolves no entities, loads no DTD and reaches no network. Word's own list numbering is
 rendered into the text the way Word shows it (``lvlText`` with ``numFmt``, counted per list
 and level), so ``（一）`` numbered by Word reads like one typed by hand.
-Tables, pictures and text boxes are reported as not imported.
+Tables are read as tables (rows of cell text); pictures and text boxes are reported as not imported.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MAX_FILE = 100 * 1024 * 1024
 # Our own templates' paragraph styles, and what they say about a paragraph.
 _OWN_STYLES = {"GwTitle": Hint.TITLE, "GwSubtitle": Hint.SUBTITLE, "GwNameLine": Hint.NAME_LINE,
-               "GwSignature": Hint.SIGNATURE,
+               "GwSignature": Hint.SIGNATURE, "GwAddressee": Hint.ADDRESSEE,
                "GwHeading1": Hint.HEADING, "GwHeading2": Hint.HEADING, "GwHeading3": Hint.HEADING,
                "GwBody": Hint.BODY, "GwBodyKeepNext": Hint.BODY}
 _SKIPPED = {"drawing": "图片", "pict": "图片或文本框", "object": "嵌入对象", "AlternateContent": "图片或文本框"}
@@ -266,21 +266,35 @@ class _Reader:
                 self.block(child)
 
     def table(self, tbl: etree._Element) -> None:
-        """A table is not the material's paragraphs: it is said where it was, with its first row.
+        """A table is read as one source paragraph holding its rows of cell text (hint TABLE).
 
         A table of one cell is a frame drawn around text (a bordered box): its paragraphs are read.
+        A cell's paragraphs are kept as lines of the cell; a nested table's text stays in its cell.
         """
         rows = tbl.findall(w("tr"))
         cells = [cell for row in rows for cell in row.iter(w("tc"))]
         if len(rows) == 1 and len(cells) == 1:
             self.block(cells[0])
             return
-        first = "｜".join(clean("".join(t.text or "" for t in cell.iter(w("t")))).strip()
-                         for cell in rows[0].iter(w("tc"))) if rows else ""
-        shown = f"，第一行“{first[:30]}{'…' if len(first) > 30 else ''}”" if first.strip("｜") else ""
-        where = f"第 {self.number} 段之后" if self.number else "正文开头"
-        self.findings.append(Finding(Location(self.path, None, where),
-                                     f"表格（{len(rows)} 行{shown}）没有导入，合并后请手动补上。", Severity.WARNING))
+        found: list[tuple[str, ...]] = []
+        for row in rows:
+            texts = []
+            for cell in row.findall(w("tc")):
+                lines = []
+                for para in cell.iter(w("p")):
+                    parts: list[str] = []
+                    self.runs(para, parts, [])
+                    lines.append(clean("".join(parts)).replace("\n", "").strip())
+                texts.append("\n".join(line for line in lines if line))
+            while texts and not texts[-1]:
+                texts.pop()
+            if texts:
+                found.append(tuple(texts))
+        if not found:
+            return
+        self.number += 1
+        text = "\n".join("｜".join(row) for row in found)
+        self.paras.append(SourcePara(text, self.where(), Hint.TABLE, tuple(found)))
 
     def paragraph(self, p: etree._Element) -> None:
         self.number += 1

@@ -52,7 +52,7 @@ def _is_person(text: str) -> bool:
 
 
 # A unit or post, spaces, then a name: 第三党支部 李红梅, 县委副书记　王建国.
-_UNIT_PERSON = re.compile(r"[\u4e00-\u9fff（）()、·]{2,24}[ \u3000]+[\u4e00-\u9fff·]{2,4}")
+_UNIT_PERSON = re.compile(r"[\u4e00-\u9fffXxＸｘ×*＊（）()、·]{2,24}[ \u3000]+[\u4e00-\u9fff·]{2,4}")
 # A bracketed line under a title: （2025年1月）, （征求意见稿）, (讨论稿).
 _BRACKETED = re.compile(r"[（(][^（()）。，,；;]{1,20}[）)]")
 _MAX_TITLE_LINES = 4
@@ -79,6 +79,8 @@ class Hint(Enum):
     BODY = "body"
     SIGNATURE = "signature"
     CENTER = "center"
+    ADDRESSEE = "addressee"
+    TABLE = "table"  # a Word table: ``rows`` holds its cells, ``text`` them joined (layout.table_text)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class SourcePara:
     text: str
     location: Location
     hint: Hint = Hint.NONE
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's rows of cell text (hint TABLE)
 
 
 @dataclass
@@ -167,23 +170,65 @@ def _point_end(text: str, i: int, n: int) -> int | None:
 def _find_points(segments: list[str]) -> list[list[tuple[int, int]]]:
     """Point positions (start, text start) in each segment: one sequence 一是, 二是 … in order.
 
-    A sequence counts only with at least two points; a lone 一是 stays text.
+    A sequence counts only with at least two points; a lone 一是 stays text. The sequence is
+    decided over the whole item: a 一是 inside a point (“主要表现在：一是……；二是……”) opens a
+    list of that point, whose 二是, 三是 … stay its text, until the outer sequence goes on.
     """
+    marks: list[tuple[int, int, int, int]] = []  # segment, start, text start, number
+    for index, text in enumerate(segments):
+        i = text.find("是")
+        while i != -1:
+            for back in range(max(0, i - 3), i):
+                found = _point_at(text, back)
+                if found is not None and back + len(ordinals.format(ordinals.POINT, found[1])) == i + 1:
+                    marks.append((index, back, found[0], found[1]))
+                    break
+            i = text.find("是", i + 1)
+    outer: list[tuple[int, int, int]] = []
+    inner_next = 0  # the number an inner list expects next; 0 when no inner list is open
+    for index, at, text_at, n in marks:
+        expected = len(outer) + 1
+        if inner_next and n == inner_next:
+            inner_next += 1
+        elif n == expected:
+            outer.append((index, at, text_at))
+            inner_next = 0
+        elif n == 1 and outer:
+            inner_next = 2
+    if len(outer) < 2:
+        outer = _sequential_points(segments)
     found: list[list[tuple[int, int]]] = [[] for _ in segments]
+    for index, at, text_at in outer:
+        found[index].append((at, text_at))
+    return found
+
+
+def _point_at(text: str, i: int) -> tuple[int, int] | None:
+    """(text start, number) of a 一是-style point starting at ``i``, after a boundary."""
+    if i and text[i - 1] not in _BOUNDARY:
+        return None
+    found = ordinals.match(text[i:i + 8], ordinals.POINT)
+    if found is None or not text.startswith(ordinals.format(ordinals.POINT, found.number), i):
+        return None
+    end = _point_end(text, i, found.number)
+    return (end, found.number) if end is not None else None
+
+
+def _sequential_points(segments: list[str]) -> list[tuple[int, int, int]]:
+    """The plain reading: 一是, 二是 … taken in order wherever they come (with at least two)."""
+    found: list[tuple[int, int, int]] = []
     n = 1
     for index, text in enumerate(segments):
         i = 0
         while i < len(text):
             end = _point_end(text, i, n)
             if end is not None:
-                found[index].append((i, end))
+                found.append((index, i, end))
                 n += 1
                 i = end
             else:
                 i += 1
-    if n <= 2:
-        return [[] for _ in segments]
-    return found
+    return found if n > 2 else []
 
 
 def _split_lead(text: str) -> tuple[str, str]:
@@ -224,6 +269,9 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
                                 f"合并后的落款只署一行“{signer.text}”，“{unit}”作为正文最后一段保留，请核对。",
                                 Severity.WARNING))
     body = paras[start:end]
+    if body and _addressee_like(body[0]):
+        put(sf.FIELD_ADDRESSEE, [body[0].text], body[0].location)
+        body = body[1:]
     if title_lines:
         put(sf.FIELD_TITLE, title_lines, paras[0].location)
         year = _YEAR.search("".join(title_lines))
@@ -263,13 +311,15 @@ def recognise(paras: list[SourcePara], source: Path, findings: list[Finding],
         put(sf.FIELD_NAME_LINE, [sf.NO])
 
     body = _split_run_in_headings(body, findings)
+    body = _split_glued_items(body, findings)
     opening, sections, closing = _outline(body, findings)
     if opening:
         put(sf.FIELD_OPENING, [p.text for p in opening], opening[0].location)
     if closing:
         put(sf.FIELD_CLOSING, [p.text for p in closing], closing[0].location)
-    kind = kinds_mod.find(kind_name) if kind_name else guess_kind(title_lines, signer is not None
-                                                                  and not _is_person(signer.text))
+    organisation = signer is not None and not _is_person(signer.text)
+    kind = (kinds_mod.find(kind_name) if kind_name
+            else guess_kind(title_lines, organisation, "".join(p.text for p in body)))
     put(sf.FIELD_KIND, [kind.id])
     run_on = _points_majority(sections)
     if run_on is not None:
@@ -315,6 +365,22 @@ def _name_line_like(para: SourcePara) -> bool:
         para.hint in (Hint.NONE, Hint.CENTER) and (_is_person(text) or (
             _UNIT_PERSON.fullmatch(text) is not None and not any(w in text for w in _NOT_A_NAME)))
         and not text.endswith(_TITLE_WORDS) and ordinals.match(text) is None)
+
+
+# Words of a salutation to listeners (各位领导、同志们：), which is body text, not a 主送.
+_SALUTATION = ("同志", "领导", "各位", "尊敬", "朋友", "老师", "代表", "嘉宾", "大家", "你们")
+_MAX_ADDRESSEE_WIDTH = 60
+
+
+def _addressee_like(para: SourcePara) -> bool:
+    """A 主送 line right under the title: organisations, ending with a colon (县委组织部：)."""
+    text = para.text.strip()
+    if para.hint is Hint.ADDRESSEE:
+        return True
+    return (para.hint in (Hint.NONE, Hint.BODY) and text.endswith(("：", ":")) and len(text) >= 3
+            and _width(text) <= _MAX_ADDRESSEE_WIDTH and not any(ch in text for ch in "。！？!?；;")
+            and ordinals.match(text) is None and _LABELLED_SIGNER.match(text) is None
+            and _ANNEX.match(text) is None and not any(word in text for word in _SALUTATION))
 
 
 def _title_block(paras: list[SourcePara]) -> tuple[int, list[str], SourcePara | None, SourcePara | None]:
@@ -412,7 +478,14 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
         sections.append(_Sec("", 0, 0, "", bare=True))
         blocks.append([])
         first = 0
-    opening = body[:first]
+    opening = [p for p in body[:first] if p.hint is not Hint.TABLE]
+    for para in body[:first]:
+        if para.hint is Hint.TABLE:  # 开头 is text: a table there has no row to stand in
+            first_row = "｜".join(para.rows[0])
+            shown = f"，第一行“{first_row[:30]}{'…' if len(first_row) > 30 else ''}”"
+            findings.append(Finding(para.location, f"表格（{len(para.rows)} 行{shown}）在第一个“一、”之前，"
+                                                   "开头部分放不下表格，没有导入，合并后请手动补上。",
+                                    Severity.WARNING))
     for index in range(first, len(body)):
         para = body[index]
         found = _level1(para)
@@ -436,8 +509,8 @@ def _outline(body: list[SourcePara], findings: list[Finding]) -> tuple[list[Sour
         del last_block[annex:]
     closing: list[SourcePara] = []
     for pos, index in enumerate(last_block):
-        if ordinals.match(body[index].text) is None and body[index].text.startswith(_CLOSING_STARTS) and all(
-                ordinals.match(body[i].text) is None for i in last_block[pos:]):
+        if _ordinal(body[index]) is None and body[index].text.startswith(_CLOSING_STARTS) and all(
+                _ordinal(body[i]) is None and body[i].hint is not Hint.TABLE for i in last_block[pos:]):
             closing = [body[i] for i in last_block[pos:]]
             del last_block[pos:]
             break
@@ -478,25 +551,91 @@ def _split_run_in_headings(body: list[SourcePara], findings: list[Finding]) -> l
     return out
 
 
+#: Where an item glued to the line before may start: after a sentence or clause end.
+_GLUE_AFTER = "。！？!?；;：:”’）)】"
+
+
+def _split_glued_items(body: list[SourcePara], findings: list[Finding]) -> list[SourcePara]:
+    """“……问题。1、理论学习不够” then “2、……”: item 1 glued to the end of the line before (a paste).
+
+    Where a paragraph starts with item n (n > 1) of a level and the paragraph before does not
+    start with item n − 1 of it but has n − 1 after a sentence end, that item is cut off into a
+    paragraph of its own (so the typed 2、3、… stay 2、3、… and no number is given twice).
+    """
+    out: list[SourcePara] = []
+    for para in body:
+        found = _ordinal(para)
+        if found is not None and found.level != ordinals.POINT and found.number > 1 and out \
+                and out[-1].hint is not Hint.TABLE:
+            wanted = found.number - 1
+            before = out[-1]
+            start = ordinals.match(before.text, found.level)
+            if (start is None or start.number != wanted) and not _ANNEX.match(before.text):
+                cut = _glued_at(before.text, found.level, wanted, _typed_mark(para.text, found))
+                if cut is not None:
+                    head, tail = before.text[:cut].rstrip(), before.text[cut:]
+                    out[-1] = replace(before, text=head)
+                    out.append(replace(before, text=tail))
+                    form = tail[:ordinals.match(tail, found.level).end].strip()
+                    findings.append(Finding(before.location, f"序号“{form}”接在上一段末尾（多半是粘贴时断行丢了），"
+                                            f"已另起一段，与后面的“{para.text[:found.end].strip()}”等连成一组。",
+                                            Severity.WARNING))
+        out.append(para)
+    return out
+
+
+def _typed_mark(text: str, found: ordinals.Ordinal) -> str:
+    """The separator typed after an ordinal's number (、 . ．）), to find the same form glued."""
+    typed = text[:found.end].rstrip(" \t\u3000")
+    return typed[-1:] if typed else ""
+
+
+def _glued_at(text: str, level: int, number: int, mark: str) -> int | None:
+    """Where item ``number`` of ``level``, typed with the same mark, starts after a stop in ``text``."""
+    for at in range(len(text) - 2, 0, -1):
+        if text[at - 1] not in _GLUE_AFTER:
+            continue
+        found = ordinals.match(text[at:], level)
+        if found is None or found.number != number or not text[at:at + found.end].rstrip(" \t\u3000").endswith(mark):
+            continue
+        if len(text) - at - found.end >= 2:
+            return at
+    return None
+
+
+def _ordinal(para: SourcePara) -> ordinals.Ordinal | None:
+    """The ordinal a paragraph starts with; a table has none (its first cell may look like one)."""
+    return None if para.hint is Hint.TABLE else ordinals.match(para.text)
+
+
 def _level1(para: SourcePara) -> ordinals.Ordinal | None:
-    found = ordinals.match(para.text)
+    found = _ordinal(para)
     return found if found is not None and found.level == 1 else None
 
 
 def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
     """Pieces of one section: items at paragraph starts, points within each item's paragraphs."""
     groups: list[list[int]] = [[]]  # paragraphs under the section itself, then one group per item
+    items: list[bool] = [False]  # whether each group starts with an item (else: plain paragraphs)
     for index in block:
-        found = ordinals.match(body[index].text)
+        found = _ordinal(body[index])
         if found is not None and found.level in (2, 3, 4):
             groups.append([index])
+            items.append(True)
+        elif body[index].hint is Hint.TABLE:
+            # A table is a row of its own; the paragraphs after it go on as plain paragraphs.
+            groups += [[index], []]
+            items += [False, False]
         else:
             groups[-1].append(index)
     pieces: list[_Piece] = []
     for group_no, group in enumerate(groups):
         if not group:
             continue
-        item = group_no > 0
+        if body[group[0]].hint is Hint.TABLE:
+            pieces.append(_Piece(sf.Level.TABLE, "", "", group[0], True))
+            continue
+        item = items[group_no]
         segments = []
         for pos, index in enumerate(group):
             text = body[index].text
@@ -509,9 +648,9 @@ def _section_pieces(body: list[SourcePara], block: list[int]) -> list[_Piece]:
             if item and pos == 0:
                 found = ordinals.match(body[index].text)
                 level = {2: sf.Level.ITEM2, 3: sf.Level.ITEM3, 4: sf.Level.ITEM4}[found.level]
-                following = groups[group_no + 1][0] if group_no + 1 < len(groups) else None
-                alone = len(group) == 1 and (following is None
-                                             or ordinals.match(body[following].text).level <= found.level)
+                following = next((g[0] for g in groups[group_no + 1:] if g), None)
+                after = _ordinal(body[following]) if following is not None else None
+                alone = len(group) == 1 and (after is None or after.level <= found.level)
                 head, item_body = _item_parts(lead_text.strip(), bool(cuts), body[index].hint, alone)
                 pieces.append(_Piece(level, head, item_body, index, True, rest=lead_text.strip(),
                                      typed=found.number, typed_form=body[index].text[:found.end].strip()))
@@ -571,6 +710,9 @@ def _nodes(sec: _Sec, body: list[SourcePara], joins: dict[int, Join]) -> list[No
             level, head, text = sf.Level.PARA, "", body[piece.para].text
         elif piece.mode == 1:
             head, text = "", piece.rest
+        if level is sf.Level.TABLE:
+            nodes.append(Node(level, Text((), where), Text((), where), where, table=body[piece.para].rows))
+            continue
         head_text, body_text = Text((head,) if head else (), where), Text((text,) if text else (), where)
         if level is not sf.Level.PARA:
             # What the workbook reader will make of these cells (it drops typed ordinals), so
@@ -598,7 +740,7 @@ def _live(sec: _Sec) -> list[_Piece]:
 
 
 def _explicit(piece: _Piece) -> Join:
-    if piece.level.depth and piece.mode < 2:
+    if (piece.level.depth and piece.mode < 2) or piece.level is sf.Level.TABLE:
         return Join.DEFAULT
     return Join.NEW if piece.starts else Join.ON
 
@@ -652,7 +794,8 @@ def _settle(source: Path, info: dict[str, Text], body: list[SourcePara], section
 
 def _plainer(piece: _Piece) -> bool:
     """Whether a plainer reading of the piece exists (the empty row of a bare heading has none)."""
-    return piece.mode < 2 and (piece.level is not sf.Level.PARA or bool(piece.body))
+    return piece.mode < 2 and piece.level is not sf.Level.TABLE and (piece.level is not sf.Level.PARA
+                                                                      or bool(piece.body))
 
 
 def _refused(doc: Document, kind: Kind, body: list[SourcePara]) -> set[int]:
@@ -717,7 +860,9 @@ def _expected(numbered: Document, body: list[SourcePara], live: list[_Sec]) -> t
         current = -1
         for piece, node in zip(sec.pieces, section.nodes, strict=True):
             # The source's own words (never the node's, which the reader may have trimmed).
-            if piece.mode >= 2:
+            if piece.level is sf.Level.TABLE:
+                text = layout.table_text(body[piece.para].rows)
+            elif piece.mode >= 2:
                 text = body[piece.para].text
             elif piece.mode == 1:
                 text = node.ordinal + piece.rest
@@ -748,32 +893,82 @@ def _mismatches(expected: list[str], got: list[str]) -> set[int]:
 
 def _minimise(source: Path, info: dict[str, Text], body: list[SourcePara], live: list[_Sec],
               joins: dict[int, Join], kind: Kind) -> Document:
-    """Leave 排法 empty wherever the default gives the same paragraphs: a workbook a person can read."""
-    def shape(doc: Document) -> list[tuple[str, str]]:
-        return [(p.text, p.kind) for p in layout.plan(numbering.number(doc), kind).paragraphs]
+    """Leave 排法 empty wherever the default gives the same paragraphs: a workbook a person can read.
 
-    wanted = shape(_document(source, info, body, live, joins))
-    for sec in live:
-        for piece in sec.pieces:
-            if joins[id(piece)] is Join.DEFAULT:
-                continue
+    A row's 排法 only decides which paragraph it and its neighbours fall into, so each row is tried
+    on a window of rows around it (linear in the rows); each section is then laid out whole once,
+    and a section whose paragraphs changed after all is tried row by row on the whole section.
+    """
+    doc = _document(source, info, body, live, joins)
+    inline = kinds_mod.points_inline(doc, kind)
+    numbered = numbering.number(doc)
+    kept = [s for s in live if s.pieces]
+    for sec, section in zip(kept, numbered.sections, strict=True):
+        nodes = list(section.nodes)
+        wanted = _shape(nodes, inline)
+        for index, piece in enumerate(sec.pieces):
             before = joins[id(piece)]
-            joins[id(piece)] = Join.DEFAULT
-            if shape(_document(source, info, body, live, joins)) != wanted:
-                joins[id(piece)] = before
+            if before is Join.DEFAULT:
+                continue
+            if before is Join.NEW and (piece.level is sf.Level.PARA or (piece.level is sf.Level.POINT
+                                                                        and not inline)) and piece.mode < 2:
+                # The default starts these rows' own paragraph too (layout._lay_section, _runs_on).
+                joins[id(piece)] = Join.DEFAULT
+                nodes[index] = replace(nodes[index], join=Join.DEFAULT)
+                continue
+            low, high = max(0, index - _WINDOW), min(len(nodes), index + _WINDOW + 1)
+            window = nodes[low:high]
+            shape = _shape(window, inline)
+            nodes[index] = replace(nodes[index], join=Join.DEFAULT)
+            if _shape(nodes[low:high], inline) == shape:
+                joins[id(piece)] = Join.DEFAULT
+            else:
+                nodes[index] = replace(nodes[index], join=before)
+        if _shape(nodes, inline) != wanted:
+            _minimise_whole(sec, section, joins, inline)
     return _document(source, info, body, live, joins)
+
+
+_WINDOW = 4
+
+
+def _shape(nodes: list[Node], inline: bool) -> list[tuple[str, str]]:
+    paras: list[layout.Para] = []
+    layout._lay_section(tuple(nodes), inline, paras)  # one section, as plan() lays it
+    return [(p.text, p.kind) for p in paras]
+
+
+def _minimise_whole(sec: _Sec, section: Section, joins: dict[int, Join], inline: bool) -> None:
+    """The exact way for one section: each row tried against the whole section's paragraphs."""
+    nodes = [replace(node, join=joins[id(piece)]) for piece, node in zip(sec.pieces, section.nodes, strict=True)]
+    wanted = _shape(nodes, inline)
+    for index, piece in enumerate(sec.pieces):
+        before = joins[id(piece)]
+        if before is Join.DEFAULT:
+            continue
+        nodes[index] = replace(nodes[index], join=Join.DEFAULT)
+        if _shape(nodes, inline) == wanted:
+            joins[id(piece)] = Join.DEFAULT
+        else:
+            nodes[index] = replace(nodes[index], join=before)
 
 
 # ---------------------------------------------------------------- which kind
 
 
-def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
-    """The kind from the title's words (and who signs); else the generic kind, else the default."""
+def guess_kind(title_lines: list[str], organisation: bool, text: str = "") -> Kind:
+    """The kind from the title's words (and who signs, and how the text speaks); else the generic
+    kind, else the default.
+
+    A 民主生活会 (or 检视剖析) material of a 班子 says so in its title, its signature or its words
+    (领导班子, 班子成员, 我们 far more than 我); 组织生活会 named in the title is the branch meeting.
+    """
     title = _simplified("".join(title_lines))
-    if any(w in title for w in ("组织生活会", "检视剖析")):
+    meeting = any(w in title for w in ("民主生活会", "mzshh", "对照检查", "检视剖析"))
+    team = organisation or "班子" in title or (meeting and _speaks_as_team(_simplified(text)))
+    if "组织生活会" in title or ("检视剖析" in title and not team):
         wanted: tuple[str, ...] = ("组织生活会",)
-    elif any(w in title for w in ("民主生活会", "mzshh", "对照检查")):
-        team = organisation or "班子" in title
+    elif any(w in title for w in ("民主生活会", "mzshh", "对照检查", "检视剖析")):
         wanted = ("班子民主生活会", "班子", "民主生活会") if team else ("民主生活会",)
     else:
         wanted = ("通用",)
@@ -783,6 +978,16 @@ def guess_kind(title_lines: list[str], organisation: bool) -> Kind:
         except GwError:
             continue
     return kinds_mod.find(None)
+
+
+_OUR_PLACE = re.compile(r"我(?:镇|县|乡|市|区|村|局|委|办|单位|部门|们)")
+
+
+def _speaks_as_team(text: str) -> bool:
+    """The body speaks for a 班子: 我们 and 班子 far more than a person's own 我 (我镇 is a place)."""
+    team = text.count("我们") + text.count("班子")
+    person = len(re.findall("我", text)) - len(_OUR_PLACE.findall(text))
+    return team >= 3 and team >= 2 * person
 
 
 def _simplified(text: str) -> str:

@@ -13,11 +13,13 @@ from gwmerge.core.errors import Finding, GwError, Location
 from gwmerge.core.safetext import safe_filename
 from gwmerge.document import sheetformat as sf
 from gwmerge.read import docx as read_docx
-from gwmerge.read import recognise
+from gwmerge.read import pastes, recognise
 from gwmerge.read import txt as read_txt
 from gwmerge.read.recognise import Recognised
 
 SOURCE_SUFFIXES = (".docx", ".txt")
+#: Recognition is linear (about a second per 2,000 paragraphs); past this a file is no material.
+MAX_PARAGRAPHS = 20_000
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
@@ -49,6 +51,12 @@ def read_source(path: Path, kind: str | None = None) -> Recognised:
         raise GwError("只能导入 .docx 或 .txt 文件。", Location(path))
     if not any(p.text.strip() for p in paras):
         raise GwError("文件里没有文字，没有可导入的内容。", Location(path))
+    if len(paras) > MAX_PARAGRAPHS:
+        raise GwError(f"材料有 {len(paras)} 段，超过 {MAX_PARAGRAPHS} 段，一份公文材料不会这么长；"
+                      "请检查是否选错文件，或分成几份再导入。", Location(path))
+    paras = pastes.tidy(paras, findings, Location(path))
+    if not any(p.text.strip() for p in paras):
+        raise GwError("文件里只有页码、网址这样的行，没有可导入的正文。", Location(path))
     return recognise.recognise(paras, path, findings, kind)
 
 

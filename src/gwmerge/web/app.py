@@ -54,13 +54,18 @@ FIELD_HELP = {
 }
 
 
+def _client(request: Request) -> str:
+    """The client's address (the per-address cap on uploads still arriving)."""
+    return request.client.host if request.client else ""
+
+
 def _message(status: int, text: str) -> JSONResponse:
     return JSONResponse({"message": text}, status_code=status, headers={"cache-control": "no-store"})
 
 
 def _job_view(job: Job) -> dict[str, Any]:
     """What the page needs to show the job again after a reload: the task, its progress, its results."""
-    keys = ("task", "check", "merge", "format", "fix", "message", "cancelled")
+    keys = ("task", "check", "merge", "format", "fix", "message")
     return {"state": job.state, "phase": job.phase, "done": job.done, "total": job.total,
             **{k: job.data[k] for k in keys if k in job.data}}
 
@@ -96,7 +101,8 @@ class Web:
     async def _form(self, request: Request, job: Job) -> Form:
         length = request.headers.get("content-length")
         return await multipart.parse(request.headers.get("content-type", ""), request.stream(), job.folder,
-                                     self.settings.limits, int(length) if length and length.isdigit() else None)
+                                     self.settings.limits, int(length) if length and length.isdigit() else None,
+                                     functools.partial(self.store.receiving, job))
 
     async def _intake(self, request: Request, job: Job, allowed: set[str],
                       required: bool = True) -> tuple[Form, list[intake.Entry]]:
@@ -139,7 +145,7 @@ class Web:
 
     async def new(self, request: Request) -> Response:
         """A blank workbook, or with a roster one per person in a zip."""
-        job = self.store.create(self._session(request))
+        job = self.store.create(self._session(request), _client(request))
         try:
             form, entries = await self._intake(request, job, {intake.XLSX, intake.CSV}, required=False)
             roster = next((e.path for e in entries if e.path), None)
@@ -171,7 +177,7 @@ class Web:
 
     async def workbooks(self, request: Request) -> Response:
         """Upload workbooks (or zips of them); they are checked straight away."""
-        job = self.store.create(self._session(request))
+        job = self.store.create(self._session(request), _client(request))
         try:
             _, entries = await self._intake(request, job, {intake.XLSX, intake.ZIP})
         except BaseException:  # refused, or broken: the job's files go either way
@@ -222,23 +228,17 @@ class Web:
         return JSONResponse({"job": job.id}, status_code=202)
 
     def _start(self, job: Job, task: str, run: Callable[[Job], None]) -> None:
-        """Run a step of the job; a job cancelled while it ran is removed as soon as the step ends."""
-        def step(j: Job) -> None:
-            try:
-                run(j)
-            finally:
-                if j.data.get("cancelled"):
-                    self.store.remove(j)
-
+        """Run a step of the job in its own process (``run`` is sent there: a module-level function or a
+        ``functools.partial`` of one)."""
         if job.state in (QUEUED, RUNNING):  # before the label changes: the page shows the step that runs
             raise Refused("这项任务还在进行中，请稍候。", 409)
         job.data["task"] = task
         job.data.pop("message", None)
-        self.store.run(job, step)
+        self.store.run(job, run)
 
     async def drafts(self, request: Request) -> Response:
         """一键排版: upload .docx/.txt drafts; each comes back in the official format."""
-        job = self.store.create(self._session(request))
+        job = self.store.create(self._session(request), _client(request))
         try:
             form, entries = await self._intake(request, job, {intake.DOCX, intake.TXT})
         except BaseException:  # refused, or broken: the job's files go either way
@@ -248,7 +248,7 @@ class Web:
         job.data["refused"] = [e for e in entries if e.refused]
         profiles = tuple(p for p in form.getlist("profile") if p)
         options = work.MergeOptions(kind=form.get("kind") or None, profiles=profiles)
-        self._start(job, "format", lambda j: work.run_format(j, options))
+        self._start(job, "format", functools.partial(work.run_format, options=options))
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def status(self, request: Request) -> Response:
@@ -266,7 +266,7 @@ class Web:
 
         options = work.MergeOptions(kind=text("kind"), profiles=profiles, pdf=form.get("pdf") == "1",
                                     bundle=form.get("bundle") == "1", name_pattern=text("name_pattern"))
-        self._start(job, "merge", lambda j: work.run_merge(j, options))
+        self._start(job, "merge", functools.partial(work.run_merge, options=options))
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def download(self, request: Request) -> Response:
@@ -287,12 +287,10 @@ class Web:
         return JSONResponse(report.to_json(), headers={"cache-control": "no-store"})
 
     async def delete(self, request: Request) -> Response:
-        """Cancel or clear: a finished job goes now; a running one as soon as its step ends."""
+        """Cancel or clear: a running job's process is stopped (it removes what it was writing), and the
+        job and its files go."""
         job = self._job(request)
-        if job.busy:
-            job.data["cancelled"] = True
-        else:
-            self.store.remove(job)
+        self.store.cancel(job)
         return Response(status_code=204)
 
     # -- the application -------------------------------------------------------------------

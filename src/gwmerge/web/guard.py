@@ -32,6 +32,11 @@ OPEN_PATHS = ("/login", "/static/")
 SAFE_METHODS = ("GET", "HEAD")
 CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+#: On every response, the guard's own refusals (421, 401, 403) and the app's (413, 429 …) included.
+SECURITY_HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"cross-origin-resource-policy", b"same-origin"))
 
 
 def _sign(secret: bytes, value: str) -> str:
@@ -94,45 +99,57 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        fresh: list[str] = []  # a session cookie to set, once one was made for this request
+        started: list[bool] = []
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.append(True)
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in _OURS]
+                extra = list(SECURITY_HEADERS)
+                if fresh:
+                    cookie = f"{SESSION_COOKIE}={fresh[0]}; Path=/; HttpOnly; SameSite=Strict"
+                    extra.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers + extra
+            await send(message)
+
         headers = Headers(scope=scope)
         path: str = scope["path"]
         method: str = scope["method"]
         if self.settings.local_only and not is_loopback(_hostname(headers.get("host", ""))):
-            await _plain(send, 421, "此服务只接受本机访问（127.0.0.1）。")
+            await _plain(secured, 421, "此服务只接受本机访问（127.0.0.1）。")
             return
         cookies = _cookies(headers)
         if not path.startswith(OPEN_PATHS) and not self._authed(headers, cookies):
             if method in SAFE_METHODS and "text/html" in headers.get("accept", ""):
-                await _redirect(send, "/login")
+                await _redirect(secured, "/login")
             else:
-                await _json(send, 401, "需要访问密码，请刷新页面后输入。")
+                await _json(secured, 401, "需要访问密码，请刷新页面后输入。")
             return
         session = cookies.get(SESSION_COOKIE)
-        fresh = None
         if not self._session_ok(session):
             if method not in SAFE_METHODS and not path.startswith(OPEN_PATHS):
-                await _json(send, 403, "页面已过期，请刷新后重试。")
+                await _json(secured, 403, "页面已过期，请刷新后重试。")
                 return
-            session = fresh = self._new_session()
+            session = self._new_session()
+            fresh.append(session)
         if method not in SAFE_METHODS and not _same_origin(headers):
             if "text/html" in headers.get("accept", ""):  # a form the browser posted: answer with a page
-                await _html(send, 403, "拒绝来自其他网站的请求。请直接在浏览器地址栏打开本页面后再操作。")
+                await _html(secured, 403, "拒绝来自其他网站的请求。请直接在浏览器地址栏打开本页面后再操作。")
             else:
-                await _json(send, 403, "拒绝来自其他网站的请求。")
+                await _json(secured, 403, "拒绝来自其他网站的请求。")
             return
         scope.setdefault("state", {})["session"] = session
+        try:
+            await self.app(scope, receive, secured)
+        except Exception:
+            # Answered here, with the headers: Starlette's own 500 page is sent outside this middleware.
+            if started:
+                raise
+            await _json(secured, 500, "服务器内部错误，请重试；如反复出现，欢迎反馈。")
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
-                if fresh:
-                    cookie = f"{SESSION_COOKIE}={fresh}; Path=/; HttpOnly; SameSite=Strict"
-                    extra.append((b"set-cookie", cookie.encode()))
-                message["headers"] = list(message.get("headers", [])) + extra
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+_OURS = {name for name, _ in SECURITY_HEADERS}
 
 
 def _hostname(host: str) -> str:

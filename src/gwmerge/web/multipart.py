@@ -7,7 +7,9 @@ oversized upload is cut off early and leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -137,8 +139,14 @@ class _Collector:
 
 
 async def parse(content_type: str, body: AsyncIterator[bytes], folder: Path, limits: Limits,
-                content_length: int | None = None) -> Form:
-    """Parse a multipart/form-data request body into ``folder`` (which must exist)."""
+                content_length: int | None = None, going_on: Callable[[int, bool], bool] | None = None) -> Form:
+    """Parse a multipart/form-data request body into ``folder`` (which must exist).
+
+    The body must keep coming: a pause of ``limits.body_idle_seconds`` or a whole body taking more
+    than ``limits.body_seconds`` ends the upload (408). ``going_on(bytes so far, whole body in)`` is
+    asked at least once a second and at the end; when it says no (the job was dropped to make room),
+    the upload ends too.
+    """
     kind, options = parse_options_header(content_type)
     if kind != b"multipart/form-data" or b"boundary" not in options:
         raise Refused("请求格式不对：应以表单方式上传文件。")
@@ -152,7 +160,7 @@ async def parse(content_type: str, body: AsyncIterator[bytes], folder: Path, lim
     parser = MultipartParser(options[b"boundary"], callbacks)  # type: ignore[arg-type]
     received = 0
     try:
-        async for chunk in body:
+        async for chunk in _steady(body, limits, going_on or (lambda _, __: True)):
             received += len(chunk)
             if received > limits.request_bytes:
                 raise too_big
@@ -165,3 +173,43 @@ async def parse(content_type: str, body: AsyncIterator[bytes], folder: Path, lim
     finally:
         collector.close()
     return collector.form
+
+
+_DROPPED = "服务器正忙，这次上传已被取消，请重新上传。"
+
+
+async def _steady(body: AsyncIterator[bytes], limits: Limits,
+                  going_on: Callable[[int, bool], bool]) -> AsyncIterator[bytes]:
+    """The body's chunks, as long as they keep coming (see :func:`parse`)."""
+    stream = body.__aiter__()
+    start = last = time.monotonic()
+    received = 0
+    pending: asyncio.Future[bytes] | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(stream.__anext__())
+            await asyncio.wait({pending}, timeout=1.0)
+            now = time.monotonic()
+            if not going_on(received, False):
+                raise Refused(_DROPPED, 429)
+            if now - start > limits.body_seconds:
+                raise Refused(f"上传太慢（超过 {limits.body_seconds / 60:g} 分钟仍未传完），请重新上传。", 408)
+            if not pending.done():
+                if now - last > limits.body_idle_seconds:
+                    raise Refused(f"上传中断（{limits.body_idle_seconds:g} 秒没有收到数据），请重新上传。", 408)
+                continue
+            try:
+                chunk = pending.result()
+            except StopAsyncIteration:
+                if not going_on(received, True):
+                    raise Refused(_DROPPED, 429) from None
+                return
+            finally:
+                pending = None
+            last = now
+            received += len(chunk)
+            yield chunk
+    finally:
+        if pending is not None:
+            pending.cancel()

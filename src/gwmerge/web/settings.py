@@ -22,7 +22,23 @@ class Limits:
     zip_unpacked_bytes: int = 100 * MB  # all members of the zips of one request, unpacked
     zip_ratio: int = 200  # unpacked/packed size of one member beyond which it counts as a bomb
     jobs_per_session: int = 20
-    jobs_total: int = 200  # all sessions together (a shared server)
+    jobs_total: int = 200  # all sessions together (a shared server); uploads still arriving do not count
+    # Uploads still arriving. A body must keep coming: a pause longer than body_idle_seconds, or a
+    # whole body taking longer than body_seconds (60 MB at 200 KB/s), drops the upload and its job.
+    body_idle_seconds: float = 30
+    body_seconds: float = 5 * 60
+    receiving_per_session: int = 3
+    receiving_per_address: int = 8  # one LAN address; not loopback, which every local program shares
+    receiving_total: int = 64
+    # When receiving_total is reached, a new upload takes the place of one that has been arriving
+    # for more than slow_after_seconds at under slow_bytes_per_second on average (a crawler).
+    slow_after_seconds: float = 2
+    slow_bytes_per_second: int = 16 * 1024
+    # A job's work runs in a process of its own, under these limits; jobs_running run side by side,
+    # one per session at a time, so one user's heavy file cannot make everyone else wait.
+    job_memory_bytes: int = 1024 * MB  # address space of the job's process (RLIMIT_AS / Job Object)
+    job_run_seconds: float = 20 * 60
+    jobs_running: int = 2
     job_seconds: float = 30 * 60  # a finished job's files are removed after this
     after_download_seconds: float = 5 * 60  # …or this long after its zip was downloaded
 

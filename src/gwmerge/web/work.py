@@ -168,10 +168,6 @@ def run_fix(job: Job) -> None:
     job.data["fix"] = fix
 
 
-class Cancelled(Exception):
-    """The user cancelled the job; raised from the batch's progress callback to stop it."""
-
-
 @dataclass(frozen=True)
 class MergeOptions:
     kind: str | None = None
@@ -192,8 +188,6 @@ def run_merge(job: Job, options: MergeOptions) -> None:
     job.phase, job.total = "正在生成文档……", len(paths)
 
     def step(outcome: api.Outcome) -> None:
-        if job.data.get("cancelled"):  # 取消 on the page: the batch stops and cleans up after itself
-            raise Cancelled
         job.done += 1
         if job.done == job.total and (options.pdf or options.bundle):
             job.phase = "正在生成 PDF……"

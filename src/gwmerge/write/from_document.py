@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gwmerge.core.errors import Finding
+from gwmerge.core.errors import Finding, Location
 from gwmerge.core.safetext import MAX_CELL_CHARS
 from gwmerge.document import kinds, numbering, ordinals
 from gwmerge.document import sheetformat as sf
@@ -38,10 +38,12 @@ def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
     """The 基本信息 values and the section sheets of ``doc``, as cell text.
 
     A heading that a sheet name cannot hold as typed gets a 部分标题 row, which the reader prefers.
+    A table is a 表格 row naming its sheet (see :func:`table_sheets`).
     """
     info = {name: _cell(text.paragraphs) for name, text in doc.info.items() if text}
     sections = []
-    used: set[str] = set()
+    used: set[str] = {name for name, _ in table_sheets(doc)}
+    names = iter(name for name, _ in table_sheets(doc))
     # 层级 shows each row's own ordinal (（二）, 三是, 2.): a column of （一）（一）（一） reads wrong.
     by_source = dict(zip((id(s) for s in doc.sections if s.nodes), numbering.number(doc).sections, strict=True))
     for section in doc.sections:
@@ -54,14 +56,23 @@ def workbook_content(doc: Document) -> tuple[dict[str, str], list[SectionRows]]:
         used.add(title.casefold())
         shown = by_source.get(id(section))
         ordinals_shown = [n.ordinal for n in shown.nodes] if shown is not None else [""] * len(section.nodes)
-        rows = [(ordinal or node.level.value, _cell(node.heading.paragraphs), _cell(node.body.paragraphs),
-                 node.join.value, _note(node)) for node, ordinal in zip(section.nodes, ordinals_shown, strict=True)]
+        rows = [(sf.Level.TABLE.value, "", next(names), "", _note(node) or "表格，内容见同名工作表")
+                 if node.level is sf.Level.TABLE else
+                 (ordinal or node.level.value, _cell(node.heading.paragraphs), _cell(node.body.paragraphs),
+                  node.join.value, _note(node)) for node, ordinal in zip(section.nodes, ordinals_shown, strict=True)]
         if not section.heading:
             rows.insert(0, (sf.SECTION_TITLE, sf.NO_TITLE, "", "", "原文没有一级标题，不加标题"))
         elif _read_back(title) != heading:
             rows.insert(0, (sf.SECTION_TITLE, heading, "", "", "工作表名称放不下完整标题，以此为准"))
         sections.append(SectionRows(title, rows, example=None))
     return info, sections
+
+
+def table_sheets(doc: Document) -> list[tuple[str, tuple[tuple[str, ...], ...]]]:
+    """The document's tables in order, each with its sheet name 表格1, 表格2 …"""
+    found = [node.table for section in doc.sections for node in section.nodes
+             if node.level is sf.Level.TABLE and node.table]
+    return [(f"{sf.TABLE_SHEET_PREFIX}{number}", rows) for number, rows in enumerate(found, 1)]
 
 
 def too_long(doc: Document) -> list[Finding]:
@@ -75,14 +86,27 @@ def too_long(doc: Document) -> list[Finding]:
             for text in texts if len(_cell(text.paragraphs)) > MAX_CELL_CHARS]
 
 
+#: A workbook holds one sheet per part; past this many a workbook is no way to edit a material
+#: (Excel slows down, the writer takes minutes). ``format`` lays such a material out directly.
+MAX_PARTS = 200
+
+
+def too_many_parts(doc: Document) -> list[Finding]:
+    count = len(doc.sections)
+    if count <= MAX_PARTS:
+        return []
+    return [Finding(Location(doc.source), f"材料有 {count} 个“一、”这样的部分，工作簿每个部分占一个工作表，"
+                                          f"最多 {MAX_PARTS} 个；请分成几份导入，或用 gwmerge format 直接排版。")]
+
+
 def write(doc: Document, dest: Path) -> list[Finding]:
     """Write ``doc`` as a v2 workbook at ``dest`` (atomically); findings about what could not fit."""
-    problems = too_long(doc)
+    problems = too_many_parts(doc) or too_long(doc)
     if problems:
         return problems
     info, sections = workbook_content(doc)
-    write_workbook(dest, info, sections, list(kinds.available()))
+    write_workbook(dest, info, sections, list(kinds.available()), table_sheets(doc))
     return []
 
 
-__all__ = ["too_long", "workbook_content", "write"]
+__all__ = ["MAX_PARTS", "too_long", "too_many_parts", "workbook_content", "write"]

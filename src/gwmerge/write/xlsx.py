@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +49,12 @@ def write_workbook(
     info: dict[str, str | dt.date],
     sections: Iterable[SectionRows],
     kind_choices: list[str],
+    tables: Iterable[tuple[str, tuple[tuple[str, ...], ...]]] = (),
 ) -> None:
     """Write a self-explaining workbook of the current format (v2), blank or filled.
+
+    ``tables``: (sheet name 表格N, rows) of the document's tables, written after the sections,
+    one table row a sheet row (sheetformat.TABLE_SHEET).
 
     ``info`` maps 基本信息 labels (``sheetformat.INFO_FIELDS``: 文种, 标题, 年度, 署名 …) to values;
     a title over several lines is written with ``\n``. ``kind_choices`` fills the 文种 drop-down.
@@ -90,7 +95,22 @@ def write_workbook(
 
     for section in sections:
         _write_section(wb, section)
+    for name, rows in tables:
+        _write_table(wb, name, rows)
     _save_atomic(wb, dest)
+
+
+def _write_table(wb: Workbook, name: str, rows: tuple[tuple[str, ...], ...]) -> None:
+    """A table's sheet: its rows as they are, the first (the header row) shaded like a header."""
+    ws = wb.create_sheet(name)
+    for row in rows:
+        ws.append(list(row))
+    _style_header(ws, max(len(row) for row in rows))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = _WRAP
+    for column in range(1, max(len(row) for row in rows) + 1):
+        ws.column_dimensions[ws.cell(row=1, column=column).column_letter].width = 24
 
 
 _COLUMNS = len(sf.SECTION_HEADER)
@@ -119,9 +139,16 @@ def _write_section(wb: Workbook, section: SectionRows) -> None:
             cell.alignment = _WRAP
     # Wrapping comes from the column style, so rows the user fills later wrap too, without
     # hundreds of pre-styled empty rows that every read would have to parse.
+    # One style set through openpyxl, then copied: setting it per cell hashes it each time, which
+    # made writing a workbook of 10,000 rows take seconds.
+    wrapped = None
     for row in ws.iter_rows(min_row=first, max_col=_COLUMNS):
         for cell in row:
-            cell.alignment = _WRAP
+            if wrapped is None:
+                cell.alignment = _WRAP
+                wrapped = cell._style
+            else:
+                cell._style = copy(wrapped)
     last = max(ws.max_row, 3) + _DATA_ROWS
     levels = DataValidation(
         type="list",
