@@ -408,6 +408,30 @@ def kinds(a: argparse.Namespace) -> None:
 
 
 @command(
+    "doctor", "检查本机环境：Python 和 gwmerge 版本、公文字体、LibreOffice、输出文件夹，并说明缺什么、怎么办。",
+    opt("-o", "--output", metavar="文件夹", type=Path, default=Path("out"), help="要检查能否写入的输出文件夹。"),
+    example="gwmerge doctor",
+    notes=("缺字体、缺 LibreOffice 只是提醒；不能生成 Word 文档时退出码为 1。",),
+)
+def doctor(a: argparse.Namespace) -> None:
+    from gwmerge.doctor import examine
+
+    report = examine(a.output)
+    marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "bad": "[red]✗[/]"}
+    for title, lines in report.sections():
+        out.print(f"[bold]{for_markup(title)}[/]", highlight=False)
+        for line in lines:
+            out.print(f"  {marks[line.state]} {for_markup(line.text)}", highlight=False)
+    advice = report.advice()
+    if advice:
+        out.print("[bold]建议[/]", highlight=False)
+        for i, text in enumerate(advice, 1):
+            out.print(f"  {i}. {for_markup(text)}", highlight=False)
+    if not report.ready:
+        raise SystemExit(1)
+
+
+@command(
     "serve", "启动本机网页：准备工作簿、检查、生成文档、一键排版，不用命令行。",
     opt("--host", metavar="地址", default="127.0.0.1",
         help="监听地址；默认只允许本机访问，设为 0.0.0.0 可在局域网共享（需访问密码）。"),

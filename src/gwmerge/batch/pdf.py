@@ -38,7 +38,12 @@ __all__ = [
     "find_soffice",
     "fontconfig_xml",
     "installed_font_families",
+    "substitute",
 ]
+
+#: Names the LibreOffice program to use (a portable or unusual install); set to a missing path, it
+#: means "no LibreOffice here" (tests, or a machine where PDFs should not be attempted).
+SOFFICE_ENV = "GWMERGE_SOFFICE"
 
 # Where LibreOffice lives when it is not on PATH.
 _SOFFICE_DIRS: tuple[Path, ...] = (
@@ -143,7 +148,12 @@ def find_soffice() -> Path | None:
 
     On Windows: ``%ProgramFiles%\\LibreOffice\\program`` (and the x86 one); on Linux also versioned
     folders such as ``/opt/libreoffice7.6/program`` (the Document Foundation's packages).
+    ``GWMERGE_SOFFICE``, when set, is the only place looked at.
     """
+    chosen = os.environ.get(SOFFICE_ENV)
+    if chosen is not None:
+        path = Path(chosen)
+        return path if chosen and path.is_file() else None
     for name in ("soffice", "libreoffice", "soffice.exe", "soffice.com"):
         found = shutil.which(name)
         if found:
@@ -186,11 +196,19 @@ def _pick(candidates: Iterable[Candidate], installed: set[str]) -> Candidate | N
     return next((c for c in candidates if c[0] in installed), None)
 
 
+def substitute(official: str, installed: set[str]) -> Candidate | None:
+    """The free font the PDF uses for ``official`` when it is missing (None: installed, or no candidate)."""
+    if official in installed:
+        return None
+    return _pick(FONT_SUBSTITUTES.get(official, ()), installed)
+
+
 def fontconfig_xml(installed: set[str], system_conf: Path | None = None) -> str:
     """A fontconfig file: the system configuration plus one rule per official font name.
 
     A rule replaces the requested family with the first installed candidate (``binding=strong`` so
-    it beats language defaults) and, for the title font, asks for a heavy weight.
+    it beats language defaults) and, for the title font, asks for a heavy weight. An official font
+    that is installed gets no rule: the PDF uses the font itself.
     """
     if system_conf is None:
         default = Path("/etc/fonts/fonts.conf")
@@ -202,8 +220,8 @@ def fontconfig_xml(installed: set[str], system_conf: Path | None = None) -> str:
     ]
     if system_conf is not None:
         parts.append(f"  <include ignore_missing=\"yes\">{escape(str(system_conf))}</include>")
-    for official, candidates in FONT_SUBSTITUTES.items():
-        choice = _pick(candidates, installed)
+    for official in FONT_SUBSTITUTES:
+        choice = substitute(official, installed)
         if choice is None:
             continue
         family, weight = choice

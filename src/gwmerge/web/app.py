@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from gwmerge import api
 from gwmerge.batch.naming import PATTERN_HINT
 from gwmerge.core.errors import Finding, GwError
+from gwmerge.doctor import examine
 from gwmerge.document.kinds import Kind
 from gwmerge.document.profile import PROFILES
 from gwmerge.web import intake, multipart, work
@@ -280,6 +281,11 @@ class Web:
         return FileResponse(path, filename=name, content_disposition_type="inline" if inline else "attachment",
                             headers={"cache-control": "no-store"})
 
+    async def environment(self, request: Request) -> Response:
+        """The 环境 panel: what `gwmerge doctor` says about this machine (fonts, LibreOffice, folders)."""
+        report = await run_in_threadpool(examine, self.settings.root)
+        return JSONResponse(report.to_json(), headers={"cache-control": "no-store"})
+
     async def delete(self, request: Request) -> Response:
         """Cancel or clear: a running job's process is stopped (it removes what it was writing), and the
         job and its files go."""
@@ -305,6 +311,7 @@ class Web:
             Route("/api/new", self.new, methods=["POST"]),
             Route("/api/workbooks", self.workbooks, methods=["POST"]),
             Route("/api/drafts", self.drafts, methods=["POST"]),
+            Route("/api/environment", self.environment),
             Route("/api/jobs/{job}", self.status),
             Route("/api/jobs/{job}", self.delete, methods=["DELETE"]),
             Route("/api/jobs/{job}/merge", self.merge, methods=["POST"]),
