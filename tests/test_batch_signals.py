@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHEETS, make_workbook
+from process import children, descendants
 
 from gwmerge.docx import render
 from gwmerge.write.xlsx import SectionRows
@@ -53,16 +54,6 @@ def _start(folder: Path, out: Path, *args: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            kids += [int(k) for k in (task / "children").read_text().split()]
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return kids
-
-
 def _running(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -76,7 +67,7 @@ def _wait_until_working(proc: subprocess.Popen[bytes], out: Path, workers: int) 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
-        kids = _children(proc.pid)
+        kids = children(proc.pid)
         if len(kids) >= workers and out.is_dir() and any(p.name.startswith(".~gwmerge-") for p in out.iterdir()):
             return kids
         time.sleep(0.02)
@@ -160,15 +151,6 @@ def test_killing_the_parent_leaves_no_worker(folder: Path, tmp_path: Path, sig: 
     _no_temporary_files(out)
 
 
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        found += kids
-        todo += kids
-    return found
-
-
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
@@ -183,7 +165,7 @@ def _start_converting(folder: Path, out: Path, converters: int) -> subprocess.Po
     need_soffice()
     proc = _start(folder, out, "-j", "2", "--pdf")
     deadline = time.monotonic() + 200
-    while len([p for p in _descendants(proc.pid) if "--convert-to" in _cmdline(p)]) < converters:
+    while len([p for p in descendants(proc.pid) if "--convert-to" in _cmdline(p)]) < converters:
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.05)
     return proc
@@ -193,7 +175,7 @@ def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_p
     """Ctrl+C while two LibreOffice converters run: both are stopped with the batch, nothing half-made stays."""
     out = tmp_path / "out"
     proc = _start_converting(folder, out, 2)
-    everything = _descendants(proc.pid)
+    everything = descendants(proc.pid)
     proc.send_signal(signal.SIGINT)
     code, output = _finish(proc)
     assert code == 130, output
@@ -208,7 +190,7 @@ def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_p
 def test_a_killed_pdf_run_leaves_a_work_folder_the_next_run_removes(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = _start_converting(folder, out, 1)
-    orphans = _descendants(proc.pid)
+    orphans = descendants(proc.pid)
     proc.kill()  # as a power cut or the task manager would: nothing of gwmerge runs afterwards
     proc.communicate(timeout=60)
     for pid in orphans:  # the converters run in sessions of their own and outlive it; stop them

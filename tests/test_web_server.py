@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import SHEETS
+from process import descendants
 from webserver import free_port, running
 from webserver import settings as make_settings
 
@@ -57,7 +58,7 @@ class Served:
         return [p for p in self.tmp.rglob("*") if p.is_file()]
 
     def tree(self) -> list[int]:
-        return [self.proc.pid, *_descendants(self.proc.pid)]
+        return [self.proc.pid, *descendants(self.proc.pid)]
 
     def sample(self) -> None:
         """Follow the memory of the server and everything it started (sum of resident sizes)."""
@@ -102,24 +103,6 @@ def serve(tmp_path: Path, **env: str) -> Iterator[Served]:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    with contextlib.suppress(OSError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            with contextlib.suppress(OSError):
-                kids += [int(k) for k in (task / "children").read_text().split()]
-    return kids
-
-
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        found += kids
-        todo += kids
-    return found
 
 
 def _rss_kb(pid: int) -> int:

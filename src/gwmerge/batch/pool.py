@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from gwmerge.batch.naming import output_name
 from gwmerge.core.errors import GwError, Location
 from gwmerge.core.files import sweep_temps
+from gwmerge.core.lifeline import leave_with_parent, stop_self
 from gwmerge.document import kinds
 from gwmerge.pipeline import Outcome, Settings, merge_to_temp
 
@@ -46,47 +47,23 @@ def _stop(signum: int, frame: object) -> None:
     raise _Stop
 
 
-def _deliver_again() -> None:
-    """Send the stop once more: the first one landed where Python cannot raise it."""
-    if os.name == "posix":
-        os.kill(os.getpid(), signal.SIGTERM)
-    else:
-        import _thread
-
-        _thread.interrupt_main(signal.SIGTERM)
-
-
 def _unraisable(args: Any) -> None:
     """A stop that arrives inside a finalizer (``ZipFile.__del__`` while a document is written) is
     swallowed there, and Python prints it as "Exception ignored … Traceback": deliver it again,
     outside the finalizer, instead of printing it."""
     if isinstance(args.exc_value, _Stop):
-        _deliver_again()
+        stop_self()  # once more: the first one landed where Python cannot raise it
         return
     sys.__unraisablehook__(args)
 
 
-def _watch_parent() -> None:
-    """Leave when the parent dies: its sentinel works on Windows and POSIX alike."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        from multiprocessing.connection import wait
-
-        wait([parent.sentinel])
-        # The main thread removes its temporary files on SIGTERM; a real signal also interrupts a
-        # blocking read, which a simulated one (Windows) does not.
-        with contextlib.suppress(Exception):
-            _deliver_again()
-        _FINISHED.wait(2)
-        for temp in _HANDED:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True, name="gwmerge-parent-watch").start()
+def _last_words() -> None:
+    """The parent is gone: give the main thread its clean-up, then remove what it handed over."""
+    _FINISHED.wait(2)
+    for temp in _HANDED:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+    os._exit(3)
 
 
 def _worker(conn: Connection, settings: Settings, name_pattern: str | None) -> None:
@@ -96,7 +73,7 @@ def _worker(conn: Connection, settings: Settings, name_pattern: str | None) -> N
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _stop)
     sys.unraisablehook = _unraisable
-    _watch_parent()
+    leave_with_parent(_last_words)
     with contextlib.suppress(GwError, OSError):  # a broken kind is reported per workbook, as before
         kinds.freeze()
     # Documents handed to the parent that it has not moved into place yet; if the parent dies,

@@ -24,13 +24,13 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from gwmerge.core.errors import InternalError
+from gwmerge.core.lifeline import leave_with_parent
 from gwmerge.web.multipart import Refused
 from gwmerge.web.settings import MB, Limits
 
@@ -148,7 +148,7 @@ def _main(conn: Connection, job: Any, work: Callable[[Any], None], limits: Limit
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _stop)
     _cap_memory(limits.job_memory_bytes)
-    _watch_parent()
+    leave_with_parent(_last_words)
     _report_progress(job, conn)
     done, text = False, None
     try:
@@ -181,27 +181,10 @@ def _cap_memory(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _watch_parent() -> None:
-    """Stop when the server is gone, however it went (its sentinel closes on POSIX and Windows alike)."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        from multiprocessing.connection import wait
-
-        wait([parent.sentinel])
-        with contextlib.suppress(Exception):
-            if os.name == "posix":
-                os.kill(os.getpid(), signal.SIGTERM)
-            else:
-                import _thread
-
-                _thread.interrupt_main(signal.SIGTERM)
-        time.sleep(5)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True, name="gwmerge-parent-watch").start()
+def _last_words() -> None:
+    """The server is gone: the job had its SIGTERM; give it a few seconds to stop its converters."""
+    time.sleep(5)
+    os._exit(3)
 
 
 def _report_progress(job: Any, conn: Connection) -> None:
