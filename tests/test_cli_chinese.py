@@ -83,7 +83,7 @@ USAGE_ERRORS = {
     ("kinds", "多余"): "kinds 命令不用写文件或其他参数，多了“多余”",
     ("mrege", "sheets"): "没有“mrege”这个命令。是不是要写 merge？",
     ("--bogus",): "gwmerge 后面应先写命令（如 merge、check），不认识“--bogus”",
-    ("-o", "out", "merge", "sheets"): "它是 merge、check、new、import、format 命令的选项，要写在命令之后",
+    ("-o", "out", "merge", "sheets"): "它是 merge、check、new、doctor、import、format 命令的选项，要写在命令之后",
 }
 
 

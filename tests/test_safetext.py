@@ -102,7 +102,7 @@ def test_safe_filename_long_names_fit_every_file_system(tmp_path) -> None:
         (errno.ENAMETOOLONG, "太长"),
         (errno.EACCES, "没有权限"),
         (errno.EROFS, "只读"),
-        (errno.ENOENT, "不存在"),
+        (errno.ENOENT, "找不到"),
     ],
 )
 def test_os_message_is_chinese(code: int, words: str) -> None:
