@@ -32,6 +32,8 @@ KNOWN: list[tuple[str, str, str]] = [
     ("日期", "month_date_signature", "日期“2025年12月”只写到月份"),
     # the source's line 9 ends “主动上门服务不多” without its 。 (its siblings have one)
     ("段末标点", "org_life_outline", "段落末尾没有标点“…象，主动上门服务不多”"),
+    # its typed second title line has 26 characters, more than a 二号 line holds (GB/T 9704 7.3.1)
+    ("标题断行", "rectification_four_levels", "标题第 2 行有 26 字"),
 ]
 
 

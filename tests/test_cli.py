@@ -128,7 +128,7 @@ def test_new_workbook_once_filled_merges(tmp_path: Path) -> None:
     result = _run("merge", str(book), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     texts = [p.text for p in EffectiveDoc(tmp_path / "out" / "张三.docx").paragraphs() if p.text]
-    assert texts[0] == "副镇长五个带头专题民主生活会对照检查材料"
+    assert texts[0] == "副镇长2021年度民主生活会对照检查材料"
     assert texts[7] == "（五）在带头深刻汲取党史中正反两方面经验方面。戊方面的内容。一是学习不够。具体表现。"
     assert texts[-1] == "措施。"
 

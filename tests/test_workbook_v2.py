@@ -71,7 +71,7 @@ def test_points_as_paragraphs_in_a_minshenghuohui_material(tmp_path: Path) -> No
         ("一是", "运用不够", "联系实际不紧。"),
     ]})
     paras = merged(path)
-    assert paras[0] == ("GwTitle", "副镇长五个带头专题民主生活会对照检查材料")
+    assert paras[0] == ("GwTitle", "副镇长民主生活会对照检查材料")
     assert body_of(paras) == [
         (H1, "一、存在的主要问题"),
         (BODY, "（一）在理论学习方面。学习不够深入。"),
@@ -277,7 +277,7 @@ def test_subtitle_and_name_line_pass_verify(tmp_path: Path) -> None:
                 {"存在的主要问题": [("（一）", "在理论学习方面", "学习不够深入。")]})
     [outcome] = api.merge([path], tmp_path / "out")
     paras = [(p.style_id, p.text) for p in EffectiveDoc(outcome.output).paragraphs()][:4]
-    assert paras == [("GwTitle", "副镇长五个带头专题民主生活会对照检查材料"), (SUB, "——在2025年度民主生活会上的发言"),
+    assert paras == [("GwTitle", "副镇长民主生活会对照检查材料"), (SUB, "——在2025年度民主生活会上的发言"),
                      (NAME, "中共某某镇委员会领导班子"), (BODY, "")]
     [checked] = api.verify([outcome.output])
     assert checked.ok and checked.findings == []

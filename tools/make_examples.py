@@ -56,7 +56,9 @@ def seed_example(dest: Path) -> None:
             sections.append(SectionRows(line.split("、", 1)[1], []))
         else:
             sections[-1].rows.extend(_item(line, with_points=len(sections) == 1))
-    info = {sf.FIELD_KIND: "民主生活会", sf.FIELD_TITLE: "", sf.FIELD_UNIT: "某某镇", sf.FIELD_NAME: "王某某",
+    # The seed's own title (2021, 五个带头): a title naming a year's theme is typed, never guessed.
+    info = {sf.FIELD_KIND: "民主生活会", sf.FIELD_TITLE: "副镇长五个带头专题民主生活会对照检查材料",
+            sf.FIELD_UNIT: "某某镇", sf.FIELD_NAME: "王某某",
             sf.FIELD_POSITION: "副镇长", sf.FIELD_DATE: dt.date(2025, 1, 15), sf.FIELD_OPENING: opening}
     write_workbook(dest, info, sections, KINDS)
 

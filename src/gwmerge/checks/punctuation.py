@@ -233,9 +233,13 @@ def end_rule(ctx: Context) -> Iterator[Finding]:
             annex.add(piece.location)
         if not _end_missing(piece.text) or piece.location in annex or _in_list(body, index):
             continue
-        if (piece.location, piece.index) in running_on:
-            continue
         end = len(piece.text)
+        if (piece.location, piece.index) in running_on:  # the next point is printed right after it
+            if piece.text.rstrip().rstrip(_CLOSERS)[-1:] in "，,、":
+                continue  # “……不够强，二是……”: one sentence on purpose
+            found.append((piece, "末尾没有标点{}，生成时下一条要点接在同一段里，会与它连成一句；请补上句号或分号。",
+                          excerpt(piece.text, end, end, 10)))
+            continue
         found.append((piece, "段落末尾没有标点{}，请补上句号等标点。", excerpt(piece.text, end, end, 10)))
     yield from per_cell(found)
 

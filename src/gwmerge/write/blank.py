@@ -28,7 +28,8 @@ def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = 
     (a full disk) still leaves the user knowing which ones exist.
     """
     doc_kind = kinds.find(kind)
-    aspects = doc_kind.theme(theme).aspects if theme else {}
+    chosen = doc_kind.theme(theme) if theme else None
+    aspects = chosen.aspects if chosen else {}
     notes = notes if notes is not None else []
     people = (read_roster(roster, notes) if roster
               else [Person(clean_field(name), clean_field(position), clean_field(unit))])
@@ -46,6 +47,8 @@ def new(dest: Path, *, kind: str | None = None, name: str = "", position: str = 
         info: dict[str, str | dt.date] = {sf.FIELD_KIND: doc_kind.id, sf.FIELD_NAME: person.name,
                                           sf.FIELD_POSITION: person.position,
                                           sf.FIELD_UNIT: person.unit or clean_field(unit)}
+        if chosen is not None and chosen.year is not None:  # the title pattern then names the theme's year
+            info[sf.FIELD_YEAR] = str(chosen.year)
         try:
             write_workbook(target, info, sections, [k.id for k in kinds.available().values()])
         except OSError as exc:
