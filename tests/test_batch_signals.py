@@ -180,6 +180,8 @@ def test_a_signal_during_pdf_conversion_stops_the_converters(folder: Path, tmp_p
     code, output = _finish(proc)
     assert code == 130, output
     assert "已中止" in output and "Traceback" not in output
+    # The closing lines say it stopped, not that it finished, and why the PDFs are missing.
+    assert "完成：" not in output and "（PDF 未能生成）" not in output, output
     # Gone when the command returns (a moment for the kernel to tear them down), not when done converting.
     assert _wait_gone(everything, seconds=3) == []
     assert len(_documents_are_complete(out)) == COPIES + 1

@@ -153,7 +153,7 @@ def _print_batch(result: Any) -> None:
             if outcome.pdf is not None:
                 line.append(f"，{_safe(outcome.pdf.name)}")
             elif result.pdf_wanted and result.pdf_problem is None:
-                line.append("（PDF 未能生成）", style="red")
+                line.append("（PDF 未生成：已中止）" if result.interrupted else "（PDF 未能生成）", style="red")
             if outcome.status == "内容过少":
                 line.append("（内容过少：除标题外几乎没有内容）", style="yellow")
         elif outcome.ok:
@@ -207,7 +207,8 @@ def _print_batch(result: Any) -> None:
         parts.append(f"跳过 {len(result.skipped)} 个")
     if result.unsubmitted:
         parts.append(f"名单上未提交 {len(result.unsubmitted)} 人")
-    out.print(Text(f"完成：{'，'.join(parts)}。", style="bold red" if result.exit_code else "bold green"))
+    done = "已中止，到中止时" if result.interrupted else "完成"
+    out.print(Text(f"{done}：{'，'.join(parts)}。", style="bold red" if result.exit_code else "bold green"))
     for label, path in (("汇总表", result.report), ("打印合订本", result.bundle), ("压缩包", result.zip)):
         if path is not None:
             out.print(Text(f"{label}：{_safe(str(path))}"), highlight=False)
