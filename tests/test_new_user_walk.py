@@ -59,3 +59,14 @@ def test_without_a_year_the_title_names_no_other_years_theme(tmp_path: Path) -> 
     gwmerge("merge", book, "-o", tmp_path / "out")
     title = Document(tmp_path / "out" / "赵六.docx").paragraphs[0].text
     assert title == "副镇长民主生活会对照检查材料"
+
+
+def test_a_file_of_the_other_kind_is_named_for_what_it_is(tmp_path: Path) -> None:
+    draft = tmp_path / "草稿.docx"
+    Document().save(draft)
+    checked = gwmerge("check", draft)
+    assert checked.returncode == 1 and "这是文字稿，不是工作簿" in checked.stdout + checked.stderr
+    book = tmp_path / "张三.xlsx"
+    assert gwmerge("new", "-o", book).returncode == 0
+    verified = gwmerge("verify", book)
+    assert verified.returncode == 1 and "这是工作簿，不是 Word 文档" in verified.stdout + verified.stderr

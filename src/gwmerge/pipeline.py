@@ -384,6 +384,8 @@ def verify_file(path: Path, profile: Profile) -> Outcome:
     try:
         if not path.exists():
             raise GwError("找不到这个文件或文件夹，请检查路径。", Location(path))
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            raise GwError("这是工作簿，不是 Word 文档；请先把它合并成文档，再检查文档的格式。", Location(path))
         if path.suffix.lower() != ".docx":
             raise GwError("不是 .docx 文件；.doc 或 .wps 文件请先在 Word/WPS 中另存为 .docx。", Location(path))
         require_regular(path, "文档")  # a pipe would hang, a device never end

@@ -76,6 +76,8 @@ _FOREIGN = {
     ".ods": "这是 OpenDocument 表格，请用 WPS、Excel 或 LibreOffice “另存为” .xlsx 工作簿再试。",
     ".numbers": "这是 Numbers 表格，请导出为 Excel（.xlsx）再试。",
     ".xlsb": "这是二进制工作簿（.xlsb），请用 Excel 另存为 .xlsx 再试。",
+    **dict.fromkeys((".docx", ".doc", ".wps", ".txt"),
+                    "这是文字稿，不是工作簿；文字稿可以直接一键排版成公文格式，或导入为工作簿后再填写、检查和合并。"),
 }
 _READ = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _PASSWORD = "工作簿设置了打开密码，无法读取；请在 Excel 或 WPS 中去掉密码后另存为 .xlsx 再试（请去掉密码后另存）。"
