@@ -157,7 +157,8 @@ def test_broken_and_good_workbook(page, tmp_path: Path) -> None:
     # Each finding reads as the line `gwmerge check` prints for it, warnings (提醒) styled apart.
     # (checked together, the copy is also reported as 雷同 with the example it was made from)
     printed = [f"{f.severity.value}{f}" + ("（可一键改正）" if work.fixable(f) else "")
-               + (f"〔{f.rule}〕" if f.rule else "") for f in api.check([broken, EXAMPLE])[0].findings]
+               + (f"〔{f.rule}〕" if f.rule else "") + ("这一批不再提醒这一条" if work.can_switch_off(f) else "")
+               for f in api.check([broken, EXAMPLE])[0].findings]
     shown = page.locator("#check-files .finding").all_inner_texts()
     assert [s.replace(" ", "") for s in shown] == [p.replace(" ", "") for p in printed]
     warnings = [p for p in printed if p.startswith("提醒")]
@@ -524,6 +525,26 @@ def test_one_click_fix_gives_a_corrected_copy(page, tmp_path: Path) -> None:
     fixed.value.save_as(saved)
     assert openpyxl.load_workbook(saved)["下步的改进措施"]["C5"].value == "考虑个人利害关系多了，要改正。"
     pw.expect(page.locator("#check-files")).not_to_contain_text("厉害关系")
+
+
+def test_a_reminder_is_switched_off_for_the_batch_with_a_click(page, tmp_path: Path) -> None:
+    """Each 提醒 names its way out; on the page it is a button, and the batch is checked again without it."""
+    book = tmp_path / "半角.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["下步的改进措施"]["C5"] = "要加强学习,提高本领。"
+    wb.save(book)
+    page.get_by_role("tab", name="检查").click()
+    with page.expect_file_chooser() as chooser:
+        page.locator("#check-choose").click()
+    chooser.value.set_files(str(book))
+    finding = page.locator(".finding.warning", has_text="〔半角标点〕")
+    pw.expect(finding).to_have_count(1)
+    button = finding.get_by_role("button", name="这一批不再提醒这一条")
+    button.focus()
+    page.keyboard.press("Enter")
+    pw.expect(page.locator("#check-message")).to_contain_text("这一批已不再提醒〔半角标点〕")
+    pw.expect(page.locator(".finding", has_text="〔半角标点〕")).to_have_count(0)
+    pw.expect(page.locator("#check-files > li").first).to_contain_text("半角.xlsx：没有发现问题")
 
 
 def _column_widths(page) -> list[tuple[str, float]]:

@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gwmerge import api
+from gwmerge import api, checks
 from gwmerge.batch.naming import PATTERN_HINT
 from gwmerge.core.errors import Finding, GwError
 from gwmerge.doctor import examine
@@ -227,6 +227,25 @@ class Web:
         self._start(job, "fix", work.run_fix)
         return JSONResponse({"job": job.id}, status_code=202)
 
+    async def switch_off(self, request: Request) -> Response:
+        """“这一批不再提醒”: a rule switched off for this batch (as ``check --off``), then checked again."""
+        job = self._job(request)
+        if not work.inputs(job):
+            raise Refused("这项任务没有工作簿。")
+        form = await request.form(max_files=0, max_fields=5)
+        rule = form.get("rule")
+        try:
+            if not isinstance(rule, str):
+                raise GwError("没有说明不再提醒哪一条。")
+            checks.validate_off([rule])
+        except GwError as exc:
+            raise Refused(exc.message) from exc
+        off = job.data.setdefault("rules_off", [])
+        if rule not in off:
+            off.append(rule)
+        self._start(job, "check", work.run_check)
+        return JSONResponse({"job": job.id}, status_code=202)
+
     def _start(self, job: Job, task: str, run: Callable[[Job], None]) -> None:
         """Run a step of the job in its own process (``run`` is sent there: a module-level function or a
         ``functools.partial`` of one)."""
@@ -318,6 +337,7 @@ class Web:
             Route("/api/jobs/{job}/workbooks", self.add_workbooks, methods=["POST"]),
             Route("/api/jobs/{job}/remove", self.remove_input, methods=["POST"]),
             Route("/api/jobs/{job}/fix", self.fix, methods=["POST"]),
+            Route("/api/jobs/{job}/off", self.switch_off, methods=["POST"]),
             Route("/api/jobs/{job}/files/{token}", self.download),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]

@@ -45,7 +45,19 @@ def finding_view(job: Job, finding: Finding) -> dict[str, Any]:
     loc = finding.location
     return {"error": finding.is_error, "severity": finding.severity.value,
             "where": clean(job, str(loc)), "message": clean(job, finding.message),
-            "text": clean(job, str(finding)), "rule": finding.rule, "fixable": fixable(finding)}
+            "text": clean(job, str(finding)), "rule": finding.rule, "fixable": fixable(finding),
+            "can_off": can_switch_off(finding)}
+
+
+def can_switch_off(finding: Finding) -> bool:
+    """A 提醒 of a rule that may be switched off: the page offers “这一批不再提醒”."""
+    rule = checks.REGISTRY.get(finding.rule) if finding.rule else None
+    return not finding.is_error and rule is not None and not rule.required
+
+
+def rules_off(job: Job) -> tuple[str, ...]:
+    """Rules the user switched off for this batch on the page (as ``check --off`` does)."""
+    return tuple(job.data.get("rules_off", ()))
 
 
 def _failure(job: Job, outcome: api.Outcome) -> dict[str, Any]:
@@ -107,7 +119,7 @@ def run_check(job: Job) -> None:
     job.phase, job.total = "正在检查……", len(paths)
     files = []
     # All at once, as the CLI does: some rules compare the inputs with each other.
-    for outcome in api.check(paths):
+    for outcome in api.check(paths, rules_off=rules_off(job)):
         findings = [finding_view(job, f) for f in outcome.findings]
         if not outcome.ok:
             findings.insert(0, _failure(job, outcome))
@@ -136,7 +148,7 @@ def run_fix(job: Job) -> None:
     for path in paths:
         entry: dict[str, Any] = {"name": path.name, "changes": [], "cells": 0}
         try:
-            fixed = api.fix(path, folder / path.name)
+            fixed = api.fix(path, folder / path.name, rules_off=rules_off(job))
         except GwError as exc:
             entry["error"] = clean(job, str(exc))
         else:
@@ -194,6 +206,7 @@ def run_merge(job: Job, options: MergeOptions) -> None:
 
     try:
         result = api.merge(paths, out, kind=options.kind, profiles=options.profiles, pdf=options.pdf, zip=True,
+                           rules_off=rules_off(job),
                            bundle=options.bundle, name_pattern=options.name_pattern, progress=step)
     except GwError as exc:  # a mistake in the options: nothing was touched
         raise Refused(clean(job, str(exc))) from exc

@@ -260,6 +260,12 @@ function findingItem(finding) {
   item.append(el("span", { class: "message", text: finding.message }));
   if (finding.fixable) item.append(el("span", { class: "fixable", text: "（可一键改正）" }));
   if (finding.rule) item.append(el("span", { class: "rule", text: `〔${finding.rule}〕` }));
+  if (finding.can_off) {
+    const off = el("button", { type: "button", class: "link off", text: "这一批不再提醒这一条" });
+    off.dataset.rule = finding.rule;
+    off.addEventListener("click", () => switchOff(finding.rule));
+    item.append(" ", off);
+  }
   return item;
 }
 
@@ -390,6 +396,19 @@ async function clearAll() {
     try { await call(jobUrl(id), { method: "DELETE" }); } catch (e) { /* said in #offline */ }
   }
   $("#check-choose")?.focus();
+}
+
+async function switchOff(rule) {
+  const body = new FormData();
+  body.append("rule", rule);
+  try {
+    await reply(await call(jobUrl(jobs.check, "/off"), { method: "POST", body }));
+    await follow("check");
+    $("#check-message").className = "note";
+    $("#check-message").textContent = `这一批已不再提醒〔${rule}〕，生成文档时也一样；要在工作簿里记下，可在“基本信息”的“不做的检查”中填写 ${rule}。`;
+  } catch (error) {
+    $("#check-message").textContent = error.message;
+  }
 }
 
 async function fixAll() {
