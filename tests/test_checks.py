@@ -24,7 +24,7 @@ OTHER = [SectionRows("产生问题的主要原因", [("（一）", "思想上有
 
 def book(tmp_path: Path, rows: list[tuple[str, str, str]], name: str = "张三.xlsx", **info: str) -> Path:
     """A complete workbook of the default kind; ``rows`` go into its first section (row 4 on)."""
-    return make_workbook(tmp_path / name, [SectionRows("存在的主要问题", rows), *OTHER], **info)
+    return make_workbook(tmp_path / name, [SectionRows("存在的主要问题", rows), *OTHER], **{sf.FIELD_YEAR: "2024", **info})
 
 
 def found(path: Path, rule: str, **kwargs: object) -> list[str]:
@@ -302,7 +302,10 @@ def test_sections_missing_extra_renamed_and_out_of_order(tmp_path: Path) -> None
 def test_a_fresh_workbook_does_not_pass(tmp_path: Path) -> None:
     [path] = api.new(tmp_path / "新.xlsx", name="张三", position="副镇长")
     [outcome] = api.check([path])
-    assert [str(f) for f in outcome.findings] == ["新.xlsx › 存在的主要问题：所有正文工作表都是空的，请先填写内容。"]
+    assert [str(f) for f in outcome.findings] == [
+        "新.xlsx › 基本信息 › B4：“标题”和“年度”都留空，文档将印出标题“副镇长民主生活会对照检查材料”，不写年度和主题；"
+        "请填写“年度”，或直接填写完整标题（如确需保留，可在“基本信息”的“不做的检查”中填写 标题留空）。",
+        "新.xlsx › 存在的主要问题：所有正文工作表都是空的，请先填写内容。"]
     [path] = api.new(tmp_path / "预填.xlsx", name="张三", position="副镇长", theme="2021")
     [outcome] = api.check([path])
     errors = [str(f) for f in outcome.findings if f.is_error]

@@ -32,6 +32,22 @@ def title_rule(ctx: Context) -> Iterator[Finding]:
                       f"标题为空时要用“{name}”生成标题，请填写“{name}”或直接填写标题。")
 
 
+@rule("标题留空", "基本信息", "标题和年度都留空时，文种的标题格式印不出年度：说明将印出的标题")
+def pattern_title_rule(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    if doc.field(sf.FIELD_TITLE) or doc.field(sf.FIELD_YEAR):
+        return
+    if not any("{" + sf.FIELD_YEAR + "}" in p for p in ctx.kind.title_patterns):
+        return  # the kind's titles name no year (组织生活会): nothing is left out
+    title, missing = fill_pattern(title_pattern(doc, ctx.kind), doc)
+    if not title or missing:
+        return  # no title can be made: the 标题 rule says so
+    where = doc.info.get(sf.FIELD_TITLE)
+    yield Finding(where.location if where is not None else info_sheet(doc),
+                  f"“标题”和“年度”都留空，文档将印出标题“{title}”，不写年度和主题；"
+                  "请填写“年度”，或直接填写完整标题。", Severity.WARNING)
+
+
 @rule("日期", "基本信息", "日期无法识别（只写到月份时提醒）", required=True)
 def date_rule(ctx: Context) -> Iterator[Finding]:
     date = ctx.doc.info.get(sf.FIELD_DATE)
