@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gwmerge.core.errors import GwError, Location
 from gwmerge.document import sheetformat as sf
@@ -147,24 +148,29 @@ def _toml_problem(message: str) -> tuple[str, str | None]:
     return what, at
 
 
+def _read_toml(path: Path, what: str, fix: str) -> tuple[str, dict[str, Any]]:
+    """A TOML file a person wrote (a kind.toml, a 主题.toml): its text and data, or one Chinese sentence
+    naming the file, the line and what is wrong."""
+    where = Location(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return text, tomllib.loads(text)
+    except OSError as exc:
+        raise GwError(f"{what}无法读取。", where) from exc
+    except UnicodeDecodeError as exc:
+        raise GwError(f"{what}不是 UTF-8 编码，请另存为 UTF-8（记事本“另存为”时选 UTF-8）。", where) from exc
+    except tomllib.TOMLDecodeError as exc:
+        problem, at = _toml_problem(str(exc))
+        raise GwError(f"{what}格式有误：{problem}，{fix}。", Location(path, None, at)) from exc
+    except RecursionError as exc:
+        raise GwError(f"{what}中的括号嵌套过深（数千层），不是正常的写法；{fix}。", where) from exc
+
+
 def load_kind(folder: Path) -> Kind:
     """Read one kind folder; a broken definition names the file, the line and the key to fix."""
     path = folder / DEFINITION
     where = Location(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        raise GwError("文种定义文件无法读取。", where) from exc
-    except UnicodeDecodeError as exc:
-        raise GwError("文种定义文件不是 UTF-8 编码，请另存为 UTF-8。", where) from exc
-    except tomllib.TOMLDecodeError as exc:
-        what, at = _toml_problem(str(exc))
-        raise GwError(f"文种定义文件格式有误：{what}，请对照内置文种的 kind.toml 修改。",
-                      Location(path, None, at)) from exc
-    except RecursionError as exc:
-        raise GwError("文种定义文件中的括号嵌套过深（数千层），不是正常的文种定义；请对照内置文种的 kind.toml 修改。",
-                      where) from exc
+    text, data = _read_toml(path, "文种定义文件", "请对照内置文种的 kind.toml 修改")
     _unknown(data, _KEYS, text, path, "")
 
     def get(key: str, kind: type, default: object = None) -> object:
@@ -319,15 +325,7 @@ def _with_theme_file(kinds: dict[str, Kind]) -> dict[str, Kind]:
 def _read_theme_file(path: Path, kinds: dict[str, Kind]) -> list[tuple[str, Theme]]:
     """[[themes]] entries as in kind.toml, each with the kind it belongs to; a mistake names the entry."""
     where = Location(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        raise GwError("主题文件无法读取。", where) from exc
-    except UnicodeDecodeError as exc:
-        raise GwError("主题文件不是 UTF-8 编码，请用记事本“另存为”UTF-8。", where) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise GwError(f"主题文件格式有误（{exc}），请对照 README 中的示例修改。", where) from exc
+    text, data = _read_toml(path, "主题文件", "请对照 README 中的示例修改")
     _unknown(data, {"themes"}, text, path, "")
     found: list[tuple[str, Theme]] = []
     entries = data.get("themes", [])
